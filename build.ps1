@@ -1,0 +1,124 @@
+<#
+.SYNOPSIS
+    Builds, tests, benchmarks and packages the PerfSecurity module.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Bench', 'Package')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'PerfSecurity'
+$resultsDir = Join-Path $out 'TestResults'
+
+function Invoke-Native([string] $file, [string[]] $arguments) {
+    & $file @arguments
+    if ($LASTEXITCODE -ne 0) { throw "$file $($arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-ChildPwsh([string[]] $arguments) {
+    # The same pwsh that runs this script (the dotnet tool), in a new process.
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @arguments
+    $LASTEXITCODE
+}
+
+function Get-NuGetPackageFolder {
+    $line = dotnet nuget locals global-packages --list
+    ($line -replace '^global-packages:\s*', '').Trim()
+}
+
+function Invoke-Build {
+    $publish = Join-Path $root "src/PerfSecurity/bin/$Configuration/publish"
+    Invoke-Native dotnet @('publish', "$root/src/PerfSecurity/PerfSecurity.csproj", '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'q')
+    if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
+    $null = New-Item -ItemType Directory -Force -Path $moduleOut, (Join-Path $moduleOut 'en-US')
+    Copy-Item "$publish/PerfSecurity.dll", "$publish/PerfSecurity.pdb" $moduleOut
+    Copy-Item "$root/PerfSecurity.psd1", "$root/LICENSE" $moduleOut
+    Copy-Item "$root/src/PerfSecurity/PerfSecurity.Format.ps1xml", "$root/src/PerfSecurity/PerfSecurity.Types.ps1xml" $moduleOut
+    Copy-Item "$root/src/PerfSecurity/en-US/*" (Join-Path $moduleOut 'en-US')
+    if (Test-Path "$root/src/PerfSecurity/Compliance") { Copy-Item -Recurse "$root/src/PerfSecurity/Compliance" $moduleOut }
+    $helpFile = Join-Path $moduleOut 'en-US/PerfSecurity.dll-Help.xml'
+    $code = Invoke-ChildPwsh @('-File', "$root/tools/Build-Help.ps1", '-ModulePath', $moduleOut, '-HelpSource', "$root/docs/help", '-OutFile', $helpFile)
+    if ($code -ne 0) { throw "Building help failed ($code)" }
+    Write-Host "Built $moduleOut"
+}
+
+function Invoke-XunitTests {
+    $trx = Join-Path $resultsDir 'xunit.trx'
+    if (Test-Path $trx) { Remove-Item $trx }
+    & dotnet test "$root/tests/PerfSecurity.Tests/PerfSecurity.Tests.csproj" -c $Configuration --nologo `
+        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' | Out-Host
+    if (-not (Test-Path $trx)) { throw 'xunit produced no results (build failure?)' }
+    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Invoke-PesterTests {
+    Invoke-Native dotnet @('restore', "$root/tools/Modules.csproj", '--nologo', '-v', 'q')
+    $pesterVersion = ([xml](Get-Content -Raw "$root/tools/Modules.csproj")).Project.ItemGroup.PackageDownload |
+        Where-Object Include -EQ 'Pester' | ForEach-Object { $_.Version.Trim('[', ']') }
+    $pester = Join-Path (Get-NuGetPackageFolder) "pester/$pesterVersion/tools/Pester.psd1"
+    $summary = Join-Path $resultsDir 'pester-summary.json'
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+`$env:PERFSECURITY_MODULE = '$moduleOut'
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$root/tests/pester'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$c.TestResult.Enabled = `$true
+`$c.TestResult.OutputFormat = 'NUnitXml'
+`$c.TestResult.OutputPath = '$resultsDir/pester.xml'
+`$r = Invoke-Pester -Configuration `$c
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
+"@
+    if (Test-Path $summary) { Remove-Item $summary }
+    $null = Invoke-ChildPwsh @('-Command', $script)
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    Get-Content -Raw $summary | ConvertFrom-Json
+}
+
+function Invoke-Package {
+    $nupkgDir = Join-Path $out 'packages'
+    $null = New-Item -ItemType Directory -Force -Path $nupkgDir
+    $repoName = 'PerfSecurityBuild'
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+if (Get-PSResourceRepository -Name $repoName -ErrorAction SilentlyContinue) { Unregister-PSResourceRepository -Name $repoName }
+Register-PSResourceRepository -Name $repoName -Uri '$nupkgDir' -Trusted
+try { Publish-PSResource -Path '$moduleOut' -Repository $repoName -SkipDependenciesCheck }
+finally { Unregister-PSResourceRepository -Name $repoName }
+"@
+    if ((Invoke-ChildPwsh @('-Command', $script)) -ne 0) { throw 'Packaging failed' }
+    Get-ChildItem $nupkgDir -Filter *.nupkg | ForEach-Object { Write-Host "Packaged $($_.FullName)" }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Package' { Invoke-Build; Invoke-Package }
+    'Bench' {
+        Invoke-Build
+        $code = Invoke-ChildPwsh @('-File', "$root/bench/Invoke-Benchmarks.ps1", '-ModulePath', $moduleOut, '-OutFile', "$root/docs/benchmarks.md")
+        if ($code -ne 0) { throw "Benchmarks failed ($code)" }
+    }
+    'Test' {
+        $null = New-Item -ItemType Directory -Force -Path $resultsDir
+        Invoke-Build
+        $x = Invoke-XunitTests
+        $p = Invoke-PesterTests
+        Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; Pester: $($p.Passed) passed, $($p.Failed) failed"
+        $passed = $x.Passed + $p.Passed
+        $failed = $x.Failed + $p.Failed
+        Write-Host "$passed passed, $failed failed"
+        if ($failed -gt 0) { exit 1 }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using PerfSecurity.Errors;
+using PerfSecurity.Module;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Commands;
+
+[Cmdlet(VerbsCommon.Get, "PerfParanoid")]
+[OutputType(typeof(ParanoidSetting))]
+public sealed class GetPerfParanoidCommand : PerfCmdlet
+{
+    /// <summary>Root of an offline system image whose persisted configuration is read instead of /.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Root { get; set; } = "/";
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            WriteObject(KernelSettings.GetParanoid(ResolveDirectory(Root)));
+        }
+        catch (PerfSecurityException e)
+        {
+            ThrowFailure(e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Module;
+
+/// <summary>Completes a fixed list of values, each with a one-line meaning as its tooltip.</summary>
+public abstract class FixedSetCompleter : IArgumentCompleter
+{
+    protected abstract IEnumerable<(string Value, string Tooltip)> Values();
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        string prefix = wordToComplete.Trim('\'', '"');
+        foreach (var (value, tooltip) in Values())
+        {
+            if (value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                yield return new CompletionResult(value, value, CompletionResultType.ParameterValue, tooltip);
+        }
+    }
+}
+
+public sealed class ParanoidLevelCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values()
+    {
+        var flavor = KernelInfo.Current.Flavor;
+        for (int level = ParanoidLevel.Minimum; level <= ParanoidLevel.Maximum; level++)
+            yield return (level.ToString(), ParanoidLevel.Describe(level, flavor));
+    }
+}
+
+/// <summary>Completes the perf-related sysctl names of this kernel.</summary>
+public sealed class SysctlNameCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values()
+        => Sysctl.PerfKeys().Select(k => (k, SysctlCatalog.Describe(k) is { Length: > 0 } d ? d : k));
+}

@@ -1,0 +1,191 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using PerfSecurity.Errors;
+
+namespace PerfSecurity.Native;
+
+/// <summary>open/read/write/fsync/rename/fchmod/fchown/statx: files handled by descriptor, not by path.</summary>
+public static partial class FileSystem
+{
+    public const int O_RDONLY = 0x0;
+    public const int O_WRONLY = 0x1;
+    public const int O_RDWR = 0x2;
+    public const int O_CREAT = 0x40;
+    public const int O_EXCL = 0x80;
+    public const int O_NOCTTY = 0x100;
+    public const int O_TRUNC = 0x200;
+    public const int O_APPEND = 0x400;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_CLOEXEC = 0x80000;
+    // O_DIRECTORY, O_NOFOLLOW and O_PATH differ between x86_64 and aarch64.
+    public static readonly int O_DIRECTORY = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x4000 : 0x10000;
+    public static readonly int O_NOFOLLOW = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 0x8000 : 0x20000;
+    public const int O_PATH = 0x200000;
+
+    public const int AT_FDCWD = -100;
+    public const int AT_SYMLINK_NOFOLLOW = 0x100;
+    public const int AT_EMPTY_PATH = 0x1000;
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int OpenRaw(string path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    internal static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    private static unsafe partial nint ReadRaw(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint WriteRaw(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int FSyncRaw(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    private static partial int FChmodRaw(int fd, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    private static partial int FChownRaw(int fd, uint owner, uint group);
+
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameRaw(string from, string to);
+
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int UnlinkRaw(string path);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int StatxRaw(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
+
+    /// <summary>Opens a file; always close-on-exec so no descriptor leaks into commands we start.</summary>
+    public static FileDescriptor Open(string path, int flags, uint mode = 0)
+    {
+        int fd;
+        do { fd = OpenRaw(path, flags | O_CLOEXEC, mode); } while (fd < 0 && Errno.Last == Errno.EINTR);
+        if (fd < 0) throw new SystemCallException("open", Errno.Last, path);
+        return new FileDescriptor(fd);
+    }
+
+    public static unsafe int Read(FileDescriptor fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint n = ReadRaw(fd.Value, p, (nuint)buffer.Length);
+                if (n >= 0) return (int)n;
+                int e = Errno.Last;
+                if (e != Errno.EINTR) throw new SystemCallException("read", e);
+            }
+        }
+    }
+
+    public static unsafe void WriteAll(FileDescriptor fd, ReadOnlySpan<byte> data, string? target = null)
+    {
+        fixed (byte* p = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                nint n = WriteRaw(fd.Value, p + done, (nuint)(data.Length - done));
+                if (n < 0)
+                {
+                    int e = Errno.Last;
+                    if (e == Errno.EINTR) continue;
+                    throw new SystemCallException("write", e, target);
+                }
+                done += (int)n;
+            }
+        }
+    }
+
+    public static void FSync(FileDescriptor fd, string? target = null)
+    {
+        if (FSyncRaw(fd.Value) != 0) throw new SystemCallException("fsync", Errno.Last, target);
+    }
+
+    public static void FChmod(FileDescriptor fd, uint mode, string? target = null)
+    {
+        if (FChmodRaw(fd.Value, mode) != 0) throw new SystemCallException("fchmod", Errno.Last, target);
+    }
+
+    public static void FChown(FileDescriptor fd, uint owner, uint group, string? target = null)
+    {
+        if (FChownRaw(fd.Value, owner, group) != 0) throw new SystemCallException("fchown", Errno.Last, target);
+    }
+
+    public static void Rename(string from, string to)
+    {
+        if (RenameRaw(from, to) != 0) throw new SystemCallException("rename", Errno.Last, to);
+    }
+
+    /// <summary>Removes a file; a missing file is not an error.</summary>
+    public static void UnlinkIfExists(string path)
+    {
+        if (UnlinkRaw(path) != 0 && Errno.Last != Errno.ENOENT) throw new SystemCallException("unlink", Errno.Last, path);
+    }
+
+    /// <summary>Writes a small text to a kernel file such as /proc/sys/..., reporting the kernel's errno.</summary>
+    public static void WriteText(string path, string text)
+    {
+        using var fd = Open(path, O_WRONLY | O_TRUNC);
+        WriteAll(fd, Encoding.ASCII.GetBytes(text), path);
+    }
+
+    /// <summary>statx of a path (not following a final symlink when <paramref name="followLinks"/> is false).</summary>
+    public static unsafe FileStatus Stat(string path, bool followLinks = true)
+    {
+        StatxBuffer b;
+        int flags = followLinks ? 0 : AT_SYMLINK_NOFOLLOW;
+        if (StatxRaw(AT_FDCWD, path, flags, StatxBuffer.BasicStats, &b) != 0)
+            throw new SystemCallException("statx", Errno.Last, path);
+        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor);
+    }
+
+    /// <summary>statx of an open descriptor: the file itself, whatever its path now points to.</summary>
+    public static unsafe FileStatus Stat(FileDescriptor fd)
+    {
+        StatxBuffer b;
+        if (StatxRaw(fd.Value, "", AT_EMPTY_PATH, StatxBuffer.BasicStats, &b) != 0)
+            throw new SystemCallException("statx", Errno.Last);
+        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor);
+    }
+
+    // struct statx is the same on every architecture (unlike struct stat).
+    [StructLayout(LayoutKind.Sequential)]
+    private unsafe struct StatxBuffer
+    {
+        public const uint BasicStats = 0x7ff;
+        public uint Mask;
+        public uint Blksize;
+        public ulong Attributes;
+        public uint Nlink;
+        public uint Uid;
+        public uint Gid;
+        public ushort Mode;
+        private ushort _spare0;
+        public ulong Ino;
+        public ulong Size;
+        public ulong Blocks;
+        public ulong AttributesMask;
+        private fixed byte _times[64]; // atime, btime, ctime, mtime: 4 × 16 bytes
+        public uint RdevMajor;
+        public uint RdevMinor;
+        public uint DevMajor;
+        public uint DevMinor;
+        private fixed ulong _spare2[14];
+    }
+}
+
+/// <summary>What statx says of a file.</summary>
+public readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong Size, uint LinkCount, ulong Inode, ulong Device)
+{
+    public const uint S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+    public bool IsRegularFile => (Mode & S_IFMT) == S_IFREG;
+    public bool IsDirectory => (Mode & S_IFMT) == S_IFDIR;
+    public bool IsSymbolicLink => (Mode & S_IFMT) == S_IFLNK;
+    /// <summary>Permission bits including setuid/setgid/sticky (07777).</summary>
+    public uint Permissions => Mode & 0xFFF;
+}

@@ -1,0 +1,107 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+
+namespace PerfSecurity.Settings;
+
+/// <summary>Which perf_event_paranoid semantics the running kernel has.</summary>
+public enum KernelFlavor
+{
+    /// <summary>Upstream: levels above 2 act as 2.</summary>
+    Mainline,
+    /// <summary>Debian's CONFIG_SECURITY_PERF_EVENTS_RESTRICT: level 3 and above deny all unprivileged use.</summary>
+    Debian,
+    /// <summary>Ubuntu's variant of the patch: level 4 and above deny all unprivileged use; 3 acts as 2.</summary>
+    Ubuntu,
+}
+
+/// <summary>The running kernel: release, version and the paranoid flavour.</summary>
+public sealed partial class KernelInfo
+{
+    public KernelInfo(string release, Version version, KernelFlavor flavor, string? configSource)
+    {
+        Release = release;
+        Version = version;
+        Flavor = flavor;
+        ConfigSource = configSource;
+    }
+
+    public string Release { get; }
+    public Version Version { get; }
+    public KernelFlavor Flavor { get; }
+    /// <summary>The kernel config the flavour was read from, or null when none could be read (mainline assumed).</summary>
+    public string? ConfigSource { get; }
+
+    /// <summary>CAP_PERFMON exists from 5.8 on.</summary>
+    public bool HasCapPerfmon => Version >= new Version(5, 8);
+    /// <summary>Before 5.9 monitoring another task needed the ptrace check (CAP_SYS_PTRACE) as well.</summary>
+    public bool NeedsPtraceForOtherTasks => Version < new Version(5, 9);
+
+    private static KernelInfo? s_current;
+
+    /// <summary>The running kernel, read once per process.</summary>
+    public static KernelInfo Current => s_current ??= Detect("/");
+
+    /// <summary>Reads the kernel at <paramref name="root"/> (normally /).</summary>
+    public static KernelInfo Detect(string root)
+    {
+        string release = ReadFirstLine(Path.Combine(root, "proc/sys/kernel/osrelease")) ?? Environment.OSVersion.Version.ToString();
+        string? signature = ReadFirstLine(Path.Combine(root, "proc/version_signature"));
+        string? configPath = null;
+        string? config = null;
+        foreach (string candidate in new[] { Path.Combine(root, "boot", "config-" + release), Path.Combine(root, "proc/config.gz") })
+        {
+            config = ReadConfig(candidate);
+            if (config is not null) { configPath = candidate; break; }
+        }
+        return new KernelInfo(release, ParseVersion(release), FlavorFromConfig(config, signature), configPath);
+    }
+
+    /// <summary>
+    /// The flavour from a kernel config text: the restrict patch is present when
+    /// CONFIG_SECURITY_PERF_EVENTS_RESTRICT=y; Ubuntu's threshold (4) is told from Debian's (3)
+    /// by /proc/version_signature, which only Ubuntu kernels have.
+    /// </summary>
+    public static KernelFlavor FlavorFromConfig(string? config, string? versionSignature)
+    {
+        if (config is null || !RestrictOption().IsMatch(config)) return KernelFlavor.Mainline;
+        return versionSignature is not null && versionSignature.Contains("Ubuntu", StringComparison.OrdinalIgnoreCase)
+            ? KernelFlavor.Ubuntu
+            : KernelFlavor.Debian;
+    }
+
+    public static Version ParseVersion(string release)
+    {
+        Match m = VersionPrefix().Match(release);
+        return m.Success
+            ? new Version(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value), m.Groups[3].Success ? int.Parse(m.Groups[3].Value) : 0)
+            : new Version(0, 0);
+    }
+
+    private static string? ReadConfig(string path)
+    {
+        try
+        {
+            if (!File.Exists(path)) return null;
+            using Stream file = File.OpenRead(path);
+            using Stream text = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
+            using var reader = new StreamReader(text);
+            return reader.ReadToEnd();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private static string? ReadFirstLine(string path)
+    {
+        try { return File.Exists(path) ? File.ReadLines(path).FirstOrDefault()?.Trim() : null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    [GeneratedRegex(@"^CONFIG_SECURITY_PERF_EVENTS_RESTRICT=y\s*$", RegexOptions.Multiline)]
+    private static partial Regex RestrictOption();
+
+    [GeneratedRegex(@"^(\d+)\.(\d+)(?:\.(\d+))?")]
+    private static partial Regex VersionPrefix();
+}

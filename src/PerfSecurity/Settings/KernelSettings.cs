@@ -1,0 +1,103 @@
+using System.Text;
+using PerfSecurity.Errors;
+using PerfSecurity.IO;
+
+namespace PerfSecurity.Settings;
+
+/// <summary>Reads and changes the perf-related kernel settings, at runtime and for the next boot.</summary>
+public static class KernelSettings
+{
+    /// <summary>
+    /// Our drop-in. Its name sorts after the usual distribution and hardening files (10-…, 50-…, 99-sysctl.conf),
+    /// so its values win; /etc/sysctl.conf, which procps applies last, can still override it and is reported.
+    /// </summary>
+    public const string DropInName = "99-zz-perfsecurity.conf";
+
+    public static string DropInPath(string root = "/") => Path.Combine(root, "etc/sysctl.d", DropInName);
+
+    public static ParanoidSetting GetParanoid(string root = "/")
+    {
+        int level = Sysctl.ReadInt(Sysctl.ParanoidKey)
+            ?? throw new PerfSecurityException("PerfParanoidUnavailable", FailureKind.NotImplemented,
+                "This kernel has no /proc/sys/kernel/perf_event_paranoid: it was built without perf events (CONFIG_PERF_EVENTS).");
+        var config = SysctlConfiguration.Load(root);
+        var all = config.AllFor(Sysctl.ParanoidKey);
+        SysctlAssignment? winner = all.LastOrDefault();
+        int? persisted = winner is not null && int.TryParse(winner.Value, out int p) ? p : null;
+        return new ParanoidSetting(level, persisted, winner?.File,
+            all.Select(a => $"{a.File}:{a.Line}").ToArray(), KernelInfo.Current);
+    }
+
+    public static IEnumerable<SysctlSetting> GetSysctls(string root = "/")
+    {
+        var config = SysctlConfiguration.Load(root);
+        var keys = new SortedSet<string>(Sysctl.PerfKeys(), StringComparer.Ordinal);
+        foreach (var a in config.Assignments)
+            if (a.Key.StartsWith("kernel.perf_", StringComparison.Ordinal)) keys.Add(a.Key);
+        foreach (string key in keys)
+        {
+            SysctlAssignment? persisted = config.Effective(key);
+            yield return new SysctlSetting(key, Sysctl.Read(key), persisted?.Value, persisted?.File,
+                SysctlCatalog.DefaultOf(key), SysctlCatalog.Describe(key));
+        }
+    }
+
+    /// <summary>Validates a paranoid level the way this module accepts it (-1..4; the kernel itself takes any integer).</summary>
+    public static void ValidateParanoidLevel(int level)
+    {
+        if (level < ParanoidLevel.Minimum || level > ParanoidLevel.Maximum)
+            throw new PerfSecurityException("PerfParanoidLevelOutOfRange", FailureKind.InvalidArgument,
+                $"Level {level} is not a perf_event_paranoid level. Use -1 (no restrictions), 0, 1, 2 (the default: user space only), 3 (Debian: deny all) or 4 (Ubuntu: deny all).",
+                level);
+    }
+
+    /// <summary>Sets a runtime value; returns false when it already had that value.</summary>
+    public static bool SetRuntime(string key, string value)
+    {
+        if (Sysctl.Read(key) == value) return false;
+        Sysctl.Write(key, value);
+        return true;
+    }
+
+    /// <summary>
+    /// Puts <c>key = value</c> into our drop-in (created or rewritten atomically, other keys in it kept).
+    /// Returns false when the file already says so.
+    /// </summary>
+    public static bool Persist(string key, string value, string root = "/")
+    {
+        key = SysctlConfiguration.NormalizeKey(key);
+        string path = DropInPath(root);
+        var entries = new List<KeyValuePair<string, string>>();
+        if (File.Exists(path))
+        {
+            foreach (var a in SysctlConfiguration.Parse(File.ReadAllText(path), path))
+            {
+                int i = entries.FindIndex(e => e.Key == a.Key);
+                if (i >= 0) entries[i] = new(a.Key, a.Value); else entries.Add(new(a.Key, a.Value));
+            }
+        }
+        int existing = entries.FindIndex(e => e.Key == key);
+        if (existing >= 0 && entries[existing].Value == value && File.ReadAllText(path) == Render(entries)) return false;
+        if (existing >= 0) entries[existing] = new(key, value); else entries.Add(new(key, value));
+
+        try
+        {
+            AtomicFile.Write(path, Render(entries));
+        }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfSysctlPersistFailed", e,
+                $"Cannot write {path}: {e.Message}. {(e.IsPermissionError ? "Writing /etc/sysctl.d needs root." : "")}".TrimEnd(), path);
+        }
+        return true;
+    }
+
+    private static string Render(IEnumerable<KeyValuePair<string, string>> entries)
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Written by the PerfSecurity PowerShell module (Set-PerfParanoid and the audit repairs).\n");
+        sb.Append("# Applied at boot by systemd-sysctl / sysctl --system; apply now with: sysctl -p /etc/sysctl.d/").Append(DropInName).Append('\n');
+        foreach (var e in entries) sb.Append(e.Key).Append(" = ").Append(e.Value).Append('\n');
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,76 @@
+using PerfSecurity.Settings;
+
+namespace PerfSecurity;
+
+/// <summary>kernel.perf_event_paranoid now and at the next boot, and what it permits unprivileged processes.</summary>
+public sealed class ParanoidSetting
+{
+    public ParanoidSetting(int level, int? persistedLevel, string? persistedIn, string[] alsoSetIn, KernelInfo kernel)
+    {
+        Level = level;
+        PersistedLevel = persistedLevel;
+        PersistedIn = persistedIn;
+        AlsoSetIn = alsoSetIn;
+        KernelFlavor = kernel.Flavor;
+        KernelRelease = kernel.Release;
+        NextBootLevel = persistedLevel ?? ParanoidLevel.BootDefault(kernel.Flavor);
+        InSync = NextBootLevel == level;
+        var p = ParanoidLevel.Permissions(level, kernel.Flavor);
+        UserProfiling = p.UserProfiling;
+        KernelProfiling = p.KernelProfiling;
+        CpuWide = p.CpuWide;
+        RawTracepoints = p.RawTracepoints;
+        MlockLimitEnforced = p.MlockLimitEnforced;
+        Description = ParanoidLevel.Describe(level, kernel.Flavor);
+    }
+
+    /// <summary>The runtime value of /proc/sys/kernel/perf_event_paranoid.</summary>
+    public int Level { get; }
+    /// <summary>The value the sysctl configuration applies at the next boot, or null when no file sets it.</summary>
+    public int? PersistedLevel { get; }
+    /// <summary>The file whose line wins at the next boot.</summary>
+    public string? PersistedIn { get; }
+    /// <summary>Every file:line that sets the key, in the order applied (the last one wins).</summary>
+    public string[] AlsoSetIn { get; }
+    /// <summary>PersistedLevel, or the kernel's built-in default when nothing is persisted.</summary>
+    public int NextBootLevel { get; }
+    /// <summary>Whether the runtime level survives a reboot.</summary>
+    public bool InSync { get; }
+    public KernelFlavor KernelFlavor { get; }
+    public string KernelRelease { get; }
+    public bool UserProfiling { get; }
+    public bool KernelProfiling { get; }
+    public bool CpuWide { get; }
+    public bool RawTracepoints { get; }
+    public bool MlockLimitEnforced { get; }
+    public string Description { get; }
+}
+
+/// <summary>A perf-related sysctl now and at the next boot.</summary>
+public sealed class SysctlSetting
+{
+    public SysctlSetting(string name, string? value, string? persistedValue, string? persistedIn, string? defaultValue, string description)
+    {
+        Name = name;
+        Value = value;
+        PersistedValue = persistedValue;
+        PersistedIn = persistedIn;
+        DefaultValue = defaultValue;
+        string? nextBoot = persistedValue ?? defaultValue;
+        InSync = value is null || nextBoot is null || Normalize(nextBoot) == Normalize(value);
+        Description = description;
+    }
+
+    public string Name { get; }
+    /// <summary>The runtime value, or null when this kernel lacks the setting (offline image).</summary>
+    public string? Value { get; }
+    public string? PersistedValue { get; }
+    public string? PersistedIn { get; }
+    /// <summary>The kernel's default, where it is fixed.</summary>
+    public string? DefaultValue { get; }
+    /// <summary>False when the next boot would apply another value than the runtime one.</summary>
+    public bool InSync { get; }
+    public string Description { get; }
+
+    private static string Normalize(string v) => string.Join(' ', v.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+}

@@ -1,0 +1,112 @@
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
+    $script:OriginalLevel = Get-ParanoidRuntime
+    $script:OriginalDropIn = if (Test-Path $DropIn) { Get-Content -Raw $DropIn } else { $null }
+}
+
+AfterAll {
+    Set-ParanoidRuntime $OriginalLevel
+    if ($null -eq $OriginalDropIn) { Remove-Item $DropIn -ErrorAction SilentlyContinue } else { Set-Content -NoNewline $DropIn $OriginalDropIn }
+}
+
+Describe 'Set-PerfParanoid' {
+    AfterEach { Set-ParanoidRuntime $OriginalLevel }
+
+    It 'changes the runtime level' {
+        $target = if ($OriginalLevel -eq 1) { 2 } else { 1 }
+        Set-PerfParanoid -Level $target
+        Get-ParanoidRuntime | Should -Be $target
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $target = if ($OriginalLevel -eq 0) { 1 } else { 0 }
+        Remove-Item $DropIn -ErrorAction SilentlyContinue
+        Set-PerfParanoid -Level $target -Persist -WhatIf
+        Get-ParanoidRuntime | Should -Be $OriginalLevel
+        Test-Path $DropIn | Should -BeFalse
+    }
+
+    It 'returns the new state with -PassThru' {
+        $s = Set-PerfParanoid -Level 1 -PassThru
+        $s.GetType().FullName | Should -Be 'PerfSecurity.ParanoidSetting'
+        $s.Level | Should -Be 1
+        $s.KernelProfiling | Should -BeTrue
+    }
+
+    It 'takes the level from the pipeline by property name' {
+        [pscustomobject]@{ Level = 0 } | Set-PerfParanoid
+        Get-ParanoidRuntime | Should -Be 0
+    }
+
+    It 'refuses levels outside -1..4 with InvalidArgument and changes nothing' -ForEach @(-2, 5, 100) {
+        $bad = $_
+        { Set-PerfParanoid -Level $bad -ErrorAction Stop } | Should -Throw -ErrorId 'PerfParanoidLevelOutOfRange,PerfSecurity.Commands.SetPerfParanoidCommand'
+        $err = $null
+        Set-PerfParanoid -Level $bad -ErrorAction SilentlyContinue -ErrorVariable err
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-ParanoidRuntime | Should -Be $OriginalLevel
+    }
+
+    It 'sets -1 only with -Force in a non-interactive session' {
+        Set-PerfParanoid -Level -1 -Force
+        Get-ParanoidRuntime | Should -Be -1
+    }
+
+    Context '-Persist' {
+        It 'writes a drop-in that sysctl -p applies to the same value, and reports it as persisted' {
+            Set-PerfParanoid -Level 1 -Persist
+            Test-Path $DropIn | Should -BeTrue
+            (Get-Item $DropIn).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite, GroupRead, OtherRead'
+            Set-ParanoidRuntime 2
+            & sysctl -q -p $DropIn
+            Get-ParanoidRuntime | Should -Be 1
+            $s = Get-PerfParanoid
+            $s.PersistedLevel | Should -Be 1
+            $s.PersistedIn | Should -Be $DropIn
+            $s.InSync | Should -BeTrue
+        }
+
+        It 'is idempotent: a second run leaves the file untouched' {
+            Set-PerfParanoid -Level 2 -Persist
+            $before = (Get-Item $DropIn).LastWriteTimeUtc
+            $inode = (& stat -c %i $DropIn)
+            Start-Sleep -Milliseconds 20
+            Set-PerfParanoid -Level 2 -Persist -Verbose 4>&1 | Out-String | Should -Match 'nothing to change'
+            (Get-Item $DropIn).LastWriteTimeUtc | Should -Be $before
+            (& stat -c %i $DropIn) | Should -Be $inode
+        }
+
+        It 'warns, and reports InSync false, when a later file overrides the drop-in' {
+            $later = '/etc/sysctl.d/zzzz-perfsecurity-test.conf'
+            try {
+                Set-Content $later 'kernel.perf_event_paranoid = 0'
+                $warnings = Set-PerfParanoid -Level 2 -Persist 3>&1
+                ($warnings | Out-String) | Should -Match ([regex]::Escape($later))
+                $s = Get-PerfParanoid
+                $s.PersistedIn | Should -Be $later
+                $s.PersistedLevel | Should -Be 0
+                $s.InSync | Should -BeFalse
+            }
+            finally { Remove-Item $later -ErrorAction SilentlyContinue }
+        }
+    }
+
+    It 'offers the levels as completions with their meaning' {
+        $c = TabExpansion2 -inputScript 'Set-PerfParanoid -Level ' -cursorColumn 24
+        $c.CompletionMatches.CompletionText | Should -Be @('-1', '0', '1', '2', '3', '4')
+        $c.CompletionMatches[0].ToolTip | Should -Match 'No restrictions'
+    }
+
+    It 'fails with PermissionDenied for an unprivileged user and changes nothing' {
+        $user = New-TestUser
+        try {
+            $target = if ($OriginalLevel -eq 1) { 0 } else { 1 }
+            $r = Invoke-AsUser $user { param($l) Set-PerfParanoid -Level $l -Persist } -ArgumentList $target
+            $r.Category | Should -Be 'PermissionDenied'
+            $r.ErrorId | Should -Be 'PerfSysctlWriteDenied,PerfSecurity.Commands.SetPerfParanoidCommand'
+            Get-ParanoidRuntime | Should -Be $OriginalLevel
+        }
+        finally { Remove-TestUser $user }
+    }
+}

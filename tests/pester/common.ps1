@@ -1,0 +1,90 @@
+# Shared set-up for the Pester suites: imports the built module and offers helpers to change
+# global state safely (always restored) and to run commands as a real unprivileged user.
+$ErrorActionPreference = 'Stop'
+$script:RepoRoot = (Resolve-Path "$PSScriptRoot/../..").Path
+$script:ModuleDir = if ($env:PERFSECURITY_MODULE) { $env:PERFSECURITY_MODULE } else { Join-Path $RepoRoot 'out/PerfSecurity' }
+Import-Module $ModuleDir -Force
+
+# A world-readable copy of pwsh and of the module, so that other users can run them.
+$script:SharedDir = '/tmp/perfsecurity-tests'
+
+function Get-ParanoidRuntime { [int](Get-Content /proc/sys/kernel/perf_event_paranoid) }
+
+function Set-ParanoidRuntime([int] $Level) { Set-Content -Path /proc/sys/kernel/perf_event_paranoid -Value $Level }
+
+function Use-ParanoidLevel {
+    # Runs $ScriptBlock at paranoid $Level and restores the previous level even when it fails.
+    param([int] $Level, [scriptblock] $ScriptBlock)
+    $before = Get-ParanoidRuntime
+    try { Set-ParanoidRuntime $Level; & $ScriptBlock }
+    finally { Set-ParanoidRuntime $before }
+}
+
+function New-TestUser {
+    # Creates a throw-away unprivileged user (no home, no password) and returns its name.
+    param([string] $Prefix = 'pstest')
+    $name = '{0}{1}' -f $Prefix, (Get-Random -Minimum 10000 -Maximum 99999)
+    & useradd --no-create-home --shell /bin/sh --user-group $name
+    if ($LASTEXITCODE -ne 0) { throw "useradd $name failed" }
+    $name
+}
+
+function Remove-TestUser([string] $Name) {
+    if (-not $Name) { return }
+    & userdel $Name 2>$null
+    & groupdel $Name 2>$null
+}
+
+function Initialize-SharedPwsh {
+    # Copies pwsh (the dotnet tool) and the built module to a world-readable folder once per run.
+    $pwshSource = $PSHOME
+    $stamp = "$SharedDir/pwsh/.source"
+    if (-not (Test-Path $stamp) -or (Get-Content $stamp) -ne $pwshSource) {
+        Remove-Item -Recurse -Force "$SharedDir/pwsh" -ErrorAction SilentlyContinue
+        $null = New-Item -ItemType Directory -Force "$SharedDir/pwsh"
+        Copy-Item -Recurse "$pwshSource/*" "$SharedDir/pwsh"
+        Set-Content $stamp $pwshSource
+    }
+    Remove-Item -Recurse -Force "$SharedDir/module" -ErrorAction SilentlyContinue
+    $null = New-Item -ItemType Directory -Force "$SharedDir/module"
+    Copy-Item -Recurse $ModuleDir "$SharedDir/module/PerfSecurity"
+    & chmod -R a+rX $SharedDir
+}
+
+function Invoke-AsUser {
+    <#
+    Runs $ScriptBlock in a new pwsh as $User (real uid/gid, supplementary groups from /etc/group) with
+    the module imported, and returns Output, ErrorId, Category and Message (of the first terminating or
+    non-terminating error). $ArgumentList is passed to the script block.
+    #>
+    param([string] $User, [scriptblock] $ScriptBlock, [object[]] $ArgumentList = @())
+    if (-not (Test-Path "$SharedDir/module/PerfSecurity")) { Initialize-SharedPwsh }
+    $userHome = "$SharedDir/home-$User"
+    $null = New-Item -ItemType Directory -Force $userHome
+    & chown "${User}:" $userHome
+    $argsJson = ConvertTo-Json -InputObject @($ArgumentList) -Depth 5 -Compress
+    $wrapper = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$SharedDir/module/PerfSecurity'
+`$argsIn = @(ConvertFrom-Json -InputObject '$($argsJson -replace "'", "''")')
+`$result = [ordered]@{ Output = `$null; ErrorId = `$null; Category = `$null; Message = `$null }
+try {
+    `$result.Output = & { $ScriptBlock } @argsIn -ErrorVariable ev
+} catch {
+    `$result.ErrorId = `$_.FullyQualifiedErrorId; `$result.Category = `$_.CategoryInfo.Category.ToString(); `$result.Message = `$_.Exception.Message
+}
+if (-not `$result.ErrorId -and `$Error.Count) {
+    `$e = `$Error[`$Error.Count - 1]
+    `$result.ErrorId = `$e.FullyQualifiedErrorId; `$result.Category = `$e.CategoryInfo.Category.ToString(); `$result.Message = `$e.Exception.Message
+}
+[pscustomobject]`$result | ConvertTo-Json -Depth 6 -Compress
+"@
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($wrapper))
+    $json = & setpriv --reuid $User --regid $User --init-groups --reset-env `
+        env "HOME=$userHome" "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" DOTNET_CLI_TELEMETRY_OPTOUT=1 POWERSHELL_TELEMETRY_OPTOUT=1 `
+        dotnet "$SharedDir/pwsh/pwsh.dll" -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+    $text = ($json | Out-String).Trim()
+    $line = ($text -split "`n" | Where-Object { $_.StartsWith('{') } | Select-Object -Last 1)
+    if (-not $line) { throw "pwsh as $User printed no result: $text" }
+    $line | ConvertFrom-Json
+}
