@@ -26,7 +26,7 @@ function Invoke-Native([string] $file, [string[]] $arguments) {
 
 function Invoke-ChildPwsh([string[]] $arguments) {
     # The same pwsh that runs this script (the dotnet tool), in a new process.
-    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @arguments
+    & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive @arguments | Out-Host
     $LASTEXITCODE
 }
 

@@ -42,9 +42,9 @@ Describe 'Set-PerfParanoid' {
     It 'refuses levels outside -1..4 with InvalidArgument and changes nothing' -ForEach @(-2, 5, 100) {
         $bad = $_
         { Set-PerfParanoid -Level $bad -ErrorAction Stop } | Should -Throw -ErrorId 'PerfParanoidLevelOutOfRange,PerfSecurity.Commands.SetPerfParanoidCommand'
-        $err = $null
-        Set-PerfParanoid -Level $bad -ErrorAction SilentlyContinue -ErrorVariable err
-        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err = try { Set-PerfParanoid -Level $bad; $null } catch { $_ }
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be $bad
         Get-ParanoidRuntime | Should -Be $OriginalLevel
     }
 
@@ -57,7 +57,7 @@ Describe 'Set-PerfParanoid' {
         It 'writes a drop-in that sysctl -p applies to the same value, and reports it as persisted' {
             Set-PerfParanoid -Level 1 -Persist
             Test-Path $DropIn | Should -BeTrue
-            (Get-Item $DropIn).UnixFileMode.ToString() | Should -Be 'UserRead, UserWrite, GroupRead, OtherRead'
+            (& stat -c '%a %U %G' $DropIn) | Should -Be '644 root root'
             Set-ParanoidRuntime 2
             & sysctl -q -p $DropIn
             Get-ParanoidRuntime | Should -Be 1

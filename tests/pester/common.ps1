@@ -10,7 +10,10 @@ $script:SharedDir = '/tmp/perfsecurity-tests'
 
 function Get-ParanoidRuntime { [int](Get-Content /proc/sys/kernel/perf_event_paranoid) }
 
-function Set-ParanoidRuntime([int] $Level) { Set-Content -Path /proc/sys/kernel/perf_event_paranoid -Value $Level }
+function Set-ParanoidRuntime([int] $Level) {
+    # Set-Content cannot write procfs files; a plain write(2) of the number can.
+    [IO.File]::WriteAllText('/proc/sys/kernel/perf_event_paranoid', "$Level`n")
+}
 
 function Use-ParanoidLevel {
     # Runs $ScriptBlock at paranoid $Level and restores the previous level even when it fails.
