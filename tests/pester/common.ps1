@@ -6,7 +6,8 @@ $script:ModuleDir = if ($env:PERFSECURITY_MODULE) { $env:PERFSECURITY_MODULE } e
 Import-Module $ModuleDir -Force
 
 # A world-readable copy of pwsh and of the module, so that other users can run them.
-$script:SharedDir = '/tmp/perfsecurity-tests'
+# One per checkout, so that test runs of two checkouts never use each other's build.
+$script:SharedDir = '/tmp/perfsecurity-tests-' + [BitConverter]::ToUInt32([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($RepoRoot)), 0).ToString('x')
 
 function Get-ParanoidRuntime { [int](Get-Content /proc/sys/kernel/perf_event_paranoid) }
 
