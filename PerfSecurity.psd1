@@ -20,7 +20,9 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('Linux', 'perf', 'perf_events', 'security', 'capabilities', 'perf_event_paranoid', 'CAP_PERFMON', 'compliance')
+            Tags         = @('Linux', 'perf', 'perf_events', 'security', 'capabilities', 'perf_event_paranoid', 'CAP_PERFMON', 'compliance')
+            LicenseUri   = 'https://opensource.org/license/mit'
+            ReleaseNotes = 'First release: kernel settings (perf_event_paranoid and the perf sysctls).'
         }
     }
 }
