@@ -92,3 +92,48 @@ if (-not `$result.ErrorId -and `$Error.Count) {
     if (-not $line) { throw "pwsh as $User printed no result: $text" }
     $line | ConvertFrom-Json
 }
+
+function Start-TestSshServer {
+    <#
+    Starts a private sshd on 127.0.0.1 (a free port, key authentication only, the pwsh subsystem) for
+    PowerShell remoting tests. Returns HostName, Port, UserName, KeyFilePath, Process and Directory;
+    Stop-TestSshServer ends it and removes its files.
+    #>
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("pssshd" + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory $dir
+    & ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
+    & ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key"
+    Copy-Item "$dir/client_key.pub" "$dir/authorized_keys"
+    $null = New-Item -ItemType Directory -Force /run/sshd
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    @"
+ListenAddress 127.0.0.1
+Port $port
+HostKey $dir/host_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+PermitRootLogin prohibit-password
+UsePAM no
+Subsystem powershell /usr/bin/dotnet $PSHOME/pwsh.dll -sshs -NoLogo -NoProfile
+"@ | Set-Content "$dir/sshd_config"
+    $process = Start-Process -FilePath /usr/sbin/sshd -ArgumentList @('-D', '-e', '-f', "$dir/sshd_config") -PassThru -RedirectStandardError "$dir/sshd.log"
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    do {
+        Start-Sleep -Milliseconds 100
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { $client.Connect('127.0.0.1', $port); $up = $true } catch { $up = $false } finally { $client.Dispose() }
+    } until ($up -or [DateTime]::UtcNow -gt $deadline)
+    if (-not $up) { throw "sshd did not start: $(Get-Content -Raw "$dir/sshd.log")" }
+    [pscustomobject]@{ HostName = '127.0.0.1'; Port = $port; UserName = 'root'; KeyFilePath = "$dir/client_key"; Process = $process; Directory = $dir }
+}
+
+function Stop-TestSshServer($Server) {
+    if (-not $Server) { return }
+    if (-not $Server.Process.HasExited) { $Server.Process.Kill($true) }
+    Remove-Item -Recurse -Force $Server.Directory -ErrorAction SilentlyContinue
+}
