@@ -137,3 +137,23 @@ function Stop-TestSshServer($Server) {
     if (-not $Server.Process.HasExited) { $Server.Process.Kill($true) }
     Remove-Item -Recurse -Force $Server.Directory -ErrorAction SilentlyContinue
 }
+
+function Get-SystemFingerprint {
+    <#
+    A snapshot of the global state this module can change: the perf sysctls, the sysctl drop-ins,
+    the group and sudoers databases, and (for each of $Path) owner, mode and security.capability.
+    Two equal snapshots mean nothing was changed.
+    #>
+    param([string[]] $Path = @())
+    $lines = [System.Collections.Generic.List[string]]::new()
+    foreach ($f in Get-ChildItem /proc/sys/kernel -Filter 'perf_*') { $lines.Add("$($f.Name)=$((Get-Content $f.FullName).Trim())") }
+    $watched = @('/etc/group', '/etc/gshadow', '/etc/passwd', '/etc/sudoers') +
+        @(Get-ChildItem /etc/sysctl.d, /etc/sudoers.d -File -ErrorAction SilentlyContinue | ForEach-Object FullName)
+    foreach ($f in $watched | Where-Object { Test-Path $_ }) { $lines.Add("$f $((Get-FileHash -Algorithm SHA256 $f).Hash)") }
+    foreach ($p in $Path) {
+        $stat = & stat -c '%U:%G %a %s' $p 2>&1
+        $caps = & getfattr --absolute-names -n security.capability -e hex $p 2>&1 | Select-String 'security.capability='
+        $lines.Add("$p $stat $caps")
+    }
+    $lines -join "`n"
+}

@@ -1,0 +1,36 @@
+# Every exported cmdlet that changes the system (SupportsShouldProcess) is run as a real unprivileged
+# user with valid arguments: each must end in PermissionDenied with nothing changed. A new cmdlet
+# without a case here fails the first test, so none can be forgotten.
+BeforeDiscovery {
+    $script:Cases = @(
+        @{ Name = 'Set-PerfParanoid'; Script = { Set-PerfParanoid -Level 1 -Persist -Force } }
+    )
+}
+
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:User = New-TestUser
+}
+
+AfterAll { Remove-TestUser $User }
+
+Describe 'Cmdlets that change the system, run by an unprivileged user' {
+    It 'has a case for every cmdlet that supports ShouldProcess' {
+        $changing = Get-Command -Module PerfSecurity | Where-Object {
+            $_.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].SupportsShouldProcess
+        }
+        $covered = $Cases | ForEach-Object { $_.Name }
+        foreach ($c in $changing) { $covered | Should -Contain $c.Name -Because "$($c.Name) changes the system" }
+    }
+
+    It '<Name> ends in PermissionDenied and changes nothing' -ForEach $Cases {
+        $target = if ($Setup) { & $Setup } else { @() }
+        try {
+            $before = Get-SystemFingerprint -Path $target
+            $r = Invoke-AsUser $User $Script -ArgumentList $target
+            $r.Category | Should -Be 'PermissionDenied' -Because "$($r.ErrorId): $($r.Message)"
+            Get-SystemFingerprint -Path $target | Should -Be $before
+        }
+        finally { if ($Cleanup) { & $Cleanup $target } }
+    }
+}
