@@ -16,6 +16,7 @@ public static class AtomicFile
     public static void Write(string path, ReadOnlySpan<byte> content, uint mode, uint owner, uint group)
     {
         string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
+        RemoveStaleTemporaries(directory, Path.GetFileName(path));
         string temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         bool renamed = false;
         try
@@ -43,6 +44,24 @@ public static class AtomicFile
     {
         using var fd = FileSystem.Open(directory, FileSystem.O_RDONLY | FileSystem.O_DIRECTORY);
         FileSystem.FSync(fd, directory);
+    }
+
+    /// <summary>
+    /// A writer killed between creating and renaming its temporary file leaves it behind; the next
+    /// writer removes those whose process is gone. (They never take effect: they are not *.conf.)
+    /// </summary>
+    private static void RemoveStaleTemporaries(string directory, string name)
+    {
+        string prefix = "." + name + ".";
+        IEnumerable<string> candidates;
+        try { candidates = Directory.EnumerateFiles(directory, prefix + "*.tmp"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; }
+        foreach (string file in candidates)
+        {
+            string[] parts = Path.GetFileName(file)[prefix.Length..].Split('.');
+            if (parts.Length == 3 && int.TryParse(parts[0], out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                TryUnlink(file);
+        }
     }
 
     private static void TryUnlink(string path)

@@ -1,0 +1,39 @@
+# Killing the module at random points while it rewrites a file must never leave a partial file in place.
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
+    $script:OriginalLevel = Get-ParanoidRuntime
+    $script:OriginalDropIn = if (Test-Path $DropIn) { Get-Content -Raw $DropIn } else { $null }
+}
+
+AfterAll {
+    Set-ParanoidRuntime $OriginalLevel
+    if ($null -eq $OriginalDropIn) { Remove-Item $DropIn -ErrorAction SilentlyContinue } else { Set-Content -NoNewline $DropIn $OriginalDropIn }
+    Get-ChildItem /etc/sysctl.d -Force -Filter '.99-zz-perfsecurity.conf.*.tmp' | Remove-Item
+}
+
+Describe 'Crash safety of the sysctl drop-in' {
+    It 'is always whole after a kill -9 during Set-PerfParanoid -Persist (12 kills)' {
+        $loop = "Import-Module '$ModuleDir'; while (`$true) { Set-PerfParanoid -Level 1 -Persist; Set-PerfParanoid -Level 2 -Persist }"
+        $seen = @{}
+        for ($i = 0; $i -lt 12; $i++) {
+            $p = Start-Process dotnet -ArgumentList @("$PSHOME/pwsh.dll", '-NoProfile', '-NonInteractive', '-Command', $loop) -PassThru
+            Start-Sleep -Milliseconds (Get-Random -Minimum 900 -Maximum 1600)
+            & kill -9 $p.Id
+            $p.WaitForExit()
+            if (Test-Path $DropIn) {
+                $text = Get-Content -Raw $DropIn
+                $text | Should -Match '\A# Written by the PerfSecurity PowerShell module'
+                $assignments = @($text -split "`n" | Where-Object { $_ -match '^kernel\.perf_event_paranoid = ' })
+                $assignments | Should -HaveCount 1
+                $assignments[0] | Should -BeIn @('kernel.perf_event_paranoid = 1', 'kernel.perf_event_paranoid = 2')
+                $text | Should -Match "\n\z"
+                $seen[$assignments[0]] = $true
+            }
+        }
+        $seen.Count | Should -BeGreaterThan 0 -Because 'the writer must have run before being killed'
+        # Leftover temporaries of killed writers are removed by the next writer.
+        Set-PerfParanoid -Level $OriginalLevel -Persist
+        Get-ChildItem /etc/sysctl.d -Force -Filter '.99-zz-perfsecurity.conf.*.tmp' | Should -BeNullOrEmpty
+    }
+}
