@@ -1,0 +1,71 @@
+using PerfSecurity.Errors;
+
+namespace PerfSecurity.Resources;
+
+/// <summary>A soft/hard pair of a resource limit; null means unlimited.</summary>
+public readonly record struct LimitPair(ulong? Soft, ulong? Hard);
+
+/// <summary>Reads a process's resource limits from /proc/&lt;pid&gt;/limits (any process, not only our own).</summary>
+public static class ProcessLimits
+{
+    public const string MaxLockedMemory = "Max locked memory";
+    public const string MaxOpenFiles = "Max open files";
+
+    public static IReadOnlyDictionary<string, LimitPair> Read(int pid, string procRoot = "/proc")
+    {
+        string path = Path.Combine(procRoot, pid.ToString(), "limits");
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process {pid}.", pid);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new PerfSecurityException("PerfProcessLimitsDenied", FailureKind.PermissionDenied,
+                $"Cannot read the limits of process {pid}: it belongs to another user. Run as root or as its owner.", pid);
+        }
+        return Parse(text);
+    }
+
+    /// <summary>Parses the table: a name of several words, then soft, hard and (optionally) units.</summary>
+    public static IReadOnlyDictionary<string, LimitPair> Parse(string text)
+    {
+        var limits = new Dictionary<string, LimitPair>(StringComparer.Ordinal);
+        foreach (string raw in text.Split('\n'))
+        {
+            string line = raw.TrimEnd();
+            if (line.StartsWith("Limit ", StringComparison.Ordinal) || line.Length < 26) continue;
+            // The name column is 26 characters wide; values follow separated by spaces.
+            string name = line[..Math.Min(26, line.Length)].Trim();
+            string[] fields = line[Math.Min(26, line.Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (name.Length == 0 || fields.Length < 2) continue;
+            if (TryValue(fields[0], out ulong? soft) && TryValue(fields[1], out ulong? hard))
+                limits[name] = new LimitPair(soft, hard);
+        }
+        return limits;
+    }
+
+    private static bool TryValue(string field, out ulong? value)
+    {
+        value = null;
+        if (field == "unlimited") return true;
+        if (ulong.TryParse(field, out ulong v)) { value = v; return true; }
+        return false;
+    }
+
+    /// <summary>The number of open descriptors of a process.</summary>
+    public static int CountOpenFiles(int pid, string procRoot = "/proc")
+    {
+        try { return Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, pid.ToString(), "fd")).Count(); }
+        catch (UnauthorizedAccessException)
+        {
+            throw new PerfSecurityException("PerfProcessFdDenied", FailureKind.PermissionDenied,
+                $"Cannot list the open files of process {pid}: it belongs to another user. Run as root or as its owner.", pid);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process {pid}.", pid);
+        }
+    }
+}
