@@ -1,0 +1,223 @@
+using System.Text;
+using PerfSecurity.Errors;
+using PerfSecurity.Native;
+
+namespace PerfSecurity.Capabilities;
+
+/// <summary>Reads file capabilities by path or descriptor.</summary>
+public static class FileCapabilities
+{
+    /// <summary>
+    /// The capabilities of a file, or null when it has no security.capability attribute
+    /// (or its filesystem has no extended attributes). Symlinks are followed unless <paramref name="followLinks"/> is false.
+    /// </summary>
+    public static FileCapabilityData? Read(string path, bool followLinks = true)
+    {
+        byte[]? raw;
+        try
+        {
+            raw = followLinks ? Xattr.Get(path, FileCapabilityData.XattrName) : Xattr.GetNoFollow(path, FileCapabilityData.XattrName);
+        }
+        catch (SystemCallException e) when (e.Errno == Errno.EOPNOTSUPP)
+        {
+            return null;
+        }
+        catch (SystemCallException e)
+        {
+            throw ReadFailure(e, path);
+        }
+        return raw is null ? null : FileCapabilityData.Decode(raw, path);
+    }
+
+    /// <summary>The capabilities of an open file, or null when it has none.</summary>
+    public static FileCapabilityData? Read(FileDescriptor fd, string? path = null)
+    {
+        byte[]? raw;
+        try
+        {
+            raw = Xattr.Get(fd, FileCapabilityData.XattrName);
+        }
+        catch (SystemCallException e) when (e.Errno == Errno.EOPNOTSUPP)
+        {
+            return null;
+        }
+        catch (SystemCallException e)
+        {
+            throw ReadFailure(e, path);
+        }
+        return raw is null ? null : FileCapabilityData.Decode(raw, path);
+    }
+
+    private static PerfSecurityException ReadFailure(SystemCallException e, string? path)
+        => e.Errno == Errno.ENOENT
+            ? PerfSecurityException.FromSystemCall("PerfCapabilityFileNotFound", e, $"The file '{path}' does not exist.", path)
+            : PerfSecurityException.FromSystemCall("PerfCapabilityReadFailed", e,
+                $"Cannot read the capabilities of '{path}': {Errno.Describe(e.Errno)}.", path);
+
+    /// <summary>Opens a file for a capability change and runs every safety check on the descriptor.</summary>
+    public static CapabilityFile OpenForChange(string path) => CapabilityFile.Open(path);
+}
+
+/// <summary>
+/// A file opened (O_NOFOLLOW) for a capability change. Checks and writes act on the descriptor,
+/// so a path swapped after the checks cannot redirect the write.
+/// </summary>
+public sealed class CapabilityFile : IDisposable
+{
+    private readonly FileDescriptor _fd;
+    private readonly bool _ownsDescriptor;
+
+    private CapabilityFile(FileDescriptor fd, string path, bool owns)
+    {
+        _fd = fd;
+        Path = path;
+        _ownsDescriptor = owns;
+    }
+
+    public string Path { get; }
+    public FileStatus Status { get; private set; }
+
+    /// <summary>Opens <paramref name="path"/> without following a final symlink and checks it (see <see cref="Check"/>).</summary>
+    public static CapabilityFile Open(string path)
+    {
+        FileDescriptor fd;
+        try
+        {
+            // Read-only is enough for fsetxattr and does not fail with ETXTBSY on a running binary;
+            // O_NONBLOCK keeps a FIFO from blocking the open.
+            fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
+        }
+        catch (SystemCallException e) when (e.Errno == Errno.ELOOP)
+        {
+            throw new PerfSecurityException("PerfCapabilityTargetIsSymlink", FailureKind.InvalidArgument,
+                $"'{path}' is a symbolic link. File capabilities belong on the real binary: give its path ({ResolveLink(path)}).", path, e);
+        }
+        catch (SystemCallException e) when (e.Errno == Errno.ENOENT)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfCapabilityFileNotFound", e, $"The file '{path}' does not exist.", path);
+        }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfCapabilityOpenFailed", e, $"Cannot open '{path}': {Errno.Describe(e.Errno)}.", path);
+        }
+        var file = new CapabilityFile(fd, path, owns: true);
+        try
+        {
+            file.Check();
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Wraps a descriptor the caller opened (for example after fchown/fchmod on it) and checks it.
+    /// The caller keeps ownership of the descriptor.
+    /// </summary>
+    public static CapabilityFile FromDescriptor(FileDescriptor fd, string path)
+    {
+        var file = new CapabilityFile(fd, path, owns: false);
+        file.Check();
+        return file;
+    }
+
+    private static string ResolveLink(string path)
+    {
+        try { return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "the link's target"; }
+        catch (IOException) { return "the link's target"; }
+    }
+
+    /// <summary>
+    /// Refuses what the kernel would ignore or what would be unsafe: not a regular file, a file a non-root user
+    /// can change, a script, a nosuid mount.
+    /// </summary>
+    public void Check()
+    {
+        FileStatus st;
+        try { st = FileSystem.Stat(_fd); }
+        catch (SystemCallException e) { throw PerfSecurityException.FromSystemCall("PerfCapabilityOpenFailed", e, $"Cannot inspect '{Path}': {Errno.Describe(e.Errno)}.", Path); }
+        Status = st;
+
+        if (!st.IsRegularFile)
+            throw new PerfSecurityException("PerfCapabilityTargetNotRegularFile", FailureKind.InvalidArgument,
+                $"'{Path}' is not a regular file. File capabilities apply only to executable regular files.", Path);
+
+        if (st.Uid != 0 || (st.Permissions & 0x12 /* 022: group or other write */) != 0)
+            throw new PerfSecurityException("PerfCapabilityTargetWritable", FailureKind.SecurityError,
+                $"'{Path}' is {(st.Uid != 0 ? $"owned by uid {st.Uid}" : "writable by its group or by others")} (mode {Convert.ToString(st.Permissions, 8).PadLeft(4, '0')}, owner {st.Uid}). "
+                + "A user who can change the file could replace the program and keep its capabilities. Make it root-owned and not group- or world-writable first (chown root; chmod go-w).", Path);
+
+        if (IsScript())
+            throw new PerfSecurityException("PerfCapabilityTargetIsScript", FailureKind.InvalidArgument,
+                $"'{Path}' is a script (it starts with #!). The kernel ignores file capabilities on scripts; put them on the binary the script runs.", Path);
+
+        long flags;
+        try { flags = CapabilityControl.MountFlags(_fd, Path); }
+        catch (SystemCallException e) { throw PerfSecurityException.FromSystemCall("PerfCapabilityOpenFailed", e, $"Cannot inspect the filesystem of '{Path}': {Errno.Describe(e.Errno)}.", Path); }
+        if ((flags & CapabilityControl.ST_NOSUID) != 0)
+            throw new PerfSecurityException("PerfCapabilityNosuidMount", FailureKind.InvalidOperation,
+                $"'{Path}' is on a filesystem mounted nosuid, where the kernel ignores file capabilities. Move the binary to a filesystem without nosuid, or use New-PerfCapabilityShell, which gives capabilities through a capability shell instead.", Path);
+    }
+
+    private bool IsScript()
+    {
+        Span<byte> head = stackalloc byte[2];
+        int n;
+        try { n = CapabilityControl.ReadHead(_fd, head); }
+        catch (SystemCallException) { return false; } // unreadable content: the kernel decides at exec
+        return n == 2 && head[0] == (byte)'#' && head[1] == (byte)'!';
+    }
+
+    /// <summary>The current capabilities, or null when there is no attribute.</summary>
+    public FileCapabilityData? Read() => FileCapabilities.Read(_fd, Path);
+
+    /// <summary>Replaces the attribute with <paramref name="data"/> (fsetxattr on the descriptor).</summary>
+    public void Write(FileCapabilityData data)
+    {
+        try
+        {
+            Xattr.Set(_fd, FileCapabilityData.XattrName, data.Encode(), Path);
+        }
+        catch (SystemCallException e)
+        {
+            throw WriteFailure(e, "set");
+        }
+    }
+
+    /// <summary>Removes the attribute; false when there was none.</summary>
+    public bool Remove()
+    {
+        try
+        {
+            return Xattr.Remove(_fd, FileCapabilityData.XattrName, Path);
+        }
+        catch (SystemCallException e) when (e.Errno == Errno.EOPNOTSUPP)
+        {
+            return false;
+        }
+        catch (SystemCallException e)
+        {
+            throw WriteFailure(e, "remove");
+        }
+    }
+
+    private PerfSecurityException WriteFailure(SystemCallException e, string verb) => e.Errno switch
+    {
+        Errno.EPERM or Errno.EACCES => PerfSecurityException.FromSystemCall("PerfCapabilityWriteDenied", e,
+            $"Cannot {verb} the capabilities of '{Path}': {Errno.Describe(e.Errno)}. Changing file capabilities needs root (CAP_SETFCAP); run pwsh as root, for example with sudo.", Path),
+        Errno.EOPNOTSUPP => PerfSecurityException.FromSystemCall("PerfCapabilityNotSupported", e,
+            $"The filesystem of '{Path}' does not support the {FileCapabilityData.XattrName} attribute. Copy the binary to a filesystem with extended attributes (ext4, xfs, btrfs, tmpfs), or use New-PerfCapabilityShell, the capability shell, instead.", Path),
+        Errno.EROFS => PerfSecurityException.FromSystemCall("PerfCapabilityReadOnlyFilesystem", e,
+            $"'{Path}' is on a read-only filesystem.", Path),
+        _ => PerfSecurityException.FromSystemCall("PerfCapabilityWriteFailed", e,
+            $"Cannot {verb} the capabilities of '{Path}': {Errno.Describe(e.Errno)}.", Path),
+    };
+
+    public void Dispose()
+    {
+        if (_ownsDescriptor) _fd.Dispose();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using PerfSecurity.Native;
+
+namespace PerfSecurity.Capabilities;
+
+/// <summary>What /proc/&lt;pid&gt;/status says of a process's capabilities and privileges.</summary>
+public sealed record ProcessStatus(
+    int ProcessId, int ParentId, string Name, uint Uid, uint EffectiveUid,
+    CapabilitySet Inheritable, CapabilitySet Permitted, CapabilitySet Effective, CapabilitySet Bounding, CapabilitySet Ambient,
+    bool NoNewPrivs, int Seccomp, bool IsKernelThread);
+
+/// <summary>Reads process capabilities from /proc.</summary>
+public static class ProcessCapabilities
+{
+    /// <summary>Parses a status file's text; unknown lines are ignored, missing capability lines read as empty.</summary>
+    public static ProcessStatus ParseStatus(int pid, string text)
+    {
+        string name = "";
+        int ppid = 0, seccomp = 0;
+        uint uid = 0, euid = 0;
+        ulong inh = 0, prm = 0, eff = 0, bnd = 0, amb = 0;
+        bool nnp = false, kthread = false;
+        foreach (string line in text.Split('\n'))
+        {
+            int colon = line.IndexOf(':');
+            if (colon <= 0) continue;
+            string key = line[..colon];
+            string value = line[(colon + 1)..].Trim();
+            switch (key)
+            {
+                case "Name": name = line[(colon + 1)..].TrimStart('\t', ' ').TrimEnd('\r'); break;
+                case "PPid": int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ppid); break;
+                case "Uid":
+                    var ids = value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                    if (ids.Length > 0) uint.TryParse(ids[0], NumberStyles.None, CultureInfo.InvariantCulture, out uid);
+                    if (ids.Length > 1) uint.TryParse(ids[1], NumberStyles.None, CultureInfo.InvariantCulture, out euid);
+                    break;
+                case "CapInh": inh = Hex(value); break;
+                case "CapPrm": prm = Hex(value); break;
+                case "CapEff": eff = Hex(value); break;
+                case "CapBnd": bnd = Hex(value); break;
+                case "CapAmb": amb = Hex(value); break;
+                case "NoNewPrivs": nnp = value == "1"; break;
+                case "Seccomp": int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out seccomp); break;
+                case "Kthread": kthread = value == "1"; break;
+            }
+        }
+        return new ProcessStatus(pid, ppid, name, uid, euid, new(inh), new(prm), new(eff), new(bnd), new(amb), nnp, seccomp, kthread);
+    }
+
+    // Old kernels print two 8-digit words; spaces are dropped either way.
+    private static ulong Hex(string value)
+        => ulong.TryParse(value.Replace(" ", ""), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v) ? v : 0;
+
+    /// <summary>A process's status, or null when it has gone or its /proc entry is hidden (hidepid).</summary>
+    public static ProcessStatus? Read(int pid, string procRoot = "/proc")
+    {
+        string text;
+        try { text = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "status")); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        var status = ParseStatus(pid, text);
+        // Kernel threads have no mm; before the Kthread line existed, their parent is kthreadd (2) or they are kthreadd.
+        if (!status.IsKernelThread && (pid == 2 || status.ParentId == 2) && !text.Contains("VmSize:", StringComparison.Ordinal))
+            status = status with { IsKernelThread = true };
+        return status;
+    }
+
+    /// <summary>The process ids in /proc, ascending.</summary>
+    public static IEnumerable<int> ProcessIds(string procRoot = "/proc")
+    {
+        var ids = new List<int>();
+        foreach (string dir in Directory.EnumerateDirectories(procRoot))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) ids.Add(pid);
+        }
+        ids.Sort();
+        return ids;
+    }
+
+    /// <summary>The calling thread's secure bits.</summary>
+    public static SecureBits CurrentSecureBits() => (SecureBits)CapabilityControl.GetSecureBits();
+}
+
+/// <summary>Looks up user names for uids from /etc/passwd (numbers when there is no entry).</summary>
+public static class UserNames
+{
+    private static Dictionary<uint, string>? _cache;
+
+    public static string Of(uint uid)
+    {
+        _cache ??= Load();
+        return _cache.TryGetValue(uid, out string? name) ? name : uid.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static Dictionary<uint, string> Load()
+    {
+        var d = new Dictionary<uint, string>();
+        try
+        {
+            foreach (string line in File.ReadLines("/etc/passwd"))
+            {
+                string[] f = line.Split(':');
+                if (f.Length > 2 && uint.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out uint id))
+                    d.TryAdd(id, f[0]);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return d;
+    }
+}
