@@ -118,6 +118,7 @@ public static class AccessRules
         var ctx = new Context(k, s, perfmon, sysAdmin, perfmonCapable, perfmonKnown, caps, creds.FileNote, seccompClause);
         string[] relevant = RelevantCapabilities.Where(caps.Contains).Select(CapabilityTable.NameOf).ToArray();
         string[] noteArray = notes.ToArray();
+        string subject = s.File is null ? s.Description : $"{s.Description} running {s.File.Path}";
         var rules = new List<AccessRule>();
         foreach (AccessScope scope in Enum.GetValues<AccessScope>())
         {
@@ -140,7 +141,7 @@ public static class AccessRules
             {
                 reason = reason.TrimEnd('.') + seccompClause + ".";
             }
-            rules.Add(new AccessRule(s.Description, scope, allowed, reason, requires, k.ParanoidLevel, k.Flavor, k.Version.ToString(),
+            rules.Add(new AccessRule(subject, scope, allowed, reason, requires, k.ParanoidLevel, k.Flavor, k.Version.ToString(),
                 relevant, noteArray, s.ProcessId, s.UserName, s.File?.Path));
         }
         return rules;

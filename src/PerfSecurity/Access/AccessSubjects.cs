@@ -85,7 +85,6 @@ public static class AccessSubjects
         bool setuidRoot = (status.Mode & 0x800) != 0 && status.Uid == 0;
         return subject with
         {
-            Description = $"{subject.Description} running {path}",
             File = new ExecutedFile(path, caps, executable, noSuid, setuidRoot),
         };
     }
