@@ -13,6 +13,8 @@
     CmdletsToExport      = @(
         'Get-PerfParanoid'
         'Get-PerfSysctl'
+        'Measure-PerfFileDescriptorBudget'
+        'Measure-PerfMlockBudget'
         'Set-PerfParanoid'
     )
     FunctionsToExport    = @()
