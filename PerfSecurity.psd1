@@ -14,6 +14,8 @@
         'Get-PerfAccess'
         'Get-PerfParanoid'
         'Get-PerfSysctl'
+        'Measure-PerfFileDescriptorBudget'
+        'Measure-PerfMlockBudget'
         'Set-PerfParanoid'
     )
     FunctionsToExport    = @()
