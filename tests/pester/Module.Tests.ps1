@@ -1,3 +1,8 @@
+BeforeDiscovery {
+    # The per-cmdlet contexts below are generated from the module's commands, so it must be imported before discovery.
+    . "$PSScriptRoot/common.ps1"
+}
+
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:Commands = Get-Command -Module PerfSecurity
