@@ -121,6 +121,28 @@ Describe 'Get-PerfAccess' {
         }
     }
 
+    Context 'kptr_restrict' {
+        It 'predicts kernel addresses in /proc/kallsyms at kptr_restrict <Kptr> and paranoid <Level>' -ForEach @(
+            foreach ($k in 1, 2) { foreach ($l in -1, 2) { @{ Kptr = $k; Level = $l } } }
+        ) {
+            $before = (Get-Content /proc/sys/kernel/kptr_restrict).Trim()
+            try {
+                Use-ParanoidLevel $Level {
+                    $mismatches = foreach ($subject in $Subjects) {
+                        [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$Kptr`n")
+                        Set-ParanoidRuntime $Level
+                        $rule = Get-SubjectAccess $subject | Where-Object Scope -EQ KernelAddresses
+                        $errno = Invoke-Probe $subject 'kallsyms'
+                        $rule.ParanoidLevel | Should -Be $Level
+                        if ($rule.Allowed -ne ($errno -eq 0)) { "${subject}: predicted $($rule.Allowed), kernel errno $errno ($($rule.Reason))" }
+                    }
+                    $mismatches | Should -BeNullOrEmpty
+                }
+            }
+            finally { [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$before`n") }
+        }
+    }
+
     Context 'no_new_privs' {
         It 'ignores the file capabilities of -FilePath for a no_new_privs process, and so does the kernel' {
             Use-ParanoidLevel 2 {
