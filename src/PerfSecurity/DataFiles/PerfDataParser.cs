@@ -264,10 +264,9 @@ public static class PerfDataParser
         public Section Section(long at, string what)
         {
             ulong offset = U64(at), size = U64(at + 8);
-            if (offset > (ulong)Length || size > (ulong)Length)
-                throw (offset > (ulong)Length * 2 || size > (ulong)Length * 2 || offset > long.MaxValue / 2)
-                    ? Invalid($"its {what} section claims {size} bytes at offset {offset}, far beyond its {Length} bytes")
-                    : Truncated($"its {what} section ({size} bytes at offset {offset}) lies past its end at {Length}");
+            // Values no file can reach are corruption; anything else past the end is a cut-short file.
+            if (offset > long.MaxValue / 4 || size > long.MaxValue / 4)
+                throw Invalid($"its {what} section claims {size} bytes at offset {offset}");
             if (offset + size > (ulong)Length)
                 throw Truncated($"its {what} section ({size} bytes at offset {offset}) ends at {offset + size}, past its end at {Length}");
             return new Section((long)offset, (long)size);
