@@ -11,6 +11,7 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'Get-PerfCapabilityDenial'
         'Get-PerfDataExposure'
         'Get-PerfParanoid'
         'Get-PerfSysctl'
