@@ -20,7 +20,14 @@ public static class PerfDataParser
     {
         var ctx = new Context(source, path);
         if (source.Length < PerfDataFormat.PipeHeaderSize)
+        {
+            // Short files are cut-short recordings only if what they have starts like one.
+            Span<byte> start = stackalloc byte[(int)source.Length];
+            ctx.ReadExact(0, start);
+            if (!"PERFILE2"u8.StartsWith(start[..Math.Min(start.Length, 8)]))
+                throw NotPerfFile(path);
             throw ctx.Truncated($"it has {source.Length} bytes, fewer than the 16 of a perf.data magic and header size");
+        }
 
         ulong magic = ctx.U64(0);
         if (magic == PerfDataFormat.MagicSwapped)
@@ -29,9 +36,7 @@ public static class PerfDataParser
         if (magic == PerfDataFormat.MagicVersion1)
             throw new PerfSecurityException("PerfDataVersionNotSupported", FailureKind.NotImplemented,
                 $"'{path}' is in the perf.data version 1 format (PERFFILE), which perf has not written since 2011.", path);
-        if (magic != PerfDataFormat.Magic)
-            throw new PerfSecurityException("PerfDataNotPerfFile", FailureKind.InvalidData,
-                $"'{path}' is not a perf.data file: it does not start with the magic PERFILE2.", path);
+        if (magic != PerfDataFormat.Magic) throw NotPerfFile(path);
 
         ulong headerSize = ctx.U64(8);
         var header = new PerfDataHeader { FileLength = source.Length };
@@ -50,6 +55,9 @@ public static class PerfDataParser
         }
         return header;
     }
+
+    private static PerfSecurityException NotPerfFile(string path)
+        => new("PerfDataNotPerfFile", FailureKind.InvalidData, $"'{path}' is not a perf.data file: it does not start with the magic PERFILE2.", path);
 
     private static void ParseFile(Context ctx, PerfDataHeader header)
     {

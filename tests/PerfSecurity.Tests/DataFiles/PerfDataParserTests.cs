@@ -98,7 +98,8 @@ public sealed class PerfDataParserTests
         var be = Bytes("cpu-clock.data");
         be.AsSpan(0, 8).Reverse();
         Assert.Equal("PerfDataForeignEndian", Assert.Throws<PerfSecurityException>(() => Parse(be)).ErrorId);
-        var e = Assert.Throws<PerfSecurityException>(() => Parse(new byte[5]));
+        Assert.Equal("PerfDataNotPerfFile", Assert.Throws<PerfSecurityException>(() => Parse("hello\n"u8.ToArray())).ErrorId);
+        var e = Assert.Throws<PerfSecurityException>(() => Parse("PERFIL"u8.ToArray()));
         Assert.Equal("PerfDataTruncated", e.ErrorId);
         Assert.Equal(FailureKind.InvalidData, e.Kind);
     }
