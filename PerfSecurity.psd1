@@ -11,6 +11,8 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'Get-PerfCapabilityDenial'
+        'Get-PerfDataExposure'
         'Get-PerfParanoid'
         'Get-PerfSysctl'
         'Measure-PerfFileDescriptorBudget'
