@@ -11,9 +11,17 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'ConvertFrom-PerfCapabilityMask'
+        'ConvertFrom-PerfSecureBits'
+        'ConvertTo-PerfCapabilityMask'
+        'Get-PerfCapability'
         'Get-PerfParanoid'
+        'Get-PerfProcessCapability'
         'Get-PerfSysctl'
+        'Remove-PerfCapability'
+        'Set-PerfCapability'
         'Set-PerfParanoid'
+        'Test-PerfCapability'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
