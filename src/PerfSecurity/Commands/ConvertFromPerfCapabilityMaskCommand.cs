@@ -43,7 +43,7 @@ internal sealed class MaskTransformationAttribute : ArgumentTransformationAttrib
         return One(inputData);
     }
 
-    private static string One(object item)
+    private static object One(object item)
     {
         object value = item is PSObject pso ? pso.BaseObject : item;
         string? typed = item is PSObject p ? p.ToString() : null;
@@ -59,7 +59,8 @@ internal sealed class MaskTransformationAttribute : ArgumentTransformationAttrib
             case string s:
                 return s;
             default:
-                return value?.ToString() ?? "";
+                return item; // not a mask: let the binder try the object's properties
+
         }
     }
 }

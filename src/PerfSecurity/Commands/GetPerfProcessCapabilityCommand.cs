@@ -15,8 +15,7 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
     [Alias("ProcessId", "PID")]
     public int[]? Id { get; set; }
 
-    [Parameter(ParameterSetName = NameSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("ProcessName")]
+    [Parameter(ParameterSetName = NameSet, Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
