@@ -99,9 +99,15 @@ Describe 'Set-PerfCapability' {
         # A non-interactive host cannot answer ShouldContinue: the write must not happen.
         $ps = [powershell]::Create()
         $null = $ps.AddScript("Import-Module '$ModuleDir'; Set-PerfCapability '$f' -Capability cap_sys_admin")
-        try { $ps.Invoke() } catch { }
+        $null = $ps.Invoke()
+        $asked = @($ps.Streams.Error | Where-Object FullyQualifiedErrorId -Like 'HostFunctionNotImplemented*')
         $ps.Dispose()
+        $asked.Count | Should -Be 1 -Because 'the command must have asked for confirmation'
+        "$($asked[0])" | Should -Match 'CAP_SYS_ADMIN'
         & getcap $f | Should -BeNullOrEmpty
+        # A grant of cap_perfmon does not ask.
+        Set-PerfCapability $f -Capability cap_perfmon
+        & getcap $f | Should -BeExactly "$f cap_perfmon=ep"
         Set-PerfCapability $f -Text 'all=ep' -Force
         & getcap $f | Should -BeExactly "$f =ep"
     }
