@@ -59,6 +59,7 @@ Describe 'Get-PerfProcessCapability' {
 
     It 'shows an unprivileged user process with capabilities from the ambient set' {
         $user = New-TestUser 'pscapp'
+        $proc = $null
         try {
             $psi = [System.Diagnostics.ProcessStartInfo]::new('capsh')
             foreach ($a in "--iab=^cap_perfmon", '--secbits=239', "--user=$user", '--', '-c', 'exec sleep 30') { $psi.ArgumentList.Add($a) }
@@ -76,8 +77,8 @@ Describe 'Get-PerfProcessCapability' {
             $sleep.Text | Should -BeExactly 'cap_perfmon=eip'
         }
         finally {
-            Get-PerfProcessCapability -Name sleep -ErrorAction SilentlyContinue | Where-Object User -EQ $user | ForEach-Object { Stop-Process -Id $_.ProcessId -ErrorAction SilentlyContinue }
-            Start-Sleep -Milliseconds 200
+            # capsh and the shell exec into sleep, so the started process is the sleep.
+            if ($proc -and -not $proc.HasExited) { $proc.Kill(); $proc.WaitForExit() }
             Remove-TestUser $user
         }
     }
