@@ -11,12 +11,22 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'ConvertFrom-PerfCapabilityMask'
+        'ConvertFrom-PerfSecureBits'
+        'ConvertTo-PerfCapabilityMask'
         'Get-PerfAccess'
+        'Get-PerfCapability'
+        'Get-PerfCapabilityDenial'
+        'Get-PerfDataExposure'
         'Get-PerfParanoid'
+        'Get-PerfProcessCapability'
         'Get-PerfSysctl'
         'Measure-PerfFileDescriptorBudget'
         'Measure-PerfMlockBudget'
+        'Remove-PerfCapability'
+        'Set-PerfCapability'
         'Set-PerfParanoid'
+        'Test-PerfCapability'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

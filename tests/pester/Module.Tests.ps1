@@ -1,6 +1,7 @@
 BeforeDiscovery {
-    # The per-cmdlet contexts below are generated from the module's commands, so it must be imported before discovery.
+    # The per-cmdlet contexts are built at discovery: the module must be loaded by then.
     . "$PSScriptRoot/common.ps1"
+    $script:CommandNames = (Get-Command -Module PerfSecurity).Name
 }
 
 BeforeAll {
@@ -27,7 +28,7 @@ Describe 'The PerfSecurity module' {
         }
     }
 
-    Context '<_>' -ForEach (Get-Command -Module PerfSecurity | ForEach-Object Name) {
+    Context '<_>' -ForEach $CommandNames {
         BeforeAll {
             $script:Name = $_
             $script:Help = Get-Help $Name -Full
