@@ -228,6 +228,7 @@ dotnet '$PSHOME/pwsh.dll' -NoProfile -NonInteractive -File '$Work/nosuid.ps1'
     Context 'errors' {
         It 'reports <Id> for <Case>' -ForEach @(
             @{ Case = 'an unknown user'; Id = 'PerfAccessUserNotFound'; Category = 'ObjectNotFound'; Params = @{ UserName = 'nosuchuser-psaccess' } }
+            @{ Case = 'an empty user name'; Id = 'PerfAccessInvalidUserName'; Category = 'InvalidArgument'; Params = @{ UserName = '' } }
             @{ Case = 'a missing process'; Id = 'PerfAccessProcessNotFound'; Category = 'ObjectNotFound'; Params = @{ ProcessId = 2147483600 } }
             @{ Case = 'process id 0'; Id = 'PerfAccessInvalidProcessId'; Category = 'InvalidArgument'; Params = @{ ProcessId = 0 } }
             @{ Case = 'a missing file'; Id = 'PerfAccessFileNotFound'; Category = 'ObjectNotFound'; Params = @{ UserName = 'root'; FilePath = '/nonexistent/perf' } }
@@ -251,6 +252,23 @@ dotnet '$PSHOME/pwsh.dll' -NoProfile -NonInteractive -File '$Work/nosuid.ps1'
         It 'has a default table view with Subject, Scope, Allowed and Reason' {
             $text = Get-PerfAccess | Out-String -Width 200
             $text | Should -Match 'Subject\s+Scope\s+Allowed\s+Reason'
+        }
+
+        It 'keeps type name, values and view across PowerShell remoting' {
+            $server = Start-TestSshServer
+            try {
+                $sessionArgs = @{
+                    HostName = $server.HostName; Port = $server.Port; UserName = $server.UserName; KeyFilePath = $server.KeyFilePath
+                    Options  = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }
+                }
+                $remote = Invoke-Command @sessionArgs -ScriptBlock { param($m) Import-Module $m; Get-PerfAccess -UserName root } -ArgumentList $ModuleDir
+                @($remote).Count | Should -Be 7
+                $remote[0].PSObject.TypeNames | Should -Contain 'Deserialized.PerfSecurity.AccessRule'
+                $remote[0].Allowed | Should -BeOfType [bool]
+                "$($remote[0].Scope)" | Should -Be 'UserProfiling'
+                ($remote | Out-String -Width 200) | Should -Match 'Subject\s+Scope\s+Allowed\s+Reason'
+            }
+            finally { Stop-TestSshServer $server }
         }
 
         It 'completes user names' {

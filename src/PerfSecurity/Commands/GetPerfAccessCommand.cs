@@ -21,6 +21,7 @@ public sealed class GetPerfAccessCommand : PerfCmdlet
     /// <summary>A user whose fresh login is judged (root holds every capability, others none).</summary>
     [Parameter(ParameterSetName = UserSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(UserNameCompleter))]
+    [AllowEmptyString]
     [Alias("User")]
     public string UserName { get; set; } = "";
 
