@@ -11,9 +11,15 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'Get-PerfCounterSession'
+        'Get-PerfEvent'
         'Get-PerfParanoid'
         'Get-PerfSysctl'
+        'Measure-PerfCommand'
+        'Read-PerfCounter'
         'Set-PerfParanoid'
+        'Start-PerfCounterSession'
+        'Stop-PerfCounterSession'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
