@@ -1,6 +1,7 @@
 BeforeAll {
     . "$PSScriptRoot/counting.ps1"
     $script:User = New-TestUser -Prefix 'psctr'
+    Initialize-SharedPwsh # the other user must run this build, not an earlier copy
     function Start-Sleeper {
         # A child shell that sleeps in a loop: it context-switches at every sleep.
         Start-Process /bin/sh -ArgumentList '-c', '"while :; do sleep 0.02; done"' -PassThru

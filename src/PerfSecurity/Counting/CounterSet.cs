@@ -89,7 +89,7 @@ public sealed class CounterSet : IDisposable
                 return null; // a thread that ended after /proc/<pid>/task was listed
             }
             catch (SystemCallException e) when (e.IsPermissionError && ev.IsCore && !ev.HasModifiers && !ev.ExcludeKernel
-                && (Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2) > 1)
+                && RetryInUserSpace(pid))
             {
                 notice?.Invoke($"kernel.perf_event_paranoid refuses kernel-space counting: counting '{ev.Name}' in user space only, as '{ev.Name}:u'.");
                 ev = ev.UserOnly();
@@ -99,6 +99,13 @@ public sealed class CounterSet : IDisposable
                 throw OpenFailure.Explain(ev, target, pid, cpu, e, needed);
             }
         }
+    }
+
+    // Only when kernel counting is what paranoid refuses; CPU-wide counting would still be refused.
+    private static bool RetryInUserSpace(int pid)
+    {
+        int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
+        return level > 1 && (pid > 0 || Privileges.PerfmonCapable);
     }
 
     public void Enable() => ForEach(PerfEvents.Enable);
