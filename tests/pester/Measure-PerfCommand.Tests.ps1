@@ -112,6 +112,21 @@ Describe 'Measure-PerfCommand' {
             Where-Object LastWriteTime -GT (Get-Date).AddMinutes(-1) | Should -BeNullOrEmpty
     }
 
+    It 'ends the command when stopped (Ctrl+C) and returns nothing' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModuleDir'; Measure-PerfCommand /bin/sleep 30 -Event task-clock")
+        $async = $ps.BeginInvoke()
+        $deadline = (Get-Date).AddSeconds(10)
+        while (-not (Get-Process sleep -ErrorAction SilentlyContinue | Where-Object { $_.Parent.Id -eq $PID }) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 50 }
+        Get-Process sleep -ErrorAction SilentlyContinue | Where-Object { $_.Parent.Id -eq $PID } | Should -Not -BeNullOrEmpty
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $async.IsCompleted | Should -BeTrue
+        Get-Process sleep -ErrorAction SilentlyContinue | Where-Object { $_.Parent.Id -eq $PID } | Should -BeNullOrEmpty
+        $ps.Dispose()
+    }
+
     It 'completes event names' {
         $line = 'Measure-PerfCommand /bin/true -Event page-fa'
         $c = TabExpansion2 -inputScript $line -cursorColumn $line.Length
