@@ -11,8 +11,14 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'Add-PerfUsersGroupMember'
         'Get-PerfParanoid'
         'Get-PerfSysctl'
+        'Get-PerfUsersGroup'
+        'New-PerfCapabilityShell'
+        'New-PerfUsersGroup'
+        'Remove-PerfCapabilityShell'
+        'Remove-PerfUsersGroupMember'
         'Set-PerfParanoid'
     )
     FunctionsToExport    = @()
