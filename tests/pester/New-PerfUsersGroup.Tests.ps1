@@ -16,8 +16,14 @@ BeforeAll {
     $script:Sudoers = "/etc/sudoers.d/pugtest$Tag"
 
     function script:Invoke-As([string] $User, [string[]] $Command) {
-        $out = & setpriv --reuid $User --regid $User --init-groups -- @Command 2>&1
+        $out = & runuser -u $User -- @Command 2>&1
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
+    }
+    function script:Get-Snapshot([string[]] $Path = @()) {
+        # Get-Snapshot limited to what these tests own: other suites on this machine change the
+        # paranoid level and add users at any moment. Our paths, our group's entry, our sudoers drop-in.
+        $own = (Get-SystemFingerprint -Path $Path) -split "`n" | Where-Object { $l = $_; @($Path | Where-Object { $l.StartsWith("$_ ") }).Count -gt 0 }
+        @($own) + @("group: $(getent group $Group)", "sudoers: $(if (Test-Path $Sudoers) { (Get-FileHash $Sudoers).Hash })") -join "`n"
     }
     function script:Test-Exposed([string] $Path) {
         # A capable binary that others may execute: what no failure may leave behind.
@@ -38,9 +44,9 @@ AfterAll {
 
 Describe 'New-PerfUsersGroup' {
     It '-WhatIf shows each step and changes nothing' {
-        $before = Get-SystemFingerprint -Path $Copy
-        $out = New-PerfUsersGroup -Name $Group -Path $Copy -Member $Member -WhatIf 6>&1 | Out-String
-        Get-SystemFingerprint -Path $Copy | Should -Be $before
+        $before = Get-Snapshot -Path $Copy
+        $out = & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -c "Import-Module '$ModuleDir'; New-PerfUsersGroup -Name $Group -Path $Copy -Member $Member -WhatIf" | Out-String
+        Get-Snapshot -Path $Copy | Should -Be $before
         (getent group $Group) | Should -BeNullOrEmpty
         foreach ($step in 'groupadd', 'fchown', 'fchmod o-rwx', 'fsetxattr', 'Add to the group') { $out | Should -Match ([regex]::Escape($step)) }
     }
@@ -66,19 +72,19 @@ Describe 'New-PerfUsersGroup' {
     }
 
     It 'changes nothing the second time and says so' {
-        $before = Get-SystemFingerprint -Path $Copy
+        $before = Get-Snapshot -Path $Copy
         $verbose = New-PerfUsersGroup -Name $Group -Path $Copy -Member $Member -PassThru -Verbose 4>&1
         ($verbose | Where-Object { $_ -is [PerfSecurity.PerfUsersGroup] }).Changed | Should -BeFalse
         ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match 'nothing to change'
-        Get-SystemFingerprint -Path $Copy | Should -Be $before
+        Get-Snapshot -Path $Copy | Should -Be $before
     }
 
     It '-WhatIf on a configured binary changes nothing' {
         & chmod 755 $Copy   # drift: what -WhatIf would repair
         try {
-            $before = Get-SystemFingerprint -Path $Copy
+            $before = Get-Snapshot -Path $Copy
             New-PerfUsersGroup -Name $Group -Path $Copy -WhatIf
-            Get-SystemFingerprint -Path $Copy | Should -Be $before
+            Get-Snapshot -Path $Copy | Should -Be $before
         }
         finally { New-PerfUsersGroup -Name $Group -Path $Copy }
         (& stat -c '%a' $Copy) | Should -Be '750'
@@ -108,20 +114,20 @@ Describe 'New-PerfUsersGroup' {
     }
 
     It 'refuses an unknown member before changing anything' {
-        $before = Get-SystemFingerprint -Path $Copy
+        $before = Get-Snapshot -Path $Copy
         { New-PerfUsersGroup -Name "pug_x$Tag" -Path $Copy -Member "nosuchuser$Tag" } | Should -Throw -ErrorId 'PerfUsersGroupUserNotFound,PerfSecurity.Commands.NewPerfUsersGroupCommand'
-        Get-SystemFingerprint -Path $Copy | Should -Be $before
+        Get-Snapshot -Path $Copy | Should -Be $before
     }
 
     Context 'a failure at each step leaves no capable binary that others may execute' {
         It 'groupadd rejects the name: PerfUsersGroupCreateFailed, nothing changed' {
             $f = "$Dir/perf-badname"; Copy-Item /usr/bin/perf $f; & chmod 755 $f
-            $before = Get-SystemFingerprint -Path $f
+            $before = Get-Snapshot -Path $f
             $err = $null
             try { New-PerfUsersGroup -Name 'bad name!' -Path $f } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'PerfUsersGroupCreateFailed,*'
             $err.Exception.Message | Should -Match 'groupadd'
-            Get-SystemFingerprint -Path $f | Should -Be $before
+            Get-Snapshot -Path $f | Should -Be $before
             Test-Exposed $f | Should -BeFalse
         }
 
@@ -144,12 +150,12 @@ Describe 'New-PerfUsersGroup' {
             $null = New-Item -ItemType Directory $mnt
             & mount -t tmpfs -o nosuid,size=64m tmpfs $mnt; $Mounts.Add($mnt)
             Copy-Item /usr/bin/perf "$mnt/perf"; & chmod 755 "$mnt/perf"
-            $before = Get-SystemFingerprint -Path "$mnt/perf"
+            $before = Get-Snapshot -Path "$mnt/perf"
             $err = $null
             try { New-PerfUsersGroup -Name $Group -Path "$mnt/perf" } catch { $err = $_ }
             $err.FullyQualifiedErrorId | Should -BeLike 'PerfUsersGroupNosuidMount,*'
             $err.Exception.Message | Should -Match 'New-PerfCapabilityShell'
-            Get-SystemFingerprint -Path "$mnt/perf" | Should -Be $before
+            Get-Snapshot -Path "$mnt/perf" | Should -Be $before
         }
     }
 }
@@ -187,9 +193,9 @@ Describe 'Add-PerfUsersGroupMember and Remove-PerfUsersGroupMember' {
         $r = $Other | Add-PerfUsersGroupMember -Name $Group -PassThru
         $r.IsMember | Should -BeTrue; $r.Changed | Should -BeTrue
         (Add-PerfUsersGroupMember -UserName $Other -Name $Group -PassThru).Changed | Should -BeFalse
-        $before = Get-SystemFingerprint
+        $before = Get-Snapshot
         [pscustomobject]@{ UserName = $Other } | Remove-PerfUsersGroupMember -Name $Group -WhatIf
-        Get-SystemFingerprint | Should -Be $before
+        Get-Snapshot | Should -Be $before
         $d = [pscustomobject]@{ UserName = $Other } | Remove-PerfUsersGroupMember -Name $Group -PassThru
         $d.IsMember | Should -BeFalse; $d.Changed | Should -BeTrue
         (getent group $Group) | Should -Not -Match "\b$Other\b"
@@ -211,14 +217,14 @@ Describe 'New-PerfCapabilityShell and Remove-PerfCapabilityShell' {
     BeforeAll { $script:Shell = "$Dir/perf-shell" }
 
     It 'rejects a rule visudo refuses and writes nothing' {
-        $before = Get-SystemFingerprint -Path "$Dir/bad-shell"
+        $before = Get-Snapshot -Path "$Dir/bad-shell"
         $err = $null
         try { New-PerfCapabilityShell -Path "$Dir/bad-shell" -Group 'bad group' -SudoersPath "$Dir/badsudoers" } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -BeLike 'PerfCapabilityShellSudoersInvalid,*'
         $err.Exception.Message | Should -Match 'syntax error'
         Test-Path "$Dir/bad-shell" | Should -BeFalse
         Test-Path "$Dir/badsudoers" | Should -BeFalse
-        Get-SystemFingerprint -Path "$Dir/bad-shell" | Should -Be $before
+        Get-Snapshot -Path "$Dir/bad-shell" | Should -Be $before
     }
 
     It '-WhatIf writes nothing' {
@@ -248,9 +254,9 @@ Describe 'New-PerfCapabilityShell and Remove-PerfCapabilityShell' {
     }
 
     It 'changes nothing the second time' {
-        $before = Get-SystemFingerprint -Path $Shell
+        $before = Get-Snapshot -Path $Shell
         (New-PerfCapabilityShell -Path $Shell -Group $Group -SudoersPath $Sudoers -NoPassword -PassThru).Changed | Should -BeFalse
-        Get-SystemFingerprint -Path $Shell | Should -Be $before
+        Get-Snapshot -Path $Shell | Should -Be $before
     }
 
     It 'removes both, and leaves a script it did not write alone' {
