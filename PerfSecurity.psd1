@@ -15,6 +15,8 @@
         'Get-PerfParanoid'
         'Get-PerfSysctl'
         'Get-PerfUsersGroup'
+        'Measure-PerfFileDescriptorBudget'
+        'Measure-PerfMlockBudget'
         'New-PerfCapabilityShell'
         'New-PerfUsersGroup'
         'Remove-PerfCapabilityShell'

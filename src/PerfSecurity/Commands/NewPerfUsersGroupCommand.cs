@@ -29,7 +29,7 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
     public SwitchParameter IncludeIpcLock { get; set; }
 
     [Parameter]
-    [ArgumentCompleter(typeof(PerfUsersUserNameCompleter))]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     [ValidateNotNull]
     public string[] Member { get; set; } = Array.Empty<string>();
 

@@ -10,7 +10,7 @@ namespace PerfSecurity.Commands;
 public sealed class RemovePerfUsersGroupMemberCommand : PerfCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(PerfUsersUserNameCompleter))]
+    [ArgumentCompleter(typeof(UserNameCompleter))]
     [Alias("User")]
     [ValidateNotNullOrEmpty]
     public string[] UserName { get; set; } = Array.Empty<string>();

@@ -39,16 +39,36 @@ public sealed class SysctlNameCompleter : FixedSetCompleter
         => Sysctl.PerfKeys().Select(k => (k, SysctlCatalog.Describe(k) is { Length: > 0 } d ? d : k));
 }
 
+/// <summary>Completes the names of local users (NSS entries listed in /etc/passwd).</summary>
+public sealed class UserNameCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values()
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines("/etc/passwd"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
+        foreach (string line in lines)
+        {
+            string[] f = line.Split(':');
+            if (f.Length > 2) yield return (f[0], $"uid {f[2]}");
+        }
+    }
+}
+
 /// <summary>Completes the group names in /etc/group (for -Name and -Group of the perf users group cmdlets).</summary>
 public sealed class PerfUsersGroupNameCompleter : FixedSetCompleter
 {
-    protected override IEnumerable<(string, string)> Values() => AccountFile.Names("/etc/group", "group");
-}
-
-/// <summary>Completes the user names in /etc/passwd (for -UserName and -Member).</summary>
-public sealed class PerfUsersUserNameCompleter : FixedSetCompleter
-{
-    protected override IEnumerable<(string, string)> Values() => AccountFile.Names("/etc/passwd", "user");
+    protected override IEnumerable<(string, string)> Values()
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines("/etc/group"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
+        foreach (string line in lines)
+        {
+            string[] f = line.Split(':');
+            if (f.Length > 2 && !line.StartsWith('#')) yield return (f[0], $"gid {f[2]}");
+        }
+    }
 }
 
 /// <summary>Completes capability names for -Capability of New-PerfUsersGroup and New-PerfCapabilityShell.</summary>
@@ -57,20 +77,4 @@ public sealed class PerfUsersCapabilityCompleter : FixedSetCompleter
     protected override IEnumerable<(string, string)> Values()
         => Enumerable.Range(0, PerfSecurity.Capabilities.CapabilityTable.LastNamed + 1)
             .Select(n => (PerfSecurity.Capabilities.CapabilityTable.NameOf(n), PerfSecurity.Capabilities.CapabilityTable.MeaningOf(n)));
-}
-
-internal static class AccountFile
-{
-    /// <summary>The first field of each line of a colon-separated account file (reading it is enough for completion).</summary>
-    public static IEnumerable<(string, string)> Names(string path, string kind)
-    {
-        string[] lines;
-        try { lines = File.ReadAllLines(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
-        foreach (string line in lines)
-        {
-            int colon = line.IndexOf(':');
-            if (colon > 0 && !line.StartsWith('#')) yield return (line[..colon], $"{kind} {line[..colon]}");
-        }
-    }
 }
