@@ -173,9 +173,9 @@ public static class PerfUsersGroupSetup
 
         private void Verify(FileDescriptor fd, uint gid, uint mode, FileCapabilityData desired)
         {
-            _beforeStep?.Invoke(PerfUsersGroupStep.Verify);
             try
             {
+                _beforeStep?.Invoke(PerfUsersGroupStep.Verify);
                 FileStatus st = FileSystem.Stat(fd);
                 FileCapabilityData? caps = ReadCapabilities(fd);
                 FileStatus atPath = FileSystem.Stat(Path, followLinks: false);
@@ -222,8 +222,9 @@ public static class PerfUsersGroupSetup
             bool onBinary = step is PerfUsersGroupStep.RemoveCapabilities or PerfUsersGroupStep.Chown or PerfUsersGroupStep.Chmod or PerfUsersGroupStep.SetCapabilities;
             try
             {
-                _beforeStep?.Invoke(step);
+                // Marked first: a step that fails halfway may already have changed the binary.
                 if (onBinary) _binaryTouched = true;
+                _beforeStep?.Invoke(step);
                 change();
             }
             catch (Exception e) when (e is PerfSecurityException or SystemCallException)
