@@ -11,6 +11,7 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'Add-PerfUsersGroupMember'
         'ConvertFrom-PerfCapabilityMask'
         'ConvertFrom-PerfSecureBits'
         'ConvertTo-PerfCapabilityMask'
@@ -22,11 +23,16 @@
         'Get-PerfParanoid'
         'Get-PerfProcessCapability'
         'Get-PerfSysctl'
+        'Get-PerfUsersGroup'
         'Measure-PerfCommand'
         'Measure-PerfFileDescriptorBudget'
         'Measure-PerfMlockBudget'
+        'New-PerfCapabilityShell'
+        'New-PerfUsersGroup'
         'Read-PerfCounter'
         'Remove-PerfCapability'
+        'Remove-PerfCapabilityShell'
+        'Remove-PerfUsersGroupMember'
         'Set-PerfCapability'
         'Set-PerfParanoid'
         'Start-PerfCounterSession'

@@ -106,3 +106,19 @@ public sealed class CounterSessionNameCompleter : FixedSetCompleter
     protected override IEnumerable<(string, string)> Values()
         => CounterSessionRegistry.Current.All.Select(s => (s.Name, $"#{s.Id}: {s.Target} [{string.Join(", ", s.Events)}]"));
 }
+
+/// <summary>Completes the group names in /etc/group (for -Name and -Group of the perf users group cmdlets).</summary>
+public sealed class PerfUsersGroupNameCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values()
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines("/etc/group"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
+        foreach (string line in lines)
+        {
+            string[] f = line.Split(':');
+            if (f.Length > 2 && !line.StartsWith('#')) yield return (f[0], $"gid {f[2]}");
+        }
+    }
+}
