@@ -11,21 +11,33 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'Add-PerfUsersGroupMember'
         'ConvertFrom-PerfCapabilityMask'
         'ConvertFrom-PerfSecureBits'
         'ConvertTo-PerfCapabilityMask'
         'Get-PerfAccess'
         'Get-PerfCapability'
         'Get-PerfCapabilityDenial'
+        'Get-PerfCounterSession'
         'Get-PerfDataExposure'
+        'Get-PerfEvent'
         'Get-PerfParanoid'
         'Get-PerfProcessCapability'
         'Get-PerfSysctl'
+        'Get-PerfUsersGroup'
+        'Measure-PerfCommand'
         'Measure-PerfFileDescriptorBudget'
         'Measure-PerfMlockBudget'
+        'New-PerfCapabilityShell'
+        'New-PerfUsersGroup'
+        'Read-PerfCounter'
         'Remove-PerfCapability'
+        'Remove-PerfCapabilityShell'
+        'Remove-PerfUsersGroupMember'
         'Set-PerfCapability'
         'Set-PerfParanoid'
+        'Start-PerfCounterSession'
+        'Stop-PerfCounterSession'
         'Test-PerfCapability'
     )
     FunctionsToExport    = @()

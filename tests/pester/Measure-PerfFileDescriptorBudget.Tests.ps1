@@ -46,6 +46,30 @@ Describe 'Measure-PerfFileDescriptorBudget' {
         $b.LimitsConfLine | Should -Match '^@perf_users\s+-\s+nofile'
     }
 
+    It 'agrees with the kernel as an unprivileged user: the events open at RecommendedLimit and fail with EMFILE one below' {
+        # In the user's own pwsh: open the events once (so lazily opened files are open), measure, then
+        # lower the process's own soft limit with prlimit and try again.
+        $probe = {
+            $events = 'task-clock', 'cpu-clock', 'page-faults', 'context-switches', 'cpu-migrations', 'minor-faults', 'major-faults', 'alignment-faults'
+            Start-PerfCounterSession -SystemWide -Event $events | Stop-PerfCounterSession | Out-Null
+            $b = Measure-PerfFileDescriptorBudget -EventCount $events.Count -ProcessId $PID
+            "required=$($b.Required) recommended=$($b.RecommendedLimit)"
+            foreach ($limit in $b.RecommendedLimit, ($b.RecommendedLimit - 1)) {
+                & prlimit --pid $PID --nofile="${limit}:"
+                try { Start-PerfCounterSession -SystemWide -Event $events -ErrorAction Stop | Stop-PerfCounterSession | Out-Null; "$limit ok" }
+                catch { "$limit $($_.FullyQualifiedErrorId.Split(',')[0])" }
+                & prlimit --pid $PID --nofile="$($b.SoftLimit):"
+            }
+        }
+        $r = Use-ParanoidLevel 0 { Invoke-AsUser $User $probe }
+        $r.ErrorId | Should -BeNullOrEmpty -Because $r.Message
+        $lines = @($r.Output)
+        $lines[0] -match "^required=$(8 * [Environment]::ProcessorCount) recommended=(\d+)$" | Should -BeTrue -Because $lines[0]
+        $recommended = [int]$Matches[1]
+        $lines[1] | Should -Be "$recommended ok"
+        $lines[2] | Should -Be "$($recommended - 1) PerfCounterTooManyFiles"
+    }
+
     It 'rejects an unknown process with ObjectNotFound' {
         $err = $null
         Measure-PerfFileDescriptorBudget -EventCount 1 -ProcessId 999999999 -ErrorAction SilentlyContinue -ErrorVariable err

@@ -74,15 +74,17 @@ function Invoke-AsUser {
 Import-Module '$SharedDir/module/PerfSecurity'
 `$argsIn = @(ConvertFrom-Json -InputObject '$($argsJson -replace "'", "''")')
 `$result = [ordered]@{ Output = `$null; ErrorId = `$null; Category = `$null; Message = `$null }
+`$first = `$null
 try {
-    `$result.Output = & { $ScriptBlock } @argsIn -ErrorVariable ev
+    # Errors written (not caught) by the script block arrive as ErrorRecords through 2>&1.
+    `$all = @(& { $ScriptBlock } @argsIn 2>&1)
+    `$result.Output = @(`$all | Where-Object { `$_ -isnot [System.Management.Automation.ErrorRecord] })
+    `$first = `$all | Where-Object { `$_ -is [System.Management.Automation.ErrorRecord] } | Select-Object -First 1
 } catch {
-    `$result.ErrorId = `$_.FullyQualifiedErrorId; `$result.Category = `$_.CategoryInfo.Category.ToString(); `$result.Message = `$_.Exception.Message
+    `$first = `$_
 }
-if (-not `$result.ErrorId -and `$Error.Count) {
-    `$e = `$Error[`$Error.Count - 1]
-    `$result.ErrorId = `$e.FullyQualifiedErrorId; `$result.Category = `$e.CategoryInfo.Category.ToString(); `$result.Message = `$e.Exception.Message
-}
+if (`$first) { `$result.ErrorId = `$first.FullyQualifiedErrorId; `$result.Category = `$first.CategoryInfo.Category.ToString(); `$result.Message = `$first.Exception.Message }
+if (`$result.Output.Count -eq 1) { `$result.Output = `$result.Output[0] }
 [pscustomobject]`$result | ConvertTo-Json -Depth 6 -Compress
 "@
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($wrapper))

@@ -93,10 +93,10 @@ public sealed class MlockBudget
 /// <summary>The file descriptors a perf session needs against RLIMIT_NOFILE.</summary>
 public sealed class FileDescriptorBudget
 {
-    // Room for what any process has open besides its perf events (stdio, libraries, logs) when it is not known.
+    // Room for what a login has open besides its perf events (stdio, libraries, logs), where it cannot be counted.
     private const int Headroom = 64;
 
-    internal FileDescriptorBudget(BudgetSubject subject, long required, int events, int cpus, int threads, int? inUse)
+    internal FileDescriptorBudget(BudgetSubject subject, long required, int events, int cpus, int threads, int[]? openFds)
     {
         Subject = subject.Description;
         Required = required;
@@ -106,20 +106,25 @@ public sealed class FileDescriptorBudget
         SoftLimit = subject.OpenFiles.Soft is ulong s ? (long)Math.Min(s, long.MaxValue) : null;
         HardLimit = subject.OpenFiles.Hard is ulong h ? (long)Math.Min(h, long.MaxValue) : null;
         LimitSource = subject.OpenFilesSource;
-        InUse = inUse;
-        long needed = required + (inUse ?? Headroom);
-        Available = SoftLimit is long soft ? soft - (inUse ?? 0) : null;
-        Sufficient = SoftLimit is null || needed <= SoftLimit;
+        InUse = openFds?.Length;
+
+        // A new descriptor takes the lowest free number below the soft limit, so what counts is how many
+        // numbers below a limit are still free; descriptors numbered above it take no room.
+        long FreeBelow(long limit) => openFds is null ? limit - Headroom : limit - openFds.Count(fd => fd < limit);
+        long recommended = required;
+        while (FreeBelow(recommended) < required) recommended++;
+        RecommendedLimit = recommended;
+        Available = SoftLimit is long soft ? Math.Max(0, FreeBelow(soft)) : null;
+        Sufficient = SoftLimit is null || FreeBelow(SoftLimit.Value) >= required;
         // perf raises its soft limit to the hard one by itself before giving up.
-        SufficientAfterRaise = HardLimit is null || needed <= HardLimit;
-        RecommendedLimit = needed;
+        SufficientAfterRaise = HardLimit is null || FreeBelow(HardLimit.Value) >= required;
         if (!Sufficient)
         {
-            UlimitCommand = $"ulimit -n {needed}";
-            LimitsConfLine = $"@perf_users  {(SufficientAfterRaise ? "soft" : "-")}  nofile  {needed}";
+            UlimitCommand = $"ulimit -n {recommended}";
+            LimitsConfLine = $"@perf_users  {(SufficientAfterRaise ? "soft" : "-")}  nofile  {recommended}";
         }
         Explanation = $"{events} event(s) × {cpus} CPU(s) × {threads} thread(s) = {required} descriptors"
-            + (inUse is int u ? $", plus {u} already open" : $", plus about {Headroom} for everything else")
+            + (InUse is int u ? $", next to {u} already open" : $", plus about {Headroom} for everything else")
             + $"; soft limit {SoftLimit?.ToString() ?? "unlimited"}, hard limit {HardLimit?.ToString() ?? "unlimited"}."
             + (Sufficient ? " Enough." : SufficientAfterRaise ? " perf raises the soft limit to the hard one itself; other tools need `ulimit -n`." : " Raise the hard limit in limits.d.");
     }
@@ -134,9 +139,11 @@ public sealed class FileDescriptorBudget
     public string LimitSource { get; }
     /// <summary>Descriptors the process already has open (null for a user's next login).</summary>
     public int? InUse { get; }
+    /// <summary>Descriptors that can still be opened under the soft limit.</summary>
     public long? Available { get; }
     public bool Sufficient { get; }
     public bool SufficientAfterRaise { get; }
+    /// <summary>The smallest soft limit with which the session's descriptors can all be opened.</summary>
     public long RecommendedLimit { get; }
     public string? UlimitCommand { get; }
     public string? LimitsConfLine { get; }

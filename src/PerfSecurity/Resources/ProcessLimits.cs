@@ -54,10 +54,16 @@ public static class ProcessLimits
         return false;
     }
 
-    /// <summary>The number of open descriptors of a process.</summary>
-    public static int CountOpenFiles(int pid, string procRoot = "/proc")
+    /// <summary>The numbers of a process's open descriptors, ascending.</summary>
+    public static int[] OpenFileNumbers(int pid, string procRoot = "/proc")
     {
-        try { return Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, pid.ToString(), "fd")).Count(); }
+        try
+        {
+            var numbers = Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, pid.ToString(), "fd"))
+                .Select(f => int.TryParse(Path.GetFileName(f), out int n) ? n : -1).Where(n => n >= 0).ToArray();
+            Array.Sort(numbers);
+            return numbers;
+        }
         catch (UnauthorizedAccessException)
         {
             throw new PerfSecurityException("PerfProcessFdDenied", FailureKind.PermissionDenied,

@@ -111,7 +111,7 @@ public static class ResourceBudgets
         // System-wide: one descriptor per event and CPU; per-thread: per event and thread; both given: per event, CPU and thread.
         int cpus = cpuCount ?? (threadCount is null ? OnlineCpus(root) : 1);
         int threads = threadCount ?? 1;
-        int? inUse = subject.ProcessId is int pid ? ProcessLimits.CountOpenFiles(pid) : null;
-        return new FileDescriptorBudget(subject, (long)eventCount * cpus * threads, eventCount, cpus, threads, inUse);
+        int[]? open = subject.ProcessId is int pid ? ProcessLimits.OpenFileNumbers(pid) : null;
+        return new FileDescriptorBudget(subject, (long)eventCount * cpus * threads, eventCount, cpus, threads, open);
     }
 }

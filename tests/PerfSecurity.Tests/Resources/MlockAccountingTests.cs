@@ -167,7 +167,7 @@ public sealed class ProcessLimitsTests
     {
         var limits = ProcessLimits.Read(Environment.ProcessId);
         Assert.True(limits.ContainsKey(ProcessLimits.MaxOpenFiles));
-        Assert.True(ProcessLimits.CountOpenFiles(Environment.ProcessId) > 2);
+        Assert.True(ProcessLimits.OpenFileNumbers(Environment.ProcessId).Length > 2);
     }
 
     [Theory]

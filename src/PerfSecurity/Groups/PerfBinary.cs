@@ -1,0 +1,90 @@
+using System.Text.RegularExpressions;
+using PerfSecurity.Errors;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Groups;
+
+/// <summary>Where the perf program is, and the real binary behind a distribution's wrapper script.</summary>
+public sealed record PerfBinaryLocation(string Path, string? WrapperPath)
+{
+    /// <summary>A sentence for -Verbose or a warning when a wrapper was resolved.</summary>
+    public string? Note => WrapperPath is null ? null
+        : $"'{WrapperPath}' is a wrapper script; the kernel ignores file capabilities on scripts, so the binary it runs for this kernel, '{Path}', is used.";
+}
+
+public static partial class PerfBinary
+{
+    /// <summary>The perf found on PATH, or null.</summary>
+    public static string? FindOnPath(string? pathVariable = null)
+    {
+        foreach (string dir in (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = System.IO.Path.Combine(dir, "perf");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Resolves a path (or the perf on PATH when null) to the regular file that capabilities must go on:
+    /// symlinks to their final target, a wrapper script to the binary it runs for the running kernel.
+    /// </summary>
+    public static PerfBinaryLocation Locate(string? path, KernelInfo? kernel = null)
+    {
+        string? given = path ?? FindOnPath();
+        if (given is null)
+            throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
+                "No 'perf' was found on PATH. Install the perf tool (Debian: linux-perf, Ubuntu: linux-tools-common and linux-tools-$(uname -r)) or give its path with -Path.", "perf");
+        string full = FollowLinks(System.IO.Path.GetFullPath(given));
+        if (!File.Exists(full))
+            throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound, $"The file '{given}' does not exist.", given);
+        if (!IsScript(full)) return new PerfBinaryLocation(full, null);
+
+        string? real = RealBinaryOf(full, File.ReadAllText(full), kernel ?? KernelInfo.Current);
+        if (real is null)
+            throw new PerfSecurityException("PerfUsersGroupTargetIsScript", FailureKind.InvalidArgument,
+                $"'{full}' is a script and the perf binary it runs could not be found. The kernel ignores file capabilities on scripts: give the real perf binary with -Path (Debian: /usr/bin/perf_<major>.<minor>; Ubuntu: /usr/lib/linux-tools/<release>/perf).", full);
+        return new PerfBinaryLocation(real, full);
+    }
+
+    /// <summary>
+    /// The binary a wrapper script runs: an absolute path to a perf program named in the script, else the
+    /// Debian (perf_X.Y beside the script) and Ubuntu (/usr/lib/linux-tools/&lt;release&gt;/perf) layouts.
+    /// </summary>
+    public static string? RealBinaryOf(string scriptPath, string scriptText, KernelInfo kernel)
+    {
+        var candidates = new List<string>();
+        foreach (Match m in AbsolutePerfPath().Matches(scriptText)) candidates.Add(m.Value);
+        string dir = System.IO.Path.GetDirectoryName(scriptPath) ?? "/usr/bin";
+        candidates.Add(System.IO.Path.Combine(dir, $"perf_{kernel.Version.Major}.{kernel.Version.Minor}"));
+        candidates.Add($"/usr/bin/perf_{kernel.Version.Major}.{kernel.Version.Minor}");
+        candidates.Add($"/usr/lib/linux-tools/{kernel.Release}/perf");
+        candidates.Add($"/usr/lib/linux-tools-{kernel.Release}/perf");
+        foreach (string c in candidates)
+        {
+            if (!File.Exists(c)) continue;
+            string real = FollowLinks(c);
+            if (real != scriptPath && !IsScript(real)) return real;
+        }
+        return null;
+    }
+
+    private static string FollowLinks(string path)
+    {
+        try { return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path; }
+        catch (IOException) { return path; }
+    }
+
+    public static bool IsScript(string path)
+    {
+        try
+        {
+            using var f = File.OpenRead(path);
+            return f.ReadByte() == '#' && f.ReadByte() == '!';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    [GeneratedRegex(@"(?<![\w/$])/[\w./+-]*/perf[\w.+-]*(?![\w/])")]
+    private static partial Regex AbsolutePerfPath();
+}

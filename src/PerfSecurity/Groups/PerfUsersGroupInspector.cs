@@ -1,0 +1,69 @@
+using PerfSecurity.Capabilities;
+using PerfSecurity.Errors;
+using PerfSecurity.Native;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Groups;
+
+/// <summary>Reads a perf users group and its binary, and lists what differs from the kernel document's procedure.</summary>
+public static class PerfUsersGroupInspector
+{
+    public const string WorldExecutableWithCapabilities = "world-executable with capabilities";
+    public const string CapabilitiesLost = "capabilities lost (binary replaced by a package upgrade?)";
+    public const string NoMembers = "group has no members";
+    public const string WrongGroup = "binary group is not the perf users group";
+    public const string GroupMissing = "group does not exist";
+    public const string OthersHaveAccess = "others may read or execute the binary (expected o-rwx)";
+    public const string NotRootOwned = "binary is not owned by root";
+    public const string Writable = "binary is writable by its group or others";
+    public const string NoPerfmon = "capabilities lack cap_perfmon";
+    public const string BinaryMissing = "no perf binary found";
+
+    public static PerfUsersGroup Inspect(string groupName, PerfBinaryLocation? binary, string[]? changes = null,
+        KernelInfo? kernel = null, int? paranoidLevel = null)
+    {
+        kernel ??= KernelInfo.Current;
+        paranoidLevel ??= Sysctl.ReadInt(Sysctl.ParanoidKey);
+        var findings = new List<string>();
+        Accounts.GroupEntry? group = GroupDatabase.Find(groupName);
+        if (group is null) findings.Add(GroupMissing);
+        else if (group.Value.Members.Length == 0) findings.Add(NoMembers);
+
+        string? owner = null, fileGroup = null, mode = null, capsText = null;
+        if (binary is null) findings.Add(BinaryMissing);
+        else
+        {
+            FileStatus st;
+            try { st = FileSystem.Stat(binary.Path, followLinks: false); }
+            catch (SystemCallException e)
+            {
+                throw PerfSecurityException.FromSystemCall("PerfUsersGroupReadFailed", e, $"Cannot inspect '{binary.Path}': {Errno.Describe(e.Errno)}.", binary.Path);
+            }
+            FileCapabilityData? caps = FileCapabilities.Read(binary.Path, followLinks: false);
+            owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString();
+            fileGroup = Accounts.GroupById(st.Gid)?.Name ?? st.Gid.ToString();
+            mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
+            capsText = caps?.Text;
+            bool capable = caps is not null && !caps.Permitted.IsEmpty;
+            findings.AddRange(Judge(st, capable, caps?.Permitted ?? CapabilitySet.Empty, group, kernel));
+        }
+        if (paranoidLevel is int level && ParanoidLevel.DeniesAll(level, kernel.Flavor))
+            findings.Add($"perf_event_paranoid {level} denies all perf_events use without CAP_SYS_ADMIN on this {kernel.Flavor} kernel; CAP_PERFMON does not help");
+
+        return new PerfUsersGroup(groupName, group?.Gid, group?.Members ?? Array.Empty<string>(), binary?.Path, binary?.WrapperPath,
+            owner, fileGroup, mode, capsText, findings.ToArray(), changes ?? Array.Empty<string>());
+    }
+
+    /// <summary>The findings about one binary, from its status and capabilities.</summary>
+    public static IEnumerable<string> Judge(FileStatus st, bool capable, CapabilitySet permitted, Accounts.GroupEntry? group, KernelInfo kernel)
+    {
+        if (capable && (st.Permissions & 0x1) != 0) yield return WorldExecutableWithCapabilities;
+        else if ((st.Permissions & 0x7) != 0) yield return OthersHaveAccess;
+        if (group is { } g && st.Gid != g.Gid) yield return WrongGroup;
+        if (st.Uid != 0) yield return NotRootOwned;
+        if ((st.Permissions & 0x12) != 0) yield return Writable;
+        if (group is not null && !capable) yield return CapabilitiesLost;
+        if (capable && kernel.HasCapPerfmon && !permitted.Contains(CapabilityTable.Perfmon) && !permitted.Contains(CapabilityTable.SysAdmin))
+            yield return NoPerfmon;
+    }
+}
