@@ -13,6 +13,9 @@
     CmdletsToExport      = @(
         'Get-PerfParanoid'
         'Get-PerfSysctl'
+        'Get-PerfToolInfo'
+        'Invoke-PerfSecurityAudit'
+        'Repair-PerfSecurityFinding'
         'Set-PerfParanoid'
     )
     FunctionsToExport    = @()

@@ -61,26 +61,22 @@ public static class AuditCatalog
     public static readonly IReadOnlyList<AuditProfile> AllProfiles = Enum.GetValues<AuditProfile>();
 
     /// <summary>
-    /// Runs the checks for the given profiles, yielding findings as they are made (profile-independent checks once,
-    /// under PerfSecurityGuide). The unreadable-things check runs last so that it sees what the others could not read.
+    /// Runs the checks profile by profile (so that each profile's findings come together), yielding findings as they are
+    /// made. Profile-independent checks belong to PerfSecurityGuide. What could not be read is reported at the end of the
+    /// first profile, after the checks that read files.
     /// </summary>
     public static IEnumerable<Finding> Run(AuditContext context, IEnumerable<AuditProfile> profiles, IEnumerable<string>? onlyIds = null)
     {
-        var wanted = profiles.Distinct().ToList();
+        var wanted = AllProfiles.Where(profiles.Contains).ToList();
         var ids = onlyIds?.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (wanted.Count == 0) yield break;
-        foreach (var check in Checks)
+        for (int i = 0; i < wanted.Count; i++)
         {
-            if (ids is not null && !ids.Contains(check.Id)) continue;
-            if (check is UnreadableCheck)
+            var profile = wanted[i];
+            foreach (var check in Checks)
             {
-                // Once, under the first profile asked for, after every other check has had its chance to read.
-                foreach (var f in check.Run(context, wanted[0])) yield return f;
-                continue;
-            }
-            foreach (var profile in check.Profiles)
-            {
-                if (!wanted.Contains(profile)) continue;
+                if (ids is not null && !ids.Contains(check.Id)) continue;
+                bool applies = check is UnreadableCheck ? i == 0 : check.Profiles.Contains(profile);
+                if (!applies) continue;
                 context.Token.ThrowIfCancellationRequested();
                 foreach (var f in check.Run(context, profile)) yield return f;
             }

@@ -25,10 +25,15 @@ public sealed class AuditContext
     private PerfToolInfo? _tool;
     private bool _toolRead;
     private readonly List<string> _unreadable = new();
+    private readonly string? _perfPath;
+    private readonly IReadOnlyList<string>? _libraryDirectories;
 
     public AuditContext(IEnumerable<string>? paths = null, IEnumerable<string>? dataPaths = null, string sudoersPath = "/etc/sudoers",
-        Action<string, string, int>? progress = null, CancellationToken token = default)
+        Action<string, string, int>? progress = null, CancellationToken token = default,
+        string? perfPath = null, IEnumerable<string>? libraryDirectories = null)
     {
+        _perfPath = perfPath;
+        _libraryDirectories = libraryDirectories?.ToList();
         _explicitPaths = paths?.ToList();
         DataPaths = dataPaths?.ToList() ?? new List<string>();
         SudoersPath = sudoersPath;
@@ -148,9 +153,9 @@ public sealed class AuditContext
         {
             if (_toolRead) return _tool;
             _toolRead = true;
-            string? perf = Tooling.PerfTool.FindOnPath();
+            string? perf = _perfPath ?? Tooling.PerfTool.FindOnPath();
             if (perf is null) return null;
-            try { _tool = Tooling.PerfTool.Inspect(perf); }
+            try { _tool = Tooling.PerfTool.Inspect(perf, runVersion: false, _libraryDirectories); }
             catch (PerfSecurityException e) { NoteUnreadable(perf, e.Message); }
             return _tool;
         }

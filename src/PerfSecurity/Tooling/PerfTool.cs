@@ -201,7 +201,7 @@ public static partial class PerfTool
     [GeneratedRegex(@"perf version\s+(\S+)")]
     private static partial Regex PerfVersionPattern();
 
-    public static PerfToolInfo Inspect(string path, bool runVersion = true)
+    public static PerfToolInfo Inspect(string path, bool runVersion = true, IEnumerable<string>? libraryDirectories = null)
     {
         if (!File.Exists(path))
             throw new PerfSecurityException("PerfToolFileNotFound", FailureKind.ObjectNotFound, $"The file '{path}' does not exist.", path);
@@ -215,7 +215,7 @@ public static partial class PerfTool
         string? version = runVersion ? RunVersion(path) : null;
         if (version is null && elf?.BuildId is { } id) version = "build-id " + id;
 
-        var (libcapPath, libcapVersion) = FindLibcap();
+        var (libcapPath, libcapVersion) = FindLibcap(libraryDirectories);
         bool? knowsPerfmon = KnowsPerfmon(libcapVersion);
         string? caps = File.Exists(real) ? FileCapabilities.Read(real)?.Text : null;
 
