@@ -11,10 +11,14 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'Get-PerfCapabilityDenial'
+        'Get-PerfDataExposure'
         'Get-PerfParanoid'
         'Get-PerfSysctl'
         'Get-PerfToolInfo'
         'Invoke-PerfSecurityAudit'
+        'Measure-PerfFileDescriptorBudget'
+        'Measure-PerfMlockBudget'
         'Repair-PerfSecurityFinding'
         'Set-PerfParanoid'
     )

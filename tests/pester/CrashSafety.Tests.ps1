@@ -14,11 +14,16 @@ AfterAll {
 
 Describe 'Crash safety of the sysctl drop-in' {
     It 'is always whole after a kill -9 during Set-PerfParanoid -Persist (12 kills)' {
-        $loop = "Import-Module '$ModuleDir'; while (`$true) { Set-PerfParanoid -Level 1 -Persist; Set-PerfParanoid -Level 2 -Persist }"
+        $started = Join-Path ([IO.Path]::GetTempPath()) ("pscrash" + [guid]::NewGuid().ToString('N'))
+        $loop = "Import-Module '$ModuleDir'; Set-PerfParanoid -Level 2 -Persist; New-Item '$started' | Out-Null; while (`$true) { Set-PerfParanoid -Level 1 -Persist; Set-PerfParanoid -Level 2 -Persist }"
         $seen = @{}
         for ($i = 0; $i -lt 12; $i++) {
             $p = Start-Process dotnet -ArgumentList @("$PSHOME/pwsh.dll", '-NoProfile', '-NonInteractive', '-Command', $loop) -PassThru
-            Start-Sleep -Milliseconds (Get-Random -Minimum 900 -Maximum 1600)
+            # Kill at a random moment once the writer loop runs (pwsh start-up time varies with load).
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path $started) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Remove-Item $started -ErrorAction SilentlyContinue
+            Start-Sleep -Milliseconds (Get-Random -Minimum 0 -Maximum 400)
             & kill -9 $p.Id
             $p.WaitForExit()
             if (Test-Path $DropIn) {

@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    # The per-cmdlet contexts are built at discovery: the module must be loaded by then.
+    . "$PSScriptRoot/common.ps1"
+    $script:CommandNames = (Get-Command -Module PerfSecurity).Name
+}
+
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:Commands = Get-Command -Module PerfSecurity
@@ -22,7 +28,7 @@ Describe 'The PerfSecurity module' {
         }
     }
 
-    Context '<_>' -ForEach (Get-Command -Module PerfSecurity | ForEach-Object Name) {
+    Context '<_>' -ForEach $CommandNames {
         BeforeAll {
             $script:Name = $_
             $script:Help = Get-Help $Name -Full

@@ -52,6 +52,7 @@ function Initialize-SharedPwsh {
     Remove-Item -Recurse -Force "$SharedDir/module" -ErrorAction SilentlyContinue
     $null = New-Item -ItemType Directory -Force "$SharedDir/module"
     Copy-Item -Recurse $ModuleDir "$SharedDir/module/PerfSecurity"
+    (Get-Item "$SharedDir/module/PerfSecurity/PerfSecurity.dll").LastWriteTimeUtc = (Get-Item "$ModuleDir/PerfSecurity.dll").LastWriteTimeUtc
     & chmod -R a+rX $SharedDir
 }
 
@@ -62,7 +63,8 @@ function Invoke-AsUser {
     non-terminating error). $ArgumentList is passed to the script block.
     #>
     param([string] $User, [scriptblock] $ScriptBlock, [object[]] $ArgumentList = @())
-    if (-not (Test-Path "$SharedDir/module/PerfSecurity")) { Initialize-SharedPwsh }
+    $copy = "$SharedDir/module/PerfSecurity/PerfSecurity.dll"
+    if (-not (Test-Path $copy) -or (Get-Item $copy).LastWriteTimeUtc -ne (Get-Item "$ModuleDir/PerfSecurity.dll").LastWriteTimeUtc) { Initialize-SharedPwsh }
     $userHome = "$SharedDir/home-$User"
     $null = New-Item -ItemType Directory -Force $userHome
     & chown "${User}:" $userHome
@@ -156,4 +158,13 @@ function Get-SystemFingerprint {
         $lines.Add("$p $stat $caps")
     }
     $lines -join "`n"
+}
+
+function Start-AsUser {
+    # Starts "sh -c $Command" as $User in the background (argument list passed verbatim) and returns the process.
+    param([string] $User, [string] $Command)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
+    foreach ($a in '--reuid', $User, '--regid', $User, '--init-groups', 'sh', '-c', $Command) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    [System.Diagnostics.Process]::Start($psi)
 }

@@ -57,3 +57,19 @@ public sealed class AuditCheckIdCompleter : FixedSetCompleter
 {
     protected override IEnumerable<(string, string)> Values() => Audit.AuditCatalog.Checks.Select(c => (c.Id, c.Title));
 }
+
+/// <summary>Completes the names of local users (NSS entries listed in /etc/passwd).</summary>
+public sealed class UserNameCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values()
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines("/etc/passwd"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
+        foreach (string line in lines)
+        {
+            string[] f = line.Split(':');
+            if (f.Length > 2) yield return (f[0], $"uid {f[2]}");
+        }
+    }
+}

@@ -48,4 +48,14 @@ public abstract class PerfCmdlet : PSCmdlet
                 $"The directory '{resolved}' does not exist.", path));
         return resolved;
     }
+
+    /// <summary>One existing file given as a PowerShell path; a missing one stops the cmdlet.</summary>
+    protected string ResolveFile(string path)
+    {
+        string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        if (!File.Exists(resolved))
+            ThrowFailure(new PerfSecurityException("PerfFileNotFound", FailureKind.ObjectNotFound,
+                $"The file '{resolved}' does not exist.", path));
+        return resolved;
+    }
 }

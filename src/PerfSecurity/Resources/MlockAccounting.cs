@@ -77,16 +77,28 @@ public sealed class MlockAccounting
     }
 
     /// <summary>
-    /// How many more KiB the budget would need for the requested size to fit: the smallest growth of the
-    /// per-user allowance (in whole pages per CPU) that makes the simulation succeed, in KiB per CPU.
+    /// The smallest kernel.perf_event_mlock_kb (whole pages per CPU) with which every mapping of the
+    /// requested size succeeds, everything else unchanged.
     /// </summary>
-    public long ShortfallKbPerCpu(int processCount, int buffersPerProcess, long dataPages)
+    public long RequiredPerCpuLimitKb(int processCount, int buffersPerProcess, long dataPages)
     {
-        if (Simulate(processCount, buffersPerProcess, dataPages) is null) return 0;
-        long needTotal = processCount * (long)buffersPerProcess * (dataPages + 1);
-        long perCpuPages = (needTotal + OnlineCpus - 1) / OnlineCpus;
-        return Math.Max(0, perCpuPages * PageKb - PerCpuLimitKb);
+        long low = PerCpuLimitKb, high = Math.Max(PerCpuLimitKb, PageKb);
+        while (With(high).Simulate(processCount, buffersPerProcess, dataPages) is not null)
+        {
+            low = high;
+            high *= 2;
+        }
+        // Binary search over whole pages: the kernel rounds the setting down to pages.
+        while (high - low > PageKb)
+        {
+            long mid = (low + high) / 2 / PageKb * PageKb;
+            if (mid <= low) break;
+            if (With(mid).Simulate(processCount, buffersPerProcess, dataPages) is null) high = mid; else low = mid;
+        }
+        return high;
     }
+
+    private MlockAccounting With(long perCpuLimitKb) => new(PageSize, OnlineCpus, perCpuLimitKb, MemlockLimitBytes);
 
     public static long RoundDownToPowerOfTwo(long n)
     {

@@ -1,0 +1,91 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using PerfSecurity.DataFiles;
+using PerfSecurity.Errors;
+using PerfSecurity.Module;
+
+namespace PerfSecurity.Commands;
+
+[Cmdlet(VerbsCommon.Get, "PerfDataExposure", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(DataExposure))]
+public sealed class GetPerfDataExposureCommand : PerfCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private AccountDatabase? _accounts;
+    private volatile bool _stopping;
+
+    /// <summary>perf.data files (wildcards allowed), or directories with -Recurse.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>Examine every perf.data file (by its magic) under the given directories.</summary>
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    protected override void BeginProcessing() => _accounts = AccountDatabase.Load();
+
+    protected override void StopProcessing() => _stopping = true;
+
+    protected override void ProcessRecord()
+    {
+        foreach (string file in ResolvePaths())
+        {
+            if (_stopping) return;
+            if (Recurse && Directory.Exists(file)) Scan(file);
+            else Try(() => WriteObject(DataExposureAnalyzer.Read(file, _accounts!)));
+        }
+    }
+
+    private IEnumerable<string> ResolvePaths()
+    {
+        if (ParameterSetName == LiteralPathSet)
+        {
+            foreach (string p in LiteralPath)
+            {
+                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
+                if (File.Exists(resolved) || Directory.Exists(resolved) || new FileInfo(resolved).LinkTarget is not null) yield return resolved;
+                else WriteNotFound(p);
+            }
+            yield break;
+        }
+        foreach (string p in Path)
+        {
+            Collection<string>? resolved = null;
+            try { resolved = GetResolvedProviderPathFromPSPath(p, out ProviderInfo provider); }
+            catch (ItemNotFoundException) { }
+            if (resolved is null || resolved.Count == 0) { WriteNotFound(p); continue; }
+            foreach (string r in resolved) yield return r;
+        }
+    }
+
+    private void WriteNotFound(string path)
+        => WriteFailure(new PerfSecurityException("PerfDataFileNotFound", FailureKind.ObjectNotFound, $"Cannot find the file '{path}'.", path));
+
+    private void Scan(string directory)
+    {
+        var progress = new ProgressRecord(1, $"Looking for perf.data files under {directory}", "Starting") { PercentComplete = -1 };
+        int examined = 0, found = 0;
+        foreach (string file in PerfDataFiles.Enumerate(directory))
+        {
+            if (_stopping) return;
+            examined++;
+            progress.StatusDescription = $"{examined} files examined, {found} perf.data files";
+            progress.CurrentOperation = file;
+            WriteProgress(progress);
+            if (!PerfDataFiles.HasPerfMagic(file)) continue;
+            found++;
+            Try(() => WriteObject(DataExposureAnalyzer.Read(file, _accounts!)));
+        }
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+        WriteVerbose($"{directory}: {examined} files examined, {found} perf.data files.");
+    }
+}

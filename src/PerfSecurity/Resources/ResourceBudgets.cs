@@ -1,0 +1,117 @@
+using PerfSecurity.Capabilities;
+using PerfSecurity.Errors;
+using PerfSecurity.Native;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Resources;
+
+/// <summary>Whose limits a budget is computed for: a running process, a user's next login, or this process.</summary>
+public sealed record BudgetSubject(string Description, uint Uid, ulong? MemlockLimitBytes, string MemlockSource,
+    LimitPair OpenFiles, string OpenFilesSource, bool CapIpcLock, int? ProcessId);
+
+/// <summary>Computes the mlock and file-descriptor budgets of the kernel document's "Resource control" section.</summary>
+public static class ResourceBudgets
+{
+    public static int OnlineCpus(string root = "/")
+    {
+        string path = Path.Combine(root, "sys/devices/system/cpu/online");
+        try { return CountCpuList(File.ReadAllText(path)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Environment.ProcessorCount; }
+    }
+
+    /// <summary>Counts a CPU list such as "0-3,8,10-11".</summary>
+    public static int CountCpuList(string list)
+    {
+        int count = 0;
+        foreach (string part in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] range = part.Split('-');
+            if (range.Length == 2 && int.TryParse(range[0], out int a) && int.TryParse(range[1], out int b) && b >= a) count += b - a + 1;
+            else if (range.Length == 1 && int.TryParse(range[0], out _)) count++;
+        }
+        return count;
+    }
+
+    public static BudgetSubject ForProcess(int pid)
+    {
+        var status = ProcessCapabilities.Read(pid)
+            ?? throw new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process {pid} (or it is hidden from this user).", pid);
+        var limits = ProcessLimits.Read(pid);
+        limits.TryGetValue(ProcessLimits.MaxLockedMemory, out LimitPair memlock);
+        limits.TryGetValue(ProcessLimits.MaxOpenFiles, out LimitPair nofile);
+        string source = $"/proc/{pid}/limits";
+        return new BudgetSubject($"process {pid} ({status.Name}, {UserNames.Of(status.EffectiveUid)})", status.EffectiveUid,
+            memlock.Soft, source, nofile, source, status.Effective.Contains(CapabilityTable.IpcLock), pid);
+    }
+
+    /// <summary>
+    /// A user's next login: limits from pam_limits' configuration, else inherited from PID 1 (the service manager);
+    /// CAP_IPC_LOCK from the file capabilities of the perf binary they run, when given.
+    /// </summary>
+    public static BudgetSubject ForUser(string userName, string? filePath, string root = "/")
+    {
+        var user = Accounts.UserByName(userName)
+            ?? throw new PerfSecurityException("PerfUserNotFound", FailureKind.ObjectNotFound, $"There is no user '{userName}'.", userName);
+        uint[] gids = Accounts.GroupIdsOf(user.Name, user.Gid);
+        var config = LimitsConfiguration.Load(root);
+        uint? GroupId(string name) => Accounts.GroupByName(name)?.Gid;
+        var inherited = ProcessLimits.Read(1);
+        inherited.TryGetValue(ProcessLimits.MaxLockedMemory, out LimitPair initMemlock);
+        inherited.TryGetValue(ProcessLimits.MaxOpenFiles, out LimitPair initNofile);
+
+        // limits.conf counts memlock in KiB.
+        var memlock = config.Resolve("memlock", user.Name, user.Uid, user.Gid, gids, GroupId);
+        ulong? memlockBytes = memlock.SoftSource is not null ? (memlock.Soft is ulong kb ? kb * 1024 : null) : initMemlock.Soft;
+        string memlockSource = memlock.SoftSource ?? "inherited from PID 1 (no limits.conf entry)";
+
+        var nofile = config.Resolve("nofile", user.Name, user.Uid, user.Gid, gids, GroupId);
+        var openFiles = new LimitPair(nofile.SoftSource is not null ? nofile.Soft : initNofile.Soft,
+                                      nofile.HardSource is not null ? nofile.Hard : initNofile.Hard);
+        string nofileSource = nofile.SoftSource ?? nofile.HardSource ?? "inherited from PID 1 (no limits.conf entry)";
+
+        bool ipcLock = false;
+        string description = $"user {user.Name}";
+        if (filePath is not null)
+        {
+            var caps = FileCapabilities.Read(filePath);
+            ipcLock = caps is { Effective: true } && caps.Permitted.Contains(CapabilityTable.IpcLock);
+            description += $" running {filePath}";
+        }
+        return new BudgetSubject(description, user.Uid, memlockBytes, memlockSource, openFiles, nofileSource, ipcLock, null);
+    }
+
+    public static MlockBudget MeasureMlock(BudgetSubject subject, int processCount, int? cpuCount, long? mmapPages, string root = "/")
+    {
+        if (processCount < 1)
+            throw new PerfSecurityException("PerfBudgetInvalidProcessCount", FailureKind.InvalidArgument, "ProcessCount must be at least 1.", processCount);
+        if (cpuCount is < 1)
+            throw new PerfSecurityException("PerfBudgetInvalidCpuCount", FailureKind.InvalidArgument, "CpuCount must be at least 1.", cpuCount);
+        if (mmapPages is < 1)
+            throw new PerfSecurityException("PerfBudgetInvalidMmapPages", FailureKind.InvalidArgument, "MmapPages must be at least 1 (perf rounds it up to a power of two).", mmapPages);
+
+        int online = OnlineCpus(root);
+        long mlockKb = Sysctl.ReadInt("kernel.perf_event_mlock_kb", root) ?? 516;
+        int paranoid = Sysctl.ReadInt(Sysctl.ParanoidKey, root) ?? 2;
+        var accounting = new MlockAccounting(Environment.SystemPageSize, online, mlockKb, subject.MemlockLimitBytes);
+
+        string? unlimitedReason = subject.CapIpcLock
+            ? subject.Uid == 0 ? "root (has CAP_IPC_LOCK)" : "CAP_IPC_LOCK"
+            : paranoid <= -1 ? "kernel.perf_event_paranoid is -1"
+            : subject.MemlockLimitBytes is null ? "RLIMIT_MEMLOCK is unlimited" : null;
+        return new MlockBudget(subject, accounting, paranoid, unlimitedReason, processCount, cpuCount ?? online,
+            mmapPages is long p ? MlockAccounting.RoundUpToPowerOfTwo(p) : null);
+    }
+
+    public static FileDescriptorBudget MeasureFileDescriptors(BudgetSubject subject, int eventCount, int? cpuCount, int? threadCount, string root = "/")
+    {
+        if (eventCount < 1)
+            throw new PerfSecurityException("PerfBudgetInvalidEventCount", FailureKind.InvalidArgument, "EventCount must be at least 1.", eventCount);
+        if (cpuCount is < 1 || threadCount is < 1)
+            throw new PerfSecurityException("PerfBudgetInvalidCount", FailureKind.InvalidArgument, "CpuCount and ThreadCount must be at least 1.", cpuCount ?? threadCount);
+        // System-wide: one descriptor per event and CPU; per-thread: per event and thread; both given: per event, CPU and thread.
+        int cpus = cpuCount ?? (threadCount is null ? OnlineCpus(root) : 1);
+        int threads = threadCount ?? 1;
+        int? inUse = subject.ProcessId is int pid ? ProcessLimits.CountOpenFiles(pid) : null;
+        return new FileDescriptorBudget(subject, (long)eventCount * cpus * threads, eventCount, cpus, threads, inUse);
+    }
+}
