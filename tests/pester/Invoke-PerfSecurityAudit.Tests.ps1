@@ -242,6 +242,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             $f | Should -HaveCount 1
             $f.Status | Should -Be 'Fail'
             $f.Target | Should -Be "$DataDir/sub/perf.data"
+            $f.Actual | Should -Match 'data categories .*events cpu-clock'
             & chmod 0600 "$DataDir/sub/perf.data"
             $p = Get-Finding PERF-DATA-READABLE -Audit @{ DataPath = $DataDir }
             $p.Status | Should -Be 'Pass'
@@ -260,8 +261,22 @@ Describe 'Invoke-PerfSecurityAudit' {
             $f.Actual | Should -Match 'links libcap 2\.\d+'
         }
 
-        It 'reports the double-denial check as not applicable in this build' {
-            (Get-Finding PERF-AUDIT-DOUBLE-DENIAL).Status | Should -Be 'NotApplicable'
+        It 'PERF-AUDIT-DOUBLE-DENIAL fails for a program denied both capabilities, names CAP_PERFMON as the fix' {
+            $log = Join-Path $RepoRoot 'tests/PerfSecurity.Tests/Fixtures/audit/raw.log'
+            $f = Get-Finding PERF-AUDIT-DOUBLE-DENIAL -Audit @{ AuditLogPath = $log }
+            $perf = $f | Where-Object Target -EQ '/usr/bin/perf'
+            $perf.Status | Should -Be 'Fail'
+            $perf.Remediation | Should -Be 'Set-PerfCapability -Path /usr/bin/perf -Capability cap_perfmon'
+            $f | Where-Object Target -EQ '/usr/sbin/node_exporter' | Should -BeNullOrEmpty
+        }
+
+        It 'PERF-AUDIT-DOUBLE-DENIAL passes a log with a single denial and is NotApplicable without a log' {
+            $log = Join-Path $Dir 'audit.log'
+            Set-Content $log 'type=AVC msg=audit(1764446462.000:7): avc:  denied  { perfmon } for  pid=7 comm="p" capability=38  tclass=capability2 permissive=0'
+            (Get-Finding PERF-AUDIT-DOUBLE-DENIAL -Audit @{ AuditLogPath = $log }).Status | Should -Be 'Pass'
+            $none = Get-Finding PERF-AUDIT-DOUBLE-DENIAL -Audit @{ AuditLogPath = "$Dir/no-such.log" }
+            $none.Status | Should -Be 'NotApplicable'
+            $none.Actual | Should -Match 'No such file'
         }
     }
 

@@ -11,7 +11,7 @@ BeforeDiscovery {
                 $dir = "/var/tmp/pstunpriv$(Get-Random -Minimum 10000 -Maximum 99999)"
                 $null = New-Item -ItemType Directory $dir
                 & chmod 0755 $dir
-                [IO.File]::WriteAllBytes("$dir/perf.data", [Text.Encoding]::ASCII.GetBytes('PERFILE2' + ('x' * 120)))
+                & perf record -q -e cpu-clock -o "$dir/perf.data" -- sleep 0.1 2>&1 | Out-Null
                 & chmod 0644 "$dir/perf.data"
                 "$dir/perf.data"
             }

@@ -30,8 +30,9 @@ public sealed class AuditContext
 
     public AuditContext(IEnumerable<string>? paths = null, IEnumerable<string>? dataPaths = null, string sudoersPath = "/etc/sudoers",
         Action<string, string, int>? progress = null, CancellationToken token = default,
-        string? perfPath = null, IEnumerable<string>? libraryDirectories = null)
+        string? perfPath = null, IEnumerable<string>? libraryDirectories = null, string? auditLogPath = null)
     {
+        AuditLogPath = auditLogPath ?? AuditLogFile.DefaultPath;
         _perfPath = perfPath;
         _libraryDirectories = libraryDirectories?.ToList();
         _explicitPaths = paths?.ToList();
@@ -43,6 +44,8 @@ public sealed class AuditContext
 
     public IReadOnlyList<string> DataPaths { get; }
     public string SudoersPath { get; }
+    /// <summary>The auditd log searched for double capability denials.</summary>
+    public string AuditLogPath { get; }
     /// <summary>(activity, status, percent) for long scans; percent -1 when unknown.</summary>
     public Action<string, string, int> Progress { get; }
     public CancellationToken Token { get; }

@@ -47,7 +47,7 @@ public sealed class PerfDataReadableCheck : AuditCheck
         var exposed = files.Where(f => f.ReadableByOthers).ToList();
         foreach (var f in exposed)
         {
-            yield return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "mode o-r", $"mode {f.ModeText}, owner {f.Status.Uid}",
+            yield return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "mode o-r", f.Describe(),
                 $"Invoke-PerfSecurityAudit -DataPath '{f.Path}' | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # chmod o-rwx",
                 reference, f.Path, repairable: true);
         }
@@ -68,8 +68,8 @@ public sealed class PerfDataReadableCheck : AuditCheck
 }
 
 /// <summary>
-/// PERF-AUDIT-DOUBLE-DENIAL: audit records denying both CAP_PERFMON and CAP_SYS_ADMIN to one process mean it should get
-/// CAP_PERFMON alone. Needs the audit-log denial reader, which this build does not contain yet.
+/// PERF-AUDIT-DOUBLE-DENIAL: audit records denying both CAP_PERFMON and CAP_SYS_ADMIN to one program mean it should be
+/// given CAP_PERFMON alone (the guide's advice), read with the Get-PerfCapabilityDenial core.
 /// </summary>
 public sealed class DoubleDenialCheck : AuditCheck
 {
@@ -78,9 +78,32 @@ public sealed class DoubleDenialCheck : AuditCheck
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
-        yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Low, "no double denials",
-            "not checked: this build has no audit-log denial reader", "",
-            "perf-security: perf_events access control (double access denial logging)");
+        const string reference = "perf-security: perf_events access control (double access denial logging)";
+        const string expected = "no program denied both CAP_PERFMON and CAP_SYS_ADMIN";
+        var collector = new DenialCollector(null, DataFiles.AccountDatabase.Load());
+        string? why = null;
+        try { AuditLogFile.Read(context.AuditLogPath, collector, context.Token); }
+        catch (Errors.PerfSecurityException e)
+        {
+            why = e.Message;
+            if (e.Kind == Errors.FailureKind.PermissionDenied) context.NoteUnreadable(context.AuditLogPath, e.Message);
+        }
+        if (why is not null)
+        {
+            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Low, expected, why, "", reference, context.AuditLogPath);
+            yield break;
+        }
+        var doubles = collector.Results().Where(d => d.BothDeniedCount > 0).ToList();
+        foreach (var d in doubles)
+        {
+            string program = d.Executable ?? $"({d.Command})";
+            yield return Make(profile, FindingStatus.Fail, FindingSeverity.Low, expected,
+                $"{program}: {d.BothDeniedCount} double denial(s) for {string.Join(",", d.User)}, last {d.LastSeen:u}",
+                d.Recommendation ?? $"Set-PerfCapability -Path '{program}' -Capability cap_perfmon", reference, d.Executable ?? context.AuditLogPath);
+        }
+        if (doubles.Count == 0)
+            yield return Make(profile, FindingStatus.Pass, FindingSeverity.Low, expected,
+                $"{collector.Statistics.Events} audit event(s) in {context.AuditLogPath}, no double denial", "", reference, context.AuditLogPath);
     }
 }
 

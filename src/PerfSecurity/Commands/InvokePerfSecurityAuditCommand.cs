@@ -28,6 +28,10 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[]? DataPath { get; set; }
 
+    /// <summary>The auditd log searched for double CAP_PERFMON + CAP_SYS_ADMIN denials.</summary>
+    [Parameter]
+    public string AuditLogPath { get; set; } = AuditLogFile.DefaultPath;
+
     /// <summary>Only these checks (ids such as PERF-PARANOID-RUNTIME).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(AuditCheckIdCompleter))]
@@ -77,7 +81,8 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet
                 progress.PercentComplete = Math.Clamp(percent, -1, 100);
                 WriteProgress(progress);
             },
-            token: _stop.Token);
+            token: _stop.Token,
+            auditLogPath: SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditLogPath));
         try
         {
             foreach (var finding in AuditCatalog.Run(context, profiles, Id))
