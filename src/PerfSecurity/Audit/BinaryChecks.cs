@@ -89,7 +89,7 @@ public sealed class BinarySysAdminCheck : BinaryCheck
 public sealed class BinaryOthersExecuteCheck : BinaryCheck
 {
     public override string Id => "PERF-BINARY-OTHERS-EXECUTE";
-    public override string Title => "capable perf binary not executable by others";
+    public override string Title => "capable perf not executable by others";
 
     protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
     {
@@ -111,7 +111,7 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
 public sealed class BinaryWritableCheck : BinaryCheck
 {
     public override string Id => "PERF-BINARY-WRITABLE";
-    public override string Title => "capable perf binary writable only by root";
+    public override string Title => "capable perf writable only by root";
 
     protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
     {
@@ -139,7 +139,7 @@ public sealed class BinaryWritableCheck : BinaryCheck
 public sealed class BinaryScriptCheck : BinaryCheck
 {
     public override string Id => "PERF-BINARY-SCRIPT";
-    public override string Title => "capabilities are on an ELF binary, not a script";
+    public override string Title => "capabilities on an ELF, not a script";
 
     protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
     {
@@ -168,7 +168,7 @@ public sealed class BinaryScriptCheck : BinaryCheck
 public sealed class BinaryGroupCheck : BinaryCheck
 {
     public override string Id => "PERF-BINARY-GROUP";
-    public override string Title => "capable perf binary belongs to the perf users group";
+    public override string Title => "capable perf owned by a perf group";
 
     protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
     {
@@ -195,7 +195,7 @@ public sealed class BinaryGroupCheck : BinaryCheck
 public sealed class BinaryIpcLockCheck : BinaryCheck
 {
     public override string Id => "PERF-BINARY-IPC-LOCK";
-    public override string Title => "perf top has the memory it needs (cap_ipc_lock or -m N)";
+    public override string Title => "perf top memory: cap_ipc_lock or -m N";
 
     protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
     {

@@ -6,7 +6,7 @@ namespace PerfSecurity.Audit;
 public sealed class SudoersScopeCheck : AuditCheck
 {
     public override string Id => "PERF-SUDOERS-SCOPE";
-    public override string Title => "capability shell sudoers rule is scoped to a group and the script";
+    public override string Title => "sudo capsh rule: group and script only";
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
@@ -33,7 +33,7 @@ public sealed class SudoersScopeCheck : AuditCheck
 public sealed class PerfDataReadableCheck : AuditCheck
 {
     public override string Id => "PERF-DATA-READABLE";
-    public override string Title => "perf.data files are not readable by others";
+    public override string Title => "perf.data not readable by others";
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
@@ -74,7 +74,7 @@ public sealed class PerfDataReadableCheck : AuditCheck
 public sealed class DoubleDenialCheck : AuditCheck
 {
     public override string Id => "PERF-AUDIT-DOUBLE-DENIAL";
-    public override string Title => "no double CAP_PERFMON + CAP_SYS_ADMIN denials in the audit log";
+    public override string Title => "no double PERFMON+SYS_ADMIN denials";
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {

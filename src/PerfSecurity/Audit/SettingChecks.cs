@@ -48,7 +48,7 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
 public sealed class ParanoidPersistedCheck : AuditCheck
 {
     public override string Id => "PERF-PARANOID-PERSISTED";
-    public override string Title => "perf_event_paranoid (persisted for the next boot)";
+    public override string Title => "perf_event_paranoid at next boot";
     public override IReadOnlyList<AuditProfile> Profiles => Audit.Profiles.All;
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
@@ -63,7 +63,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
             bool pass = all.Count > 0 && wrong.Count == 0;
             if (wrong.Count > 0)
                 remediation = $"Set-PerfParanoid -Level 2 -Persist; Invoke-PerfSecurityAudit -Profile Scap | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding -Force  # comments out {string.Join(", ", wrong.Select(w => $"{w.File}:{w.Line}"))}";
-            yield return Make(profile, pass ? FindingStatus.Pass : FindingStatus.Fail, rule.Severity, "every occurrence = 2 (at least one)", listing,
+            yield return Make(profile, pass ? FindingStatus.Pass : FindingStatus.Fail, rule.Severity, "2 in every config line", listing,
                 remediation, rule.Reference + " (OVAL: runtime and every configuration occurrence)", repairable: true);
             yield break;
         }
@@ -94,7 +94,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
 public sealed class ParanoidDriftCheck : AuditCheck
 {
     public override string Id => "PERF-PARANOID-DRIFT";
-    public override string Title => "perf_event_paranoid runtime equals persisted";
+    public override string Title => "paranoid runtime = next boot";
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
