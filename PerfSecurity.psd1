@@ -11,16 +11,30 @@
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
+        'ConvertFrom-PerfCapabilityMask'
+        'ConvertFrom-PerfSecureBits'
+        'ConvertTo-PerfCapabilityMask'
+        'Get-PerfCapability'
         'Get-PerfCapabilityDenial'
+        'Get-PerfCounterSession'
         'Get-PerfDataExposure'
+        'Get-PerfEvent'
         'Get-PerfParanoid'
+        'Get-PerfProcessCapability'
         'Get-PerfSysctl'
         'Get-PerfToolInfo'
         'Invoke-PerfSecurityAudit'
+        'Measure-PerfCommand'
         'Measure-PerfFileDescriptorBudget'
         'Measure-PerfMlockBudget'
+        'Read-PerfCounter'
+        'Remove-PerfCapability'
         'Repair-PerfSecurityFinding'
+        'Set-PerfCapability'
         'Set-PerfParanoid'
+        'Start-PerfCounterSession'
+        'Stop-PerfCounterSession'
+        'Test-PerfCapability'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

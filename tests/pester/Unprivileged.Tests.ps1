@@ -18,12 +18,33 @@ BeforeDiscovery {
             Script = { param($file) Invoke-PerfSecurityAudit -Id PERF-DATA-READABLE -DataPath $file | Repair-PerfSecurityFinding -Force }
             Cleanup = { param($target) Remove-Item -Recurse -Force (Split-Path $target) }
         }
+        @{
+            Name    = 'Set-PerfCapability'
+            Setup   = { New-TestBinary }
+            Script  = { param($path) Set-PerfCapability -Path $path -Capability cap_perfmon -Force }
+            Cleanup = { param($path) Remove-Item -Recurse -Force (Split-Path $path) }
+        }
+        @{
+            Name    = 'Remove-PerfCapability'
+            Setup   = { $p = New-TestBinary; & setcap cap_perfmon=ep $p; $p }
+            Script  = { param($path) Remove-PerfCapability -Path $path }
+            Cleanup = { param($path) Remove-Item -Recurse -Force (Split-Path $path) }
+        }
     )
 }
 
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:User = New-TestUser
+
+    # A root-owned copy of a real binary in a directory everyone can reach: a valid target.
+    function New-TestBinary {
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ("psunpriv" + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory $dir
+        Copy-Item /bin/true "$dir/tool"
+        & chmod 0755 $dir "$dir/tool"
+        "$dir/tool"
+    }
 }
 
 AfterAll { Remove-TestUser $User }

@@ -56,6 +56,9 @@ public static class FileCapabilities
 
     /// <summary>Opens a file for a capability change and runs every safety check on the descriptor.</summary>
     public static CapabilityFile OpenForChange(string path) => CapabilityFile.Open(path);
+
+    /// <summary>Opens a regular file (O_NOFOLLOW) to remove its capabilities; removing is always safe, so no other check.</summary>
+    public static CapabilityFile OpenForRemoval(string path) => CapabilityFile.Open(path, checkSafety: false);
 }
 
 /// <summary>
@@ -78,7 +81,7 @@ public sealed class CapabilityFile : IDisposable
     public FileStatus Status { get; private set; }
 
     /// <summary>Opens <paramref name="path"/> without following a final symlink and checks it (see <see cref="Check"/>).</summary>
-    public static CapabilityFile Open(string path)
+    public static CapabilityFile Open(string path, bool checkSafety = true)
     {
         FileDescriptor fd;
         try
@@ -103,7 +106,7 @@ public sealed class CapabilityFile : IDisposable
         var file = new CapabilityFile(fd, path, owns: true);
         try
         {
-            file.Check();
+            if (checkSafety) file.Check(); else file.CheckRegularFile();
             return file;
         }
         catch
@@ -136,14 +139,7 @@ public sealed class CapabilityFile : IDisposable
     /// </summary>
     public void Check()
     {
-        FileStatus st;
-        try { st = FileSystem.Stat(_fd); }
-        catch (SystemCallException e) { throw PerfSecurityException.FromSystemCall("PerfCapabilityOpenFailed", e, $"Cannot inspect '{Path}': {Errno.Describe(e.Errno)}.", Path); }
-        Status = st;
-
-        if (!st.IsRegularFile)
-            throw new PerfSecurityException("PerfCapabilityTargetNotRegularFile", FailureKind.InvalidArgument,
-                $"'{Path}' is not a regular file. File capabilities apply only to executable regular files.", Path);
+        FileStatus st = CheckRegularFile();
 
         if (st.Uid != 0 || (st.Permissions & 0x12 /* 022: group or other write */) != 0)
             throw new PerfSecurityException("PerfCapabilityTargetWritable", FailureKind.SecurityError,
@@ -160,6 +156,19 @@ public sealed class CapabilityFile : IDisposable
         if ((flags & CapabilityControl.ST_NOSUID) != 0)
             throw new PerfSecurityException("PerfCapabilityNosuidMount", FailureKind.InvalidOperation,
                 $"'{Path}' is on a filesystem mounted nosuid, where the kernel ignores file capabilities. Move the binary to a filesystem without nosuid, or use New-PerfCapabilityShell, which gives capabilities through a capability shell instead.", Path);
+    }
+
+    /// <summary>Refuses anything but a regular file (the only kind that can hold file capabilities).</summary>
+    public FileStatus CheckRegularFile()
+    {
+        FileStatus st;
+        try { st = FileSystem.Stat(_fd); }
+        catch (SystemCallException e) { throw PerfSecurityException.FromSystemCall("PerfCapabilityOpenFailed", e, $"Cannot inspect '{Path}': {Errno.Describe(e.Errno)}.", Path); }
+        Status = st;
+        if (!st.IsRegularFile)
+            throw new PerfSecurityException("PerfCapabilityTargetNotRegularFile", FailureKind.InvalidArgument,
+                $"'{Path}' is not a regular file. File capabilities apply only to executable regular files.", Path);
+        return st;
     }
 
     private bool IsScript()

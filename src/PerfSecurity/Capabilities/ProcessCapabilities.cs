@@ -85,10 +85,17 @@ public static class ProcessCapabilities
 public static class UserNames
 {
     private static Dictionary<uint, string>? _cache;
+    private static DateTime _loadedStamp;
 
     public static string Of(uint uid)
     {
-        _cache ??= Load();
+        // Reload when /etc/passwd changed, so users added since the last call get their names.
+        DateTime stamp = File.GetLastWriteTimeUtc("/etc/passwd");
+        if (_cache is null || stamp != _loadedStamp)
+        {
+            _cache = Load();
+            _loadedStamp = stamp;
+        }
         return _cache.TryGetValue(uid, out string? name) ? name : uid.ToString(CultureInfo.InvariantCulture);
     }
 

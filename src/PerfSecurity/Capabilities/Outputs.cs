@@ -1,0 +1,147 @@
+using PerfSecurity.Capabilities;
+
+namespace PerfSecurity;
+
+/// <summary>The file capabilities of one file, as getcap shows them.</summary>
+public sealed class FileCapability
+{
+    public FileCapability(string path, FileCapabilityData data)
+    {
+        Path = path;
+        Text = data.Text;
+        Permitted = data.Permitted.Names();
+        Inheritable = data.Inheritable.Names();
+        Effective = data.Effective;
+        RootId = data.RootId;
+        Revision = data.Revision;
+        PermittedMask = data.Permitted.Mask;
+        InheritableMask = data.Inheritable.Mask;
+    }
+
+    public string Path { get; }
+    /// <summary>Exactly what libcap's getcap prints after the path.</summary>
+    public string Text { get; }
+    public string[] Permitted { get; }
+    public string[] Inheritable { get; }
+    /// <summary>The single effective bit: at exec the effective set becomes permitted ∪ inheritable.</summary>
+    public bool Effective { get; }
+    /// <summary>Revision 3 only: the uid that is root of the user namespace the capabilities apply in.</summary>
+    public uint? RootId { get; }
+    public int Revision { get; }
+    public ulong PermittedMask { get; }
+    public ulong InheritableMask { get; }
+
+    public override string ToString() => $"{Path} {Text}";
+}
+
+/// <summary>The capability sets and privilege flags of one process, from /proc/&lt;pid&gt;/status.</summary>
+public sealed class ProcessCapability
+{
+    public ProcessCapability(ProcessStatus s, int? secureBits)
+    {
+        ProcessId = s.ProcessId;
+        ParentId = s.ParentId;
+        Name = s.Name;
+        UserId = s.Uid;
+        User = UserNames.Of(s.Uid);
+        Effective = s.Effective.Names();
+        Permitted = s.Permitted.Names();
+        Inheritable = s.Inheritable.Names();
+        Bounding = s.Bounding.Names();
+        Ambient = s.Ambient.Names();
+        EffectiveMask = s.Effective.Mask;
+        PermittedMask = s.Permitted.Mask;
+        InheritableMask = s.Inheritable.Mask;
+        BoundingMask = s.Bounding.Mask;
+        AmbientMask = s.Ambient.Mask;
+        Text = CapabilityText.Format(new CapabilityState(s.Effective, s.Permitted, s.Inheritable));
+        NoNewPrivs = s.NoNewPrivs;
+        Seccomp = s.Seccomp;
+        IsKernelThread = s.IsKernelThread;
+        SecureBits = secureBits;
+        SecureBitsFlags = secureBits is int b ? SecureBitsText.Names(b) : null;
+    }
+
+    public int ProcessId { get; }
+    public int ParentId { get; }
+    /// <summary>The command name (comm), at most 15 characters.</summary>
+    public string Name { get; }
+    /// <summary>The real user.</summary>
+    public string User { get; }
+    public uint UserId { get; }
+    public string[] Effective { get; }
+    public string[] Permitted { get; }
+    public string[] Inheritable { get; }
+    public string[] Bounding { get; }
+    public string[] Ambient { get; }
+    public ulong EffectiveMask { get; }
+    public ulong PermittedMask { get; }
+    public ulong InheritableMask { get; }
+    public ulong BoundingMask { get; }
+    public ulong AmbientMask { get; }
+    /// <summary>The effective, permitted and inheritable sets in libcap's text form, as getpcaps prints them.</summary>
+    public string Text { get; }
+    public bool NoNewPrivs { get; }
+    /// <summary>0 disabled, 1 strict, 2 filter.</summary>
+    public int Seccomp { get; }
+    public bool IsKernelThread { get; }
+    /// <summary>The secure bits (prctl PR_GET_SECUREBITS); the kernel reveals them only for the current process, so null for others.</summary>
+    public int? SecureBits { get; }
+    public string[]? SecureBitsFlags { get; }
+}
+
+/// <summary>A capability mask, its names and capsh --decode's text.</summary>
+public sealed class CapabilityMask
+{
+    public CapabilityMask(CapabilitySet set)
+    {
+        Mask = set.Mask;
+        Hex = set.ToHex();
+        Names = set.Names();
+        Text = set.ToDecodeText();
+    }
+
+    public ulong Mask { get; }
+    /// <summary>16 lower-case hex digits, as /proc/&lt;pid&gt;/status prints masks.</summary>
+    public string Hex { get; }
+    public string[] Names { get; }
+    /// <summary>Identical to capsh --decode: 0x&lt;hex&gt;=names.</summary>
+    public string Text { get; }
+
+    public override string ToString() => Text;
+}
+
+/// <summary>Secure bits (SECBIT_*) decoded.</summary>
+public sealed class SecureBitsValue
+{
+    public SecureBitsValue(int value)
+    {
+        Value = value;
+        Flags = SecureBitsText.Names(value);
+        Text = SecureBitsText.CapshText(value);
+        var b = (SecureBits)value;
+        NoRoot = b.HasFlag(Capabilities.SecureBits.NoRoot);
+        NoRootLocked = b.HasFlag(Capabilities.SecureBits.NoRootLocked);
+        NoSetuidFixup = b.HasFlag(Capabilities.SecureBits.NoSetuidFixup);
+        NoSetuidFixupLocked = b.HasFlag(Capabilities.SecureBits.NoSetuidFixupLocked);
+        KeepCaps = b.HasFlag(Capabilities.SecureBits.KeepCaps);
+        KeepCapsLocked = b.HasFlag(Capabilities.SecureBits.KeepCapsLocked);
+        NoCapAmbientRaise = b.HasFlag(Capabilities.SecureBits.NoCapAmbientRaise);
+        NoCapAmbientRaiseLocked = b.HasFlag(Capabilities.SecureBits.NoCapAmbientRaiseLocked);
+    }
+
+    public int Value { get; }
+    public string[] Flags { get; }
+    /// <summary>capsh's form: octal/hex/bit-count'binary (0357/0xef/8'b11101111).</summary>
+    public string Text { get; }
+    public bool NoRoot { get; }
+    public bool NoRootLocked { get; }
+    public bool NoSetuidFixup { get; }
+    public bool NoSetuidFixupLocked { get; }
+    public bool KeepCaps { get; }
+    public bool KeepCapsLocked { get; }
+    public bool NoCapAmbientRaise { get; }
+    public bool NoCapAmbientRaiseLocked { get; }
+
+    public override string ToString() => Text;
+}

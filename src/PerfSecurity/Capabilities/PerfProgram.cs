@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+
+namespace PerfSecurity.Capabilities;
+
+/// <summary>
+/// The perf found on PATH and, when that is a wrapper script (Debian, Ubuntu), the binary the script runs:
+/// the kernel ignores file capabilities on scripts, so they belong on that binary.
+/// </summary>
+public sealed record PerfProgram(string Path, bool IsScript, string? Binary)
+{
+    /// <summary>Searches PATH like the shell does; null when there is no executable perf.</summary>
+    public static PerfProgram? Find(string? pathVariable = null, string? kernelRelease = null)
+    {
+        string? found = null;
+        foreach (string dir in (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = System.IO.Path.Combine(dir, "perf");
+            if (File.Exists(candidate) && IsExecutable(candidate)) { found = candidate; break; }
+        }
+        if (found is null) return null;
+        string real = new FileInfo(found).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? found;
+        if (!StartsWithShebang(real)) return new PerfProgram(found, false, real == found ? null : real);
+        return new PerfProgram(found, true, WrappedBinary(real, pathVariable, kernelRelease ?? Settings.KernelInfo.Current.Release));
+    }
+
+    private static bool IsExecutable(string path)
+    {
+        try { return (Native.FileSystem.Stat(path).Permissions & 0x49 /* 0111 */) != 0; }
+        catch (Errors.SystemCallException) { return false; }
+    }
+
+    private static bool StartsWithShebang(string path)
+    {
+        try
+        {
+            using var f = File.OpenRead(path);
+            return f.ReadByte() == '#' && f.ReadByte() == '!';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    /// <summary>The executable a wrapper script runs, or null when it cannot be told.</summary>
+    public static string? WrappedBinary(string script, string? pathVariable, string kernelRelease)
+    {
+        string text;
+        try { text = File.ReadAllText(script); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+
+        // Ubuntu (linux-tools-common): /usr/lib/linux-tools/<release>/perf.
+        string ubuntu = $"/usr/lib/linux-tools/{kernelRelease}/perf";
+        if (text.Contains("linux-tools", StringComparison.Ordinal) && File.Exists(ubuntu)) return ubuntu;
+
+        // Debian (linux-perf): exec "perf_<major.minor>", a versioned binary on PATH.
+        var m = Regex.Match(kernelRelease, @"^(\d+\.\d+)");
+        if (m.Success && text.Contains("perf_", StringComparison.Ordinal))
+        {
+            foreach (string dir in (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Append(System.IO.Path.GetDirectoryName(script)!))
+            {
+                string candidate = System.IO.Path.Combine(dir, "perf_" + m.Groups[1].Value);
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+
+        // Otherwise: the first absolute path on an exec line that is an existing file.
+        foreach (Match x in Regex.Matches(text, @"^\s*exec\s+(?:-\S+\s+)*[""']?(/[^\s""']+)", RegexOptions.Multiline))
+        {
+            if (File.Exists(x.Groups[1].Value)) return x.Groups[1].Value;
+        }
+        return null;
+    }
+}

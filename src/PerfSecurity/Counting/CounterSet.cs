@@ -1,0 +1,179 @@
+using PerfSecurity.Errors;
+using PerfSecurity.Native;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Counting;
+
+/// <summary>Sums of one event over its descriptors (threads or CPUs), before scaling, as perf stat aggregates.</summary>
+public readonly record struct CounterTotals(string Event, int? Cpu, ulong Value, ulong Enabled, ulong Running, double Scale, string? Unit, bool IsClock)
+{
+    public CounterTotals Minus(CounterTotals before)
+        => this with { Value = Value - Math.Min(Value, before.Value), Enabled = Enabled - Math.Min(Enabled, before.Enabled), Running = Running - Math.Min(Running, before.Running) };
+}
+
+public sealed class CounterOptions
+{
+    public bool Inherit { get; init; }
+    public bool EnableOnExec { get; init; }
+    /// <summary>Enable the counters once all are open (otherwise they wait for Enable or the exec).</summary>
+    public bool StartEnabled { get; init; } = true;
+}
+
+/// <summary>The open counters of one session or one measured command: one descriptor per event per thread or CPU.</summary>
+public sealed class CounterSet : IDisposable
+{
+    private sealed record Counter(EventDefinition Event, int Pid, int Cpu, FileDescriptor Fd);
+
+    private readonly List<EventDefinition> _events = new();
+    private readonly List<Counter> _counters = new();
+    private readonly object _gate = new();
+    private byte[] _buffer = new byte[PerfEvents.ReadSize(PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId)];
+
+    private CounterSet() { }
+
+    public IReadOnlyList<string> EventNames => _events.Select(e => e.Name).ToList();
+    public IReadOnlyList<EventDefinition> Events => _events;
+    public int DescriptorCount => _counters.Count;
+    public bool IsClosed { get; private set; }
+
+    /// <summary>
+    /// Opens every event on every placement of the target. Threads that exit meanwhile are skipped; when paranoid &gt; 1
+    /// refuses kernel counting of an unmodified core event, it is retried in user space only and renamed ":u", as perf does.
+    /// </summary>
+    public static CounterSet Open(IReadOnlyList<EventDefinition> events, CounterTarget target, CounterOptions options, Action<string>? notice = null)
+    {
+        if (events.Count == 0) throw new PerfSecurityException("PerfCounterNoEvent", FailureKind.InvalidArgument, "No event to count.");
+        var set = new CounterSet();
+        try
+        {
+            var placements = target.Placements();
+            foreach (EventDefinition original in events)
+            {
+                EventDefinition ev = original;
+                int opened = 0;
+                foreach (var (pid, cpu) in placements)
+                {
+                    FileDescriptor? fd = TryOpen(ref ev, target, pid, cpu, options, events.Count * placements.Count, notice);
+                    if (fd is null) continue;
+                    set._counters.Add(new Counter(ev, pid, cpu, fd));
+                    opened++;
+                }
+                if (opened == 0)
+                    throw new PerfSecurityException("PerfCounterProcessNotFound", FailureKind.ObjectNotFound, $"Process {target.ProcessId} has exited.", target.ProcessId);
+                set._events.Add(ev);
+            }
+            if (options.StartEnabled) set.Enable();
+            return set;
+        }
+        catch
+        {
+            set.Dispose();
+            throw;
+        }
+    }
+
+    private static FileDescriptor? TryOpen(ref EventDefinition ev, CounterTarget target, int pid, int cpu, CounterOptions options, int needed, Action<string>? notice)
+    {
+        while (true)
+        {
+            PerfEventAttr attr = ev.ToAttr();
+            attr.Disabled = true;
+            attr.Inherit = options.Inherit;
+            attr.EnableOnExec = options.EnableOnExec;
+            try
+            {
+                return PerfEvents.Open(ref attr, pid, cpu);
+            }
+            catch (SystemCallException e) when (e.Errno == Errno.ESRCH && target.Kind == CounterTargetKind.Process && pid != target.ProcessId)
+            {
+                return null; // a thread that ended after /proc/<pid>/task was listed
+            }
+            catch (SystemCallException e) when (e.IsPermissionError && ev.IsCore && !ev.HasModifiers && !ev.ExcludeKernel
+                && RetryInUserSpace(pid))
+            {
+                notice?.Invoke($"kernel.perf_event_paranoid refuses kernel-space counting: counting '{ev.Name}' in user space only, as '{ev.Name}:u'.");
+                ev = ev.UserOnly();
+            }
+            catch (SystemCallException e)
+            {
+                throw OpenFailure.Explain(ev, target, pid, cpu, e, needed);
+            }
+        }
+    }
+
+    // Only when kernel counting is what paranoid refuses; CPU-wide counting would still be refused.
+    private static bool RetryInUserSpace(int pid)
+    {
+        int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
+        return level > 1 && (pid > 0 || Privileges.PerfmonCapable);
+    }
+
+    public void Enable() => ForEach(PerfEvents.Enable);
+
+    public void Disable() => ForEach(PerfEvents.Disable);
+
+    private void ForEach(Action<FileDescriptor> action)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            foreach (Counter c in _counters)
+            {
+                try { action(c.Fd); }
+                catch (SystemCallException e) when (e.Errno == Errno.ESRCH) { }
+            }
+        }
+    }
+
+    /// <summary>Reads every descriptor and sums per event (and per CPU when <paramref name="perCpu"/>); 0-byte reads add nothing.</summary>
+    public IReadOnlyList<CounterTotals> Read(bool perCpu = false)
+    {
+        lock (_gate)
+        {
+            ThrowIfClosed();
+            var totals = new List<CounterTotals>();
+            var index = new Dictionary<(string, int?), int>();
+            foreach (Counter c in _counters)
+            {
+                int? cpu = perCpu && c.Cpu >= 0 ? c.Cpu : null;
+                var key = (c.Event.Name, cpu);
+                if (!index.TryGetValue(key, out int i))
+                {
+                    index[key] = i = totals.Count;
+                    totals.Add(new CounterTotals(c.Event.Name, cpu, 0, 0, 0, c.Event.Scale, c.Event.Unit, c.Event.IsClock));
+                }
+                int n;
+                try
+                {
+                    n = PerfEvents.Read(c.Fd, ref _buffer);
+                }
+                catch (SystemCallException e)
+                {
+                    throw new PerfSecurityException("PerfCounterReadFailed", PerfSecurityException.KindOf(e.Errno),
+                        $"Reading '{c.Event.Name}' failed: {Errno.Describe(e.Errno)}.", c.Event.Name, e);
+                }
+                if (n == 0) continue; // could not be scheduled: not counted
+                PerfReadResult r = PerfEvents.Decode(_buffer.AsSpan(0, n), PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId);
+                CounterTotals t = totals[i];
+                totals[i] = t with { Value = t.Value + r.Values[0].Value, Enabled = t.Enabled + (r.TimeEnabled ?? 0), Running = t.Running + (r.TimeRunning ?? 0) };
+            }
+            return totals;
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (IsClosed) throw new PerfSecurityException("PerfCounterSessionStopped", FailureKind.InvalidOperation, "The counters have been closed.");
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (IsClosed) return;
+            foreach (Counter c in _counters) c.Fd.Dispose();
+            _counters.Clear();
+            IsClosed = true;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using PerfSecurity.Counting;
+
+namespace PerfSecurity;
+
+/// <summary>The families of events, as perf list groups them.</summary>
+public enum PerfEventType
+{
+    Software,
+    Hardware,
+    HardwareCache,
+    Pmu,
+    Tracepoint,
+}
+
+/// <summary>An event this kernel knows, with the string that names it in -Event and the attributes it opens with.</summary>
+public sealed class EventInfo
+{
+    internal EventInfo(string name, string[] aliases, PerfEventType type, string pmu, uint perfType, ulong config,
+        ulong config1, ulong config2, ulong config3, string description, string? unit, double scale, bool? supported)
+    {
+        Name = name;
+        Aliases = aliases;
+        Type = type;
+        Pmu = pmu;
+        PerfType = perfType;
+        Config = config;
+        Config1 = config1;
+        Config2 = config2;
+        Config3 = config3;
+        Description = description;
+        Unit = unit;
+        Scale = scale;
+        Supported = supported;
+    }
+
+    public string Name { get; }
+    public string[] Aliases { get; }
+    public PerfEventType Type { get; }
+    public string Pmu { get; }
+    /// <summary>attr.type.</summary>
+    public uint PerfType { get; }
+    public ulong Config { get; }
+    public ulong Config1 { get; }
+    public ulong Config2 { get; }
+    public ulong Config3 { get; }
+    public string Description { get; }
+    public string? Unit { get; }
+    public double Scale { get; }
+    /// <summary>Whether this process could open the event; null when not tried (-Supported not given).</summary>
+    public bool? Supported { get; }
+
+    internal EventInfo WithSupported(bool supported)
+        => new(Name, Aliases, Type, Pmu, PerfType, Config, Config1, Config2, Config3, Description, Unit, Scale, supported);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>Whether a counter session still holds its counters.</summary>
+public enum CounterSessionState
+{
+    Running,
+    Stopped,
+}
+
+/// <summary>A set of open counters on a process, CPUs or the whole system, kept by the runspace that started it.</summary>
+public sealed class CounterSession
+{
+    internal CounterSession(int id, string name, CounterTarget target, CounterSet counters)
+    {
+        Id = id;
+        Name = name;
+        TargetInfo = target;
+        Counters = counters;
+        StartTime = DateTime.Now;
+        StartTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        LastTimestamp = StartTimestamp;
+    }
+
+    public int Id { get; }
+    public string Name { get; }
+    /// <summary>What is counted: "process 1234 (5 threads)", "CPU 0,1" or "system-wide (2 CPUs)".</summary>
+    public string Target => TargetInfo.Description;
+    public int? ProcessId => TargetInfo.ProcessId;
+    public int[] Cpu => TargetInfo.Cpus;
+    public string[] Events => Counters.EventNames.ToArray();
+    public CounterSessionState State => Counters.IsClosed ? CounterSessionState.Stopped : CounterSessionState.Running;
+    public DateTime StartTime { get; }
+
+    internal CounterTarget TargetInfo { get; }
+    internal CounterSet Counters { get; }
+    internal long StartTimestamp { get; }
+    internal long LastTimestamp { get; set; }
+    internal Dictionary<(string Event, int? Cpu), CounterTotals> Previous { get; } = new();
+
+    public override string ToString() => $"{Id}:{Name}";
+}
+
+/// <summary>One event's count at one moment, scaled for multiplexing the way perf stat does.</summary>
+public sealed class CounterReading
+{
+    internal CounterReading(int? sessionId, string @event, double value, ulong rawValue, ulong timeEnabled, ulong timeRunning,
+        bool counted, int? cpu, string? unit, string? metric, double? variation, DateTime timestamp)
+    {
+        SessionId = sessionId;
+        Event = @event;
+        Value = value;
+        RawValue = rawValue;
+        TimeEnabled = timeEnabled;
+        TimeRunning = timeRunning;
+        Counted = counted;
+        PercentRunning = Scaling.PercentRunning(timeEnabled, timeRunning);
+        Cpu = cpu;
+        Unit = unit;
+        Metric = metric;
+        Variation = variation;
+        Timestamp = timestamp;
+    }
+
+    /// <summary>The session read; null for Measure-PerfCommand.</summary>
+    public int? SessionId { get; }
+    public string Event { get; }
+    /// <summary>RawValue × TimeEnabled / TimeRunning (× the PMU's scale); nanoseconds for task-clock and cpu-clock.</summary>
+    public double Value { get; }
+    public ulong RawValue { get; }
+    /// <summary>Nanoseconds the counter was enabled.</summary>
+    public ulong TimeEnabled { get; }
+    /// <summary>Nanoseconds it was actually on the PMU.</summary>
+    public ulong TimeRunning { get; }
+    /// <summary>100 × running / enabled, clamped to 100 (clock events may run a little longer than enabled).</summary>
+    public double PercentRunning { get; }
+    /// <summary>False when the counter never ran (perf stat's &lt;not counted&gt;).</summary>
+    public bool Counted { get; }
+    public int? Cpu { get; }
+    public string? Unit { get; }
+    /// <summary>perf stat's derived figure, such as "0.998 CPUs utilized" or "1.234 K/sec".</summary>
+    public string? Metric { get; }
+    /// <summary>With -Repeat: the standard error of the mean in percent of the mean (perf stat's "+- x%").</summary>
+    public double? Variation { get; }
+    public DateTime Timestamp { get; }
+
+    public override string ToString() => $"{Value:N0} {Event}";
+}
+
+/// <summary>What Measure-PerfCommand found: counts from the command's exec to its end, children included.</summary>
+public sealed class CommandMeasurement
+{
+    internal CommandMeasurement(string command, int exitCode, int runs, TimeSpan elapsed, double? elapsedVariation,
+        TimeSpan userTime, TimeSpan systemTime, double? cpusUtilized, CounterReading[] counters)
+    {
+        Command = command;
+        ExitCode = exitCode;
+        Runs = runs;
+        Elapsed = elapsed;
+        ElapsedVariation = elapsedVariation;
+        UserTime = userTime;
+        SystemTime = systemTime;
+        CpusUtilized = cpusUtilized;
+        Counters = counters;
+    }
+
+    public string Command { get; }
+    /// <summary>The exit code of the last run (128 + signal when a signal ended it).</summary>
+    public int ExitCode { get; }
+    public int Runs { get; }
+    /// <summary>Wall time (mean over the runs).</summary>
+    public TimeSpan Elapsed { get; }
+    /// <summary>With -Repeat: standard error of the mean wall time, in percent.</summary>
+    public double? ElapsedVariation { get; }
+    public TimeSpan UserTime { get; }
+    public TimeSpan SystemTime { get; }
+    /// <summary>task-clock / wall time, when task-clock was counted.</summary>
+    public double? CpusUtilized { get; }
+    public CounterReading[] Counters { get; }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace PerfSecurity.Counting;
+
+/// <summary>Turns summed counter totals into readings: scaled values and perf stat's derived figures.</summary>
+public static class Readings
+{
+    /// <param name="wallNs">Wall time the counts cover, for "CPUs utilized".</param>
+    /// <param name="variations">With repeated runs: the ± percent of each total, in the same order.</param>
+    public static CounterReading[] Build(IReadOnlyList<CounterTotals> totals, int? sessionId, double wallNs, DateTime timestamp,
+        IReadOnlyList<double?>? variations = null)
+    {
+        var scaled = totals.Select(t => Scaling.Scale(t.Value, t.Enabled, t.Running)).ToArray();
+        var readings = new CounterReading[totals.Count];
+        for (int i = 0; i < totals.Count; i++)
+        {
+            CounterTotals t = totals[i];
+            double value = scaled[i].Value * t.Scale;
+            string? metric = null;
+            if (scaled[i].Counted)
+            {
+                if (t.IsClock)
+                {
+                    if (wallNs > 0) metric = (value / wallNs).ToString("0.000", CultureInfo.InvariantCulture) + " CPUs utilized";
+                }
+                else
+                {
+                    int clock = Enumerable.Range(0, totals.Count).FirstOrDefault(j => totals[j].IsClock && totals[j].Cpu == t.Cpu && scaled[j].Counted, -1);
+                    if (clock >= 0 && scaled[clock].Value > 0) metric = Scaling.Rate(value, scaled[clock].Value);
+                }
+            }
+            readings[i] = new CounterReading(sessionId, t.Event, value, t.Value, t.Enabled, t.Running, scaled[i].Counted, t.Cpu,
+                t.Unit, metric, variations?[i], timestamp);
+        }
+        return readings;
+    }
+}

@@ -1,0 +1,80 @@
+# Helpers for the counting suites: small C workloads, tracefs, and perf fds of this process.
+. "$PSScriptRoot/common.ps1"
+
+function New-CountingWorkloads {
+    # Compiles the workloads into a fresh folder and returns its path.
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ('pscount-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory $dir
+    Set-Content "$dir/touch.c" @'
+#include <stdlib.h>
+#include <unistd.h>
+/* Writes one byte to each of N fresh pages: N minor faults. */
+int main(int argc, char **argv) {
+    long n = atol(argv[1]), page = sysconf(_SC_PAGESIZE);
+    volatile char *p = malloc(n * page + page);
+    for (long i = 0; i < n; i++) p[i * page] = 1;
+    return 0;
+}
+'@
+    Set-Content "$dir/getppid.c" @'
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+/* Calls getppid N times, through syscall(2) so that no library cache can skip one. */
+int main(int argc, char **argv) {
+    long n = atol(argv[1]);
+    for (long i = 0; i < n; i++) syscall(SYS_getppid);
+    return 0;
+}
+'@
+    Set-Content "$dir/spin.c" @'
+#include <stdlib.h>
+/* Burns CPU in user space for N million iterations. */
+int main(int argc, char **argv) {
+    volatile unsigned long x = 0;
+    long n = atol(argv[1]) * 1000000L;
+    for (long i = 0; i < n; i++) x += i;
+    return 0;
+}
+'@
+    foreach ($name in 'touch', 'getppid', 'spin') {
+        & cc -O1 -o "$dir/$name" "$dir/$name.c"
+        if ($LASTEXITCODE -ne 0) { throw "cc $name.c failed" }
+    }
+    & chmod -R a+rX $dir
+    $dir
+}
+
+function Mount-TestTracefs {
+    # Mounts tracefs when nothing provides it; returns the mount point to unmount afterwards, or $null.
+    if (Get-Content /proc/mounts | Where-Object { ($_ -split ' ')[2] -eq 'tracefs' }) { return $null }
+    & mount -t tracefs nodev /sys/kernel/tracing
+    if ($LASTEXITCODE -ne 0) { throw 'mount tracefs failed' }
+    '/sys/kernel/tracing'
+}
+
+function Dismount-TestTracefs([string] $MountPoint) {
+    if ($MountPoint) { & umount $MountPoint }
+}
+
+function Get-PerfFdCount([int] $ProcessId = $PID) {
+    # perf_event descriptors of a process: links to anon_inode:[perf_event].
+    @(Get-ChildItem "/proc/$ProcessId/fd" -ErrorAction SilentlyContinue | Where-Object { $_.LinkTarget -eq 'anon_inode:[perf_event]' }).Count
+}
+
+function Invoke-PerfStat {
+    # perf stat -x, for one command; returns event -> value (msec for clocks).
+    param([string[]] $Event, [string[]] $Command, [int] $Repeat = 1)
+    $out = Join-Path ([IO.Path]::GetTempPath()) ('perfstat-' + [guid]::NewGuid().ToString('N') + '.csv')
+    try {
+        & perf stat '-x,' -o $out -r $Repeat -e ($Event -join ',') -- @Command | Out-Null
+        $csv = Get-Content $out
+    }
+    finally { Remove-Item $out -ErrorAction SilentlyContinue }
+    $values = @{}
+    foreach ($line in $csv) {
+        $f = "$line" -split ','
+        if ($f.Count -ge 3 -and $f[0] -match '^[0-9.]+$') { $values[$f[2]] = [double]$f[0] }
+    }
+    $values
+}
