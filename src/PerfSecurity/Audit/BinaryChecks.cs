@@ -146,7 +146,7 @@ public sealed class BinaryScriptCheck : BinaryCheck
         string? real = b.IsScript ? Tooling.PerfTool.ExecTarget(b.Path) : null;
         return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
             b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
-            $"Remove-PerfCapability -Path '{b.Path}'{(real is null ? "" : $"; Set-PerfCapability -Path '{real}' -Capability {b.CapabilityText}")}",
+            $"Remove-PerfCapability -Path '{b.Path}'{(real is null ? "" : $"; Set-PerfCapability -Path '{real}' -Text '{b.CapabilityText}'")}",
             "kernel-facts §10: file capabilities are ignored on scripts", b.Path, repairable: true);
     }
 

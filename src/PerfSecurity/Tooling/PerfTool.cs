@@ -62,6 +62,9 @@ public static partial class PerfTool
             if (real != current) { chain.Add(real); current = real; }
             if (!IsScript(current)) return chain;
             string? next = ExecTarget(current);
+            // Distribution wrappers pick the binary by kernel release (uname -r): the capability core knows them.
+            if (next is null || !File.Exists(next))
+                next = PerfProgram.WrappedBinary(current, null, Settings.KernelInfo.Current.Release) ?? next;
             if (next is null || chain.Contains(next)) return chain;
             chain.Add(next);
             current = next;
