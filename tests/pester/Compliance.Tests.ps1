@@ -24,6 +24,19 @@ Import-Module '$pester'; Import-Module '$ModuleDir'
         $p, $f, $s, $i = $line -split ' '
         [pscustomobject]@{ Passed = [int]$p; Failed = [int]$f; Skipped = [int]$s; Inconclusive = [int]$i }
     }
+
+    function script:Get-CaseResult([string] $Xml, [string] $Pattern) {
+        ([xml](Get-Content -Raw $Xml)).SelectNodes('//test-case') | Where-Object name -Match $Pattern | ForEach-Object result
+    }
+
+    function script:Invoke-SuiteAt([int] $Level, [hashtable] $Data, [string] $Xml) {
+        # Other test runs on this machine may change the level during the ~10 s run: retry while it moved.
+        for ($try = 0; $try -lt 3; $try++) {
+            $r = Use-ParanoidLevel $Level { $x = Invoke-Suite $Data $Xml; [pscustomobject]@{ Result = $x; Stable = (Get-ParanoidRuntime) -eq $Level } }
+            if ($r.Stable) { break }
+        }
+        $r.Result
+    }
 }
 
 AfterAll { Remove-Item -Recurse -Force $Out -ErrorAction SilentlyContinue }
@@ -35,7 +48,7 @@ Describe 'PerfSecurity.Compliance.Tests.ps1' {
 
     It 'runs the Scap profile against this host and writes NUnit XML with one test case per finding' {
         $xml = Join-Path $Out 'scap.xml'
-        $r = Use-ParanoidLevel 2 { Invoke-Suite @{ Profile = 'Scap' } $xml }
+        $r = Invoke-SuiteAt 2 @{ Profile = 'Scap' } $xml
         $xml | Should -Exist
         $doc = [xml](Get-Content -Raw $xml)
         $cases = $doc.SelectNodes('//test-case')
@@ -45,11 +58,11 @@ Describe 'PerfSecurity.Compliance.Tests.ps1' {
     }
 
     It 'fails the Kspp profile at paranoid 2 and passes its paranoid case at 3' {
-        $r2 = Use-ParanoidLevel 2 { Invoke-Suite @{ Profile = 'Kspp' } (Join-Path $Out 'kspp2.xml') }
+        $r2 = Invoke-SuiteAt 2 @{ Profile = 'Kspp' } (Join-Path $Out 'kspp2.xml')
         $r2.Failed | Should -BeGreaterOrEqual 1
-        $null = Use-ParanoidLevel 3 { Invoke-Suite @{ Profile = 'Kspp' } (Join-Path $Out 'kspp3.xml') }
-        $doc = [xml](Get-Content -Raw (Join-Path $Out 'kspp3.xml'))
-        ($doc.SelectNodes('//test-case') | Where-Object name -Match 'PERF-PARANOID-RUNTIME').result | Should -Be 'Success'
+        Get-CaseResult (Join-Path $Out 'kspp2.xml') 'PERF-PARANOID-RUNTIME' | Should -Be 'Failure'
+        $null = Invoke-SuiteAt 3 @{ Profile = 'Kspp' } (Join-Path $Out 'kspp3.xml')
+        Get-CaseResult (Join-Path $Out 'kspp3.xml') 'PERF-PARANOID-RUNTIME' | Should -Be 'Success'
     }
 
     It 'turns NotApplicable into skipped tests and takes -DataPath' {
