@@ -15,6 +15,7 @@
         'ConvertFrom-PerfCapabilityMask'
         'ConvertFrom-PerfSecureBits'
         'ConvertTo-PerfCapabilityMask'
+        'Get-PerfAccess'
         'Get-PerfCapability'
         'Get-PerfCapabilityDenial'
         'Get-PerfCounterSession'
