@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using PerfSecurity.Native;
 
 namespace PerfSecurity.Audit;
@@ -80,7 +81,7 @@ public sealed class DoubleDenialCheck : AuditCheck
     {
         const string reference = "perf-security: perf_events access control (double access denial logging)";
         const string expected = "no program denied both CAP_PERFMON and CAP_SYS_ADMIN";
-        var collector = new DenialCollector(null, DataFiles.AccountDatabase.Load());
+        var collector = new DenialCollector(null, AccountDatabase.Load());
         string? why = null;
         try { AuditLogFile.Read(context.AuditLogPath, collector, context.Token); }
         catch (Errors.PerfSecurityException e)
