@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using PerfSecurity.Errors;
+using PerfSecurity.Native;
 using PerfSecurity.Settings;
 
 namespace PerfSecurity.Groups;
@@ -69,10 +70,35 @@ public static partial class PerfBinary
         return null;
     }
 
+    /// <summary>
+    /// Follows symlinks, but only those no one but root can have planted or changed: a link owned by root in a
+    /// root-owned directory that others cannot write (or that is sticky). Otherwise a user who controls the
+    /// directory could swap in a link to any root-owned binary and have it chgrp'ed, chmod'ed and made capable.
+    /// </summary>
     private static string FollowLinks(string path)
     {
-        try { return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path; }
-        catch (IOException) { return path; }
+        string current = path;
+        for (int hops = 0; hops < 40; hops++)
+        {
+            FileStatus link;
+            try { link = FileSystem.Stat(current, followLinks: false); }
+            catch (SystemCallException) { return current; } // missing: the caller says so
+            if (!link.IsSymbolicLink) return current;
+            string dir = System.IO.Path.GetDirectoryName(current) ?? "/";
+            FileStatus parent;
+            try { parent = FileSystem.Stat(dir, followLinks: false); }
+            catch (SystemCallException) { return current; }
+            bool dirSafe = parent.Uid == 0 && ((parent.Permissions & 0x12 /* 022 */) == 0 || (parent.Permissions & 0x200 /* sticky */) != 0);
+            if (link.Uid != 0 || !dirSafe)
+                throw new PerfSecurityException("PerfUsersGroupUntrustedLink", FailureKind.SecurityError,
+                    $"'{current}' is a symbolic link that a user other than root can {(link.Uid != 0 ? $"change (it belongs to uid {link.Uid})" : $"replace (its directory '{dir}' is not root-only)")}. "
+                    + "Following it could configure a file that user chose. Give the path of the real binary.", current);
+            string? target = new FileInfo(current).LinkTarget;
+            if (target is null) return current;
+            current = System.IO.Path.GetFullPath(target, dir);
+        }
+        throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
+            $"'{path}' is a chain of more than 40 symbolic links.", path);
     }
 
     public static bool IsScript(string path)
