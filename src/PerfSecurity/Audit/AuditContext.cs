@@ -142,7 +142,7 @@ public sealed class AuditContext
         string name = Path.GetFileName(path);
         bool perfCapable = caps is not null && (caps.Permitted | caps.Inheritable).Intersect(CapabilitySet.Of(CapabilityTable.Perfmon, CapabilityTable.SysAdmin)).Count > 0;
         if (!explicitly && !IsPerfName(name) && !perfCapable) return;
-        result.Add(new PerfBinary(path, st, caps, Tooling.PerfTool.IsScript(path)));
+        result.Add(new PerfBinary(path, st, caps, Capabilities.PerfProgram.IsScriptFile(path)));
     }
 
     public IReadOnlyList<SudoersRule> SudoersRules => _sudoers ??= SudoersRule.Load(SudoersPath, this);
@@ -156,7 +156,7 @@ public sealed class AuditContext
         {
             if (_toolRead) return _tool;
             _toolRead = true;
-            string? perf = _perfPath ?? Tooling.PerfTool.FindOnPath();
+            string? perf = _perfPath ?? Capabilities.PerfProgram.FindOnPath("perf");
             if (perf is null) return null;
             try { _tool = Tooling.PerfTool.Inspect(perf, runVersion: false, _libraryDirectories); }
             catch (PerfSecurityException e) { NoteUnreadable(perf, e.Message); }

@@ -39,7 +39,7 @@ public sealed class GetPerfToolInfoCommand : PerfCmdlet
         }
         if (Path is null)
         {
-            string? perf = PerfTool.FindOnPath();
+            string? perf = Capabilities.PerfProgram.FindOnPath("perf");
             if (perf is null)
                 ThrowFailure(new PerfSecurityException("PerfToolNotFound", FailureKind.ObjectNotFound,
                     "No perf program on PATH. Install it (Debian: linux-perf) or give its location with -Path.", "perf"));

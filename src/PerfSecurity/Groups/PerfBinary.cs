@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
@@ -15,31 +16,20 @@ public sealed record PerfBinaryLocation(string Path, string? WrapperPath)
 
 public static partial class PerfBinary
 {
-    /// <summary>The perf found on PATH, or null.</summary>
-    public static string? FindOnPath(string? pathVariable = null)
-    {
-        foreach (string dir in (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = System.IO.Path.Combine(dir, "perf");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
     /// <summary>
     /// Resolves a path (or the perf on PATH when null) to the regular file that capabilities must go on:
     /// symlinks to their final target, a wrapper script to the binary it runs for the running kernel.
     /// </summary>
     public static PerfBinaryLocation Locate(string? path, KernelInfo? kernel = null)
     {
-        string? given = path ?? FindOnPath();
+        string? given = path ?? PerfProgram.FindOnPath("perf");
         if (given is null)
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
                 "No 'perf' was found on PATH. Install the perf tool (Debian: linux-perf, Ubuntu: linux-tools-common and linux-tools-$(uname -r)) or give its path with -Path.", "perf");
         string full = FollowLinks(System.IO.Path.GetFullPath(given));
         if (!File.Exists(full))
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound, $"The file '{given}' does not exist.", given);
-        if (!IsScript(full)) return new PerfBinaryLocation(full, null);
+        if (!PerfProgram.IsScriptFile(full)) return new PerfBinaryLocation(full, null);
 
         string? real = RealBinaryOf(full, File.ReadAllText(full), kernel ?? KernelInfo.Current);
         if (real is null)
@@ -65,7 +55,7 @@ public static partial class PerfBinary
         {
             if (!File.Exists(c)) continue;
             string real = FollowLinks(c);
-            if (real != scriptPath && !IsScript(real)) return real;
+            if (real != scriptPath && !PerfProgram.IsScriptFile(real)) return real;
         }
         return null;
     }
@@ -99,16 +89,6 @@ public static partial class PerfBinary
         }
         throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
             $"'{path}' is a chain of more than 40 symbolic links.", path);
-    }
-
-    public static bool IsScript(string path)
-    {
-        try
-        {
-            using var f = File.OpenRead(path);
-            return f.ReadByte() == '#' && f.ReadByte() == '!';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
     [GeneratedRegex(@"(?<![\w/$])/[\w./+-]*/perf[\w.+-]*(?![\w/])")]

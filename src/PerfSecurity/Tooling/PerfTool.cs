@@ -18,36 +18,6 @@ public static partial class PerfTool
         "/lib64", "/usr/lib64", "/lib", "/usr/lib",
     };
 
-    /// <summary>The first executable 'perf' on PATH, or null.</summary>
-    public static string? FindOnPath(string name = "perf")
-    {
-        string? pathVariable = Environment.GetEnvironmentVariable("PATH");
-        if (string.IsNullOrEmpty(pathVariable)) return null;
-        foreach (string dir in pathVariable.Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate) && IsExecutable(candidate)) return candidate;
-        }
-        return null;
-    }
-
-    private static bool IsExecutable(string path)
-    {
-        try { return (Native.FileSystem.Stat(path).Permissions & 0x49 /* 0111 */) != 0; }
-        catch (SystemCallException) { return false; }
-    }
-
-    /// <summary>Whether a file starts with #! (read errors count as "not a script").</summary>
-    public static bool IsScript(string path)
-    {
-        try
-        {
-            using var f = File.OpenRead(path);
-            return f.ReadByte() == '#' && f.ReadByte() == '!';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
-    }
-
     /// <summary>
     /// Follows symlinks and wrapper scripts (their <c>exec</c> line) to the program that finally runs.
     /// Returns every step, the first being <paramref name="path"/>.
@@ -60,7 +30,7 @@ public static partial class PerfTool
         {
             string real = RealPath(current);
             if (real != current) { chain.Add(real); current = real; }
-            if (!IsScript(current)) return chain;
+            if (!PerfProgram.IsScriptFile(current)) return chain;
             string? next = ExecTarget(current);
             // Distribution wrappers pick the binary by kernel release (uname -r): the capability core knows them.
             if (next is null || !File.Exists(next))
@@ -116,7 +86,7 @@ public static partial class PerfTool
                 if (program.Length == 0 || program.Contains('$')) return null;
                 if (program.Contains('/'))
                     return Path.IsPathRooted(program) ? program : Path.GetFullPath(Path.Combine(scriptDirectory, program));
-                return FindOnPath(program) ?? program;
+                return PerfProgram.FindOnPath(program) ?? program;
             }
         }
         return null;
@@ -210,10 +180,10 @@ public static partial class PerfTool
             throw new PerfSecurityException("PerfToolFileNotFound", FailureKind.ObjectNotFound, $"The file '{path}' does not exist.", path);
         var chain = ResolveChain(path);
         string real = chain[^1];
-        bool isScript = IsScript(path);
+        bool isScript = PerfProgram.IsScriptFile(path);
 
         ElfFile? elf = null;
-        if (!IsScript(real) && File.Exists(real)) elf = ElfFile.Read(real);
+        if (!PerfProgram.IsScriptFile(real) && File.Exists(real)) elf = ElfFile.Read(real);
         bool? linksLibcap = elf is null ? null : elf.Needed.Any(n => n.StartsWith("libcap.so", StringComparison.Ordinal));
         string? version = runVersion ? RunVersion(path) : null;
         if (version is null && elf?.BuildId is { } id) version = "build-id " + id;
