@@ -1,6 +1,7 @@
-# Races against an unprivileged user who owns the directory of the target: while the module works on
-# a path, the user exchanges it with a symlink to another (root-owned) file as fast as possible
-# (renameat2 RENAME_EXCHANGE). The other file must never gain capabilities or change owner or mode.
+# Races against an unprivileged user who owns a directory on the path of the target: while the module
+# works on the path, the user exchanges the target, or a directory on the way, with a symlink to another
+# root-owned file or directory as fast as possible (renameat2 RENAME_EXCHANGE). The other file must never
+# gain capabilities or change owner or mode: such paths are refused before anything is opened.
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
     $script:Tag = Get-Random -Minimum 10000 -Maximum 99999
@@ -24,19 +25,30 @@ BeforeAll {
         "$(& stat -c '%U:%G %a %i' $Victim) caps=$caps"
     }
 
-    function script:Start-Race([string] $Name) {
-        # The user's directory, a root-owned target in it, and a symlink the user swaps with it.
+    function script:Start-Race([string] $Name, [switch] $Directory) {
+        # The user's directory with a root-owned target in it, and a symlink the user swaps with the target
+        # (or, with -Directory, with the directory that holds it, the link naming the victim's directory).
         $dir = "$Root/$Name"
         $null = New-Item -ItemType Directory $dir
         & chown "${Attacker}:$Attacker" $dir
         & chmod 755 $dir
-        Copy-Item /usr/bin/true "$dir/perf"
-        & chmod 755 "$dir/perf"
-        & runuser -u $Attacker -- ln -s $Victim "$dir/link"
-        $p = Start-AsUser -User $Attacker -Command "exec '$Swapper' '$dir/perf' '$dir/link'"
+        if ($Directory) {
+            $null = New-Item -ItemType Directory "$dir/sub"
+            Copy-Item /usr/bin/true "$dir/sub/victim"
+            & chmod 755 "$dir/sub" "$dir/sub/victim"
+            & runuser -u $Attacker -- ln -s (Split-Path $Victim) "$dir/link"
+            $swapped, $path = "$dir/sub", "$dir/sub/victim"
+        }
+        else {
+            Copy-Item /usr/bin/true "$dir/perf"
+            & chmod 755 "$dir/perf"
+            & runuser -u $Attacker -- ln -s $Victim "$dir/link"
+            $swapped, $path = "$dir/perf", "$dir/perf"
+        }
+        $p = Start-AsUser -User $Attacker -Command "exec '$Swapper' '$swapped' '$dir/link'"
         Start-Sleep -Milliseconds 100
         $p.HasExited | Should -BeFalse -Because 'the swapper must be running'
-        [pscustomobject]@{ Dir = $dir; Path = "$dir/perf"; Process = $p }
+        [pscustomobject]@{ Dir = $dir; Path = $path; Process = $p }
     }
 
     function script:Stop-Race($Race) {
@@ -53,46 +65,47 @@ AfterAll {
 }
 
 Describe 'Path swaps during capability changes' {
-    It 'Set-PerfCapability never reaches the file behind a swapped-in symlink (150 calls)' {
+    It 'Set-PerfCapability refuses a path through a user''s directory and never reaches the swapped-in file (<Calls> calls, <Kind>)' -ForEach @(
+        @{ Kind = 'target swapped'; Directory = $false; Calls = 60 }
+        @{ Kind = 'directory on the way swapped'; Directory = $true; Calls = 60 }
+    ) {
         $before = Get-VictimState
-        $race = Start-Race 'set'
+        $race = Start-Race "set-$($Directory)" -Directory:$Directory
         $outcomes = @{}
         try {
-            for ($i = 0; $i -lt 150; $i++) {
+            for ($i = 0; $i -lt $Calls; $i++) {
                 $err = $null
                 try { Set-PerfCapability -Path $race.Path -Capability cap_perfmon -ErrorAction Stop } catch { $err = $_ }
                 $id = if ($err) { ($err.FullyQualifiedErrorId -split ',')[0] } else { 'Set' }
                 $outcomes[$id] = 1 + [int]$outcomes[$id]
                 Get-VictimState | Should -Be $before -Because "call $i ($id) must not touch the victim"
-                # The next call must have work to do.
-                if (-not $err) { Remove-PerfCapability -Path $race.Path -ErrorAction SilentlyContinue }
             }
         }
         finally { Stop-Race $race }
-        Write-Host "Set-PerfCapability race outcomes: $(($outcomes.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' ')"
-        @($outcomes.Keys | Where-Object { $_ -notin 'Set', 'PerfCapabilityTargetIsSymlink', 'PerfCapabilityFileNotFound' }) | Should -BeNullOrEmpty
-        $outcomes['Set'] | Should -BeGreaterThan 0 -Because 'some calls win the race'
-        $outcomes['PerfCapabilityTargetIsSymlink'] | Should -BeGreaterThan 0 -Because 'some calls meet the symlink'
+        Write-Host "Set-PerfCapability race outcomes ($Kind): $(($outcomes.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' ')"
+        $outcomes.Keys | Should -Be 'PerfCapabilityUntrustedPath' -Because 'a directory the user owns is on the path'
     }
 
-    It 'New-PerfUsersGroup never configures the file behind a swapped-in symlink (80 calls)' {
+    It 'New-PerfUsersGroup refuses a path through a user''s directory and never configures the swapped-in file (<Calls> calls, <Kind>)' -ForEach @(
+        @{ Kind = 'target swapped'; Directory = $false; Calls = 40 }
+        @{ Kind = 'directory on the way swapped'; Directory = $true; Calls = 40 }
+    ) {
         $before = Get-VictimState
-        $race = Start-Race 'group'
+        $race = Start-Race "group-$($Directory)" -Directory:$Directory
         $outcomes = @{}
         try {
-            for ($i = 0; $i -lt 80; $i++) {
+            for ($i = 0; $i -lt $Calls; $i++) {
                 $err = $null
                 try { New-PerfUsersGroup -Name $Group -Path $race.Path -ErrorAction Stop } catch { $err = $_ }
                 $id = if ($err) { ($err.FullyQualifiedErrorId -split ',')[0] } else { 'Configured' }
                 $outcomes[$id] = 1 + [int]$outcomes[$id]
                 Get-VictimState | Should -Be $before -Because "call $i ($id) must not touch the victim"
-                # Undo on whichever name holds the real file (-h: never through the link), so the next call has work.
-                foreach ($n in 'perf', 'link') { & setfattr -h -x security.capability "$($race.Dir)/$n" 2>$null }
             }
         }
         finally { Stop-Race $race }
-        Write-Host "New-PerfUsersGroup race outcomes: $(($outcomes.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' ')"
-        @($outcomes.Keys | Where-Object { $_ -notin 'Configured', 'PerfUsersGroupOpenFailed', 'PerfUsersGroupUntrustedLink', 'PerfUsersGroupVerifyFailed', 'PerfUsersGroupPerfNotFound' }) | Should -BeNullOrEmpty
-        $outcomes['Configured'] | Should -BeGreaterThan 0 -Because 'some calls win the race'
+        Write-Host "New-PerfUsersGroup race outcomes ($Kind): $(($outcomes.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name)=$($_.Value)" }) -join ' ')"
+        # A swapped-in link is refused when the path is resolved; otherwise the directory is.
+        @($outcomes.Keys | Where-Object { $_ -notin 'PerfUsersGroupUntrustedPath', 'PerfUsersGroupUntrustedLink', 'PerfUsersGroupPerfNotFound' }) | Should -BeNullOrEmpty
+        $outcomes['Configured'] | Should -BeNullOrEmpty
     }
 }

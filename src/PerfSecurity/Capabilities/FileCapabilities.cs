@@ -83,6 +83,7 @@ public sealed class CapabilityFile : IDisposable
     /// <summary>Opens <paramref name="path"/> without following a final symlink and checks it (see <see cref="Check"/>).</summary>
     public static CapabilityFile Open(string path, bool checkSafety = true)
     {
+        if (checkSafety) IO.TrustedPath.Require(path, "PerfCapabilityUntrustedPath");
         FileDescriptor fd;
         try
         {

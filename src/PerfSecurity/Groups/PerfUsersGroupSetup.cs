@@ -107,6 +107,7 @@ public static class PerfUsersGroupSetup
 
         private FileDescriptor OpenBinary()
         {
+            IO.TrustedPath.Require(Path, "PerfUsersGroupUntrustedPath");
             try
             {
                 // Read-only suffices for fchown, fchmod and fsetxattr, and works on a running binary (no ETXTBSY).

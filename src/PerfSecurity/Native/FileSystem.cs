@@ -56,6 +56,12 @@ public static partial class FileSystem
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int StatxRaw(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
 
+    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial IntPtr RealPathRaw(string path, IntPtr resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(IntPtr p);
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
@@ -119,6 +125,15 @@ public static partial class FileSystem
     public static void Rename(string from, string to)
     {
         if (RenameRaw(from, to) != 0) throw new SystemCallException("rename", Errno.Last, to);
+    }
+
+    /// <summary>The canonical path with every symlink resolved, as the kernel would walk it.</summary>
+    public static string RealPath(string path)
+    {
+        IntPtr p = RealPathRaw(path, IntPtr.Zero);
+        if (p == IntPtr.Zero) throw new SystemCallException("realpath", Errno.Last, path);
+        try { return Marshal.PtrToStringUTF8(p) ?? path; }
+        finally { Free(p); }
     }
 
     /// <summary>Removes a file; a missing file is not an error.</summary>
