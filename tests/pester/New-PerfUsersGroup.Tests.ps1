@@ -221,6 +221,17 @@ Describe 'Get-PerfUsersGroup' {
         (Get-PerfUsersGroup -Name $Group -Path $f).Findings | Should -Contain 'binary group is not the perf users group'
     }
 
+    It 'counts users whose primary group it is as members' {
+        $primary = "pugp$Tag"
+        & useradd --no-create-home --shell /bin/sh --gid $Group $primary
+        try {
+            $g = Get-PerfUsersGroup -Name $Group -Path $Copy
+            $g.Members | Should -Contain $primary
+            $g.Members | Should -Contain $Member
+        }
+        finally { & userdel $primary }
+    }
+
     It 'takes group names from the pipeline and completes them' {
         ($Group | Get-PerfUsersGroup -Path $Copy).Name | Should -Be $Group
         $c = TabExpansion2 -inputScript "Get-PerfUsersGroup -Name $($Group.Substring(0, 6))" -cursorColumn ("Get-PerfUsersGroup -Name $($Group.Substring(0, 6))").Length

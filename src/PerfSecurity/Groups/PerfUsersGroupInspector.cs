@@ -26,8 +26,12 @@ public static class PerfUsersGroupInspector
         paranoidLevel ??= Sysctl.ReadInt(Sysctl.ParanoidKey);
         var findings = new List<string>();
         Accounts.GroupEntry? group = GroupDatabase.Find(groupName);
+        // Members: listed in the group, and users whose primary group it is.
+        string[] members = group is { } g
+            ? g.Members.Union(Users.AccountDatabase.Load().GroupMembers(g.Gid), StringComparer.Ordinal).OrderBy(m => m, StringComparer.Ordinal).ToArray()
+            : Array.Empty<string>();
         if (group is null) findings.Add(GroupMissing);
-        else if (group.Value.Members.Length == 0) findings.Add(NoMembers);
+        else if (members.Length == 0) findings.Add(NoMembers);
 
         string? owner = null, fileGroup = null, mode = null, capsText = null;
         if (binary is null) findings.Add(BinaryMissing);
@@ -50,7 +54,7 @@ public static class PerfUsersGroupInspector
         if (paranoidLevel is int level && ParanoidLevel.DeniesAll(level, kernel.Flavor))
             findings.Add($"perf_event_paranoid {level} denies all perf_events use without CAP_SYS_ADMIN on this {kernel.Flavor} kernel; CAP_PERFMON does not help");
 
-        return new PerfUsersGroup(groupName, group?.Gid, group?.Members ?? Array.Empty<string>(), binary?.Path, binary?.WrapperPath,
+        return new PerfUsersGroup(groupName, group?.Gid, members, binary?.Path, binary?.WrapperPath,
             owner, fileGroup, mode, capsText, findings.ToArray(), changes ?? Array.Empty<string>());
     }
 
