@@ -33,7 +33,8 @@ public sealed class GetEmptyCommand : PSCmdlet { protected override void Process
     $peer = Measure-Import "$empty/EmptyBinary/EmptyBinary.psd1" 'Get-Empty'
     $ours = Measure-Import $ModulePath 'Get-PerfParanoid'
     New-BenchRow -Benchmark 'Import-Module PerfSecurity (new pwsh)' -Ours $ours.Import -Peer $peer.Import -PeerName 'empty binary module' `
-        -Target '<= 150 ms' -Notes "median of $Count new pwsh processes"
+        -Target '<= 150 ms' -Met ($ours.Import -le 150) `
+        -Notes ("median of $Count new pwsh processes; we add {0:0} ms to the empty module's import" -f ($ours.Import - $peer.Import))
     New-BenchRow -Benchmark 'First call after import: Get-PerfParanoid' -Ours $ours.First -Peer $peer.First -PeerName 'Get-Empty'
 }
 finally {

@@ -25,7 +25,7 @@ try {
     $o = Measure-Median -Count $Count { Get-PerfProcessCapability }
     $p = Measure-Median -Count $Count { & pscap -a }
     $all = @(Get-ChildItem /proc -Directory -Name | Where-Object { $_ -match '^\d+$' }).Count
-    New-BenchRow -Benchmark "Get-PerfProcessCapability, all processes (+$ExtraProcesses sleep)" -Ours $o -Peer $p -PeerName 'pscap -a' -Target 'ratio <= 1.0' `
+    New-BenchRow -Benchmark "Get-PerfProcessCapability, all processes (+$ExtraProcesses sleep)" -Ours $o -Peer $p -PeerName 'pscap -a' -Target 'ratio <= 1.0' -Met ($o -le $p) `
         -Notes "$all processes; same $same capable user processes listed by both"
 }
 finally {
