@@ -42,3 +42,56 @@ Describe 'Crash safety of the sysctl drop-in' {
         Get-ChildItem /etc/sysctl.d -Force -Filter '.99-zz-perfsecurity.conf.*.tmp' | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Crash safety of the capability shell' {
+    BeforeAll {
+        # A scratch directory for both files: a kill must not be able to leave a rule in the real /etc/sudoers.d.
+        $script:ShellDir = "/tmp/pscrash-shell-$(Get-Random -Minimum 10000 -Maximum 99999)"
+        $null = New-Item -ItemType Directory $ShellDir
+        & chmod 755 $ShellDir
+        $script:Script = "$ShellDir/perf-shell"
+        $script:Rule = "$ShellDir/rule"
+        # The two versions the writer alternates between; each differs in both files.
+        $script:VersionA = "New-PerfCapabilityShell -Path '$Script' -SudoersPath '$Rule' -Group nogroup -Capability cap_perfmon"
+        $script:VersionB = "New-PerfCapabilityShell -Path '$Script' -SudoersPath '$Rule' -Group nogroup -Capability cap_perfmon,cap_syslog -NoPassword"
+        $script:Whole = @{ Script = @(); Rule = @() }
+        foreach ($v in $VersionA, $VersionB) {
+            $null = Invoke-Expression "$v -WarningAction SilentlyContinue"
+            $Whole.Script += [IO.File]::ReadAllText($Script)
+            $Whole.Rule += [IO.File]::ReadAllText($Rule)
+        }
+        $Whole.Script[0] | Should -Not -Be $Whole.Script[1]
+        $Whole.Rule[0] | Should -Not -Be $Whole.Rule[1]
+    }
+
+    AfterAll { Remove-Item -Recurse -Force $ShellDir -ErrorAction SilentlyContinue }
+
+    It 'leaves the script and the sudoers rule whole after a kill -9 during New-PerfCapabilityShell (10 kills)' {
+        $started = Join-Path ([IO.Path]::GetTempPath()) ("pscrash" + [guid]::NewGuid().ToString('N'))
+        $loop = "Import-Module '$ModuleDir'; `$WarningPreference = 'SilentlyContinue'; New-Item '$started' | Out-Null; while (`$true) { $VersionA; $VersionB }"
+        $seen = @{}
+        for ($i = 0; $i -lt 10; $i++) {
+            $p = Start-Process dotnet -ArgumentList @("$PSHOME/pwsh.dll", '-NoProfile', '-NonInteractive', '-Command', $loop) -PassThru
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Path $started) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+            Remove-Item $started -ErrorAction SilentlyContinue
+            Start-Sleep -Milliseconds (Get-Random -Minimum 0 -Maximum 600)
+            & kill -9 $p.Id
+            $p.WaitForExit()
+            # Each file is one of the two whole versions, with its mode: never empty, cut short or mixed.
+            $s = [IO.File]::ReadAllText($Script)
+            $r = [IO.File]::ReadAllText($Rule)
+            $s | Should -BeIn $Whole.Script
+            $r | Should -BeIn $Whole.Rule
+            (& stat -c '%U:%G %a' $Script) | Should -Be 'root:root 755'
+            (& stat -c '%U:%G %a' $Rule) | Should -Be 'root:root 440'
+            & visudo -cf $Rule *> $null
+            $LASTEXITCODE | Should -Be 0
+            $seen["$([array]::IndexOf($Whole.Script, $s))$([array]::IndexOf($Whole.Rule, $r))"] = $true
+        }
+        Write-Host "capability shell kills: 10, states seen: $($seen.Keys -join ' ')"
+        # The next writer removes what killed writers left behind.
+        Invoke-Expression "$VersionA -WarningAction SilentlyContinue" | Out-Null
+        Get-ChildItem $ShellDir -Force -Filter '.*.tmp' | Should -BeNullOrEmpty
+    }
+}

@@ -68,7 +68,12 @@ Describe 'The PerfSecurity module' {
         }
     }
 
-    It 'has an about_PerfSecurity topic' {
-        (Get-Help about_PerfSecurity | Out-String) | Should -Match 'Perf events and tool security'
+    It 'has an about_PerfSecurity topic that maps the kernel document to every cmdlet' {
+        $about = Get-Help about_PerfSecurity | Out-String
+        $about | Should -Match 'Perf events and tool security'
+        foreach ($section in 'Data categories', 'perf_events access control', 'Privileged Perf users groups', 'Unprivileged users', 'Resource control') {
+            $about | Should -Match ([regex]::Escape($section))
+        }
+        foreach ($c in $Commands) { $about | Should -Match "\b$([regex]::Escape($c.Name))\b" -Because "$($c.Name) needs its place in the topic" }
     }
 }

@@ -158,6 +158,46 @@ Describe 'New-PerfUsersGroup' {
             Get-Snapshot -Path "$mnt/perf" | Should -Be $before
         }
     }
+
+        It 'a filesystem without security.* xattrs (ramfs): PerfUsersGroupSetCapabilitiesFailed, binary left without capabilities' {
+            $mnt = "$Dir/ramfs"
+            $null = New-Item -ItemType Directory $mnt
+            & mount -t ramfs ramfs $mnt; $Mounts.Add($mnt)
+            Copy-Item /usr/bin/perf "$mnt/perf"; & chmod 755 "$mnt/perf"
+            $err = $null
+            try { New-PerfUsersGroup -Name $Group -Path "$mnt/perf" } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'PerfUsersGroupSetCapabilitiesFailed,*'
+            $err.Exception.Message | Should -Match "Step 'SetCapabilities' failed"
+            $err.Exception.Message | Should -Match 'does not support'
+            Test-Exposed "$mnt/perf" | Should -BeFalse
+            (& stat -c '%a' "$mnt/perf") | Should -Be '750'
+            $e2 = $null
+            try { Set-PerfCapability -Path "$mnt/perf" -Capability cap_perfmon } catch { $e2 = $_ }
+            $e2.FullyQualifiedErrorId | Should -BeLike 'PerfCapabilityNotSupported,*'
+        }
+
+        It 'groupadd and visudo failing (bind-mounted over /usr/sbin in a private mount namespace): named failures, nothing written' {
+            # The module runs these from fixed system folders, so PATH cannot inject them: a failing
+            # script is bind-mounted over each, visible only inside "unshare -m".
+            $fail = "$Dir/failing-tool"
+            Set-Content $fail "#!/bin/sh`necho 'injected failure' >&2`nexit 3"
+            & chmod 755 $fail
+            $f = "$Dir/perf-injected"; Copy-Item /usr/bin/perf $f; & chmod 755 $f
+            $before = Get-Snapshot -Path $f
+            $cmd = "Import-Module '$ModuleDir'; " +
+                "try { New-PerfUsersGroup -Name 'pug_inj$Tag' -Path '$f' } catch { 'group: ' + `$_.FullyQualifiedErrorId + ': ' + `$_.Exception.Message }; " +
+                "try { New-PerfCapabilityShell -Path '$Dir/inj-shell' -Group $Group -SudoersPath '$Dir/inj-sudoers' -WarningAction SilentlyContinue } catch { 'shell: ' + `$_.FullyQualifiedErrorId + ': ' + `$_.Exception.Message }"
+            $out = & unshare -m --propagation private sh -c "mount --bind '$fail' /usr/sbin/groupadd && mount --bind '$fail' /usr/sbin/visudo && exec dotnet '$PSHOME/pwsh.dll' -NoProfile -NonInteractive -Command `"`$0`"" $cmd 2>&1
+            $text = $out -join "`n"
+            $text | Should -Match "group: PerfUsersGroupCreateFailed,[^:]*: Step 'CreateGroup' failed: Creating the group 'pug_inj$Tag' failed: groupadd exited with 3: injected failure"
+            $text | Should -Match 'shell: PerfCapabilityShellSudoersInvalid,[^:]*: visudo rejected .*\(exit 3\): injected failure\. Nothing was written\.'
+            # Nothing changed, and the real system never saw the bind mounts.
+            Get-Snapshot -Path $f | Should -Be $before
+            Test-Path "$Dir/inj-shell", "$Dir/inj-sudoers" | Should -Be @($false, $false)
+            (& getent group "pug_inj$Tag") | Should -BeNullOrEmpty
+            (& findmnt -n /usr/sbin/visudo) | Should -BeNullOrEmpty
+            (& findmnt -n /usr/sbin/groupadd) | Should -BeNullOrEmpty
+        }
 }
 
 Describe 'Get-PerfUsersGroup' {

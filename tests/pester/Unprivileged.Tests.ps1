@@ -5,6 +5,20 @@ BeforeDiscovery {
     $script:Cases = @(
         @{ Name = 'Set-PerfParanoid'; Script = { Set-PerfParanoid -Level 1 -Persist -Force } }
         @{
+            Name = 'Repair-PerfSecurityFinding'
+            # A root-owned perf.data readable by others: the audit finds it, the repair's chmod is refused.
+            Setup = {
+                $dir = "/var/tmp/pstunpriv$(Get-Random -Minimum 10000 -Maximum 99999)"
+                $null = New-Item -ItemType Directory $dir
+                & chmod 0755 $dir
+                & perf record -q -e cpu-clock -o "$dir/perf.data" -- sleep 0.1 2>&1 | Out-Null
+                & chmod 0644 "$dir/perf.data"
+                "$dir/perf.data"
+            }
+            Script = { param($file) Invoke-PerfSecurityAudit -Id PERF-DATA-READABLE -DataPath $file | Repair-PerfSecurityFinding -Force }
+            Cleanup = { param($target) Remove-Item -Recurse -Force (Split-Path $target) }
+        }
+        @{
             Name    = 'Set-PerfCapability'
             Setup   = { New-TestBinary }
             Script  = { param($path) Set-PerfCapability -Path $path -Capability cap_perfmon -Force }

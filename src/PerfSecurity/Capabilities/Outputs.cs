@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using PerfSecurity.Capabilities;
 
 namespace PerfSecurity;

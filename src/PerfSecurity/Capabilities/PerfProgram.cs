@@ -11,16 +11,22 @@ public sealed record PerfProgram(string Path, bool IsScript, string? Binary)
     /// <summary>Searches PATH like the shell does; null when there is no executable perf.</summary>
     public static PerfProgram? Find(string? pathVariable = null, string? kernelRelease = null)
     {
-        string? found = null;
-        foreach (string dir in (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = System.IO.Path.Combine(dir, "perf");
-            if (File.Exists(candidate) && IsExecutable(candidate)) { found = candidate; break; }
-        }
+        string? found = FindOnPath("perf", pathVariable);
         if (found is null) return null;
         string real = new FileInfo(found).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? found;
-        if (!StartsWithShebang(real)) return new PerfProgram(found, false, real == found ? null : real);
+        if (!IsScriptFile(real)) return new PerfProgram(found, false, real == found ? null : real);
         return new PerfProgram(found, true, WrappedBinary(real, pathVariable, kernelRelease ?? Settings.KernelInfo.Current.Release));
+    }
+
+    /// <summary>The first executable file called <paramref name="name"/> in PATH's directories, as the shell finds it; null when none.</summary>
+    public static string? FindOnPath(string name, string? pathVariable = null)
+    {
+        foreach (string dir in (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string candidate = System.IO.Path.Combine(dir, name);
+            if (File.Exists(candidate) && IsExecutable(candidate)) return candidate;
+        }
+        return null;
     }
 
     private static bool IsExecutable(string path)
@@ -29,7 +35,8 @@ public sealed record PerfProgram(string Path, bool IsScript, string? Binary)
         catch (Errors.SystemCallException) { return false; }
     }
 
-    private static bool StartsWithShebang(string path)
+    /// <summary>Whether a file starts with #! (the kernel ignores file capabilities on such scripts); unreadable counts as no.</summary>
+    public static bool IsScriptFile(string path)
     {
         try
         {

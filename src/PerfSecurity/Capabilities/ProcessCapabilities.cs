@@ -101,38 +101,3 @@ public static class ProcessCapabilities
     /// <summary>The calling thread's secure bits.</summary>
     public static SecureBits CurrentSecureBits() => (SecureBits)CapabilityControl.GetSecureBits();
 }
-
-/// <summary>Looks up user names for uids from /etc/passwd (numbers when there is no entry).</summary>
-public static class UserNames
-{
-    private static Dictionary<uint, string>? _cache;
-    private static DateTime _loadedStamp;
-
-    public static string Of(uint uid)
-    {
-        // Reload when /etc/passwd changed, so users added since the last call get their names.
-        DateTime stamp = File.GetLastWriteTimeUtc("/etc/passwd");
-        if (_cache is null || stamp != _loadedStamp)
-        {
-            _cache = Load();
-            _loadedStamp = stamp;
-        }
-        return _cache.TryGetValue(uid, out string? name) ? name : uid.ToString(CultureInfo.InvariantCulture);
-    }
-
-    private static Dictionary<uint, string> Load()
-    {
-        var d = new Dictionary<uint, string>();
-        try
-        {
-            foreach (string line in File.ReadLines("/etc/passwd"))
-            {
-                string[] f = line.Split(':');
-                if (f.Length > 2 && uint.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out uint id))
-                    d.TryAdd(id, f[0]);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return d;
-    }
-}

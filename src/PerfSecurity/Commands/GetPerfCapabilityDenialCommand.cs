@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PerfSecurity.Audit;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using PerfSecurity.Errors;
 using PerfSecurity.Groups;
 using PerfSecurity.Module;
 
@@ -7,32 +6,8 @@ namespace PerfSecurity.Commands;
 
 [Cmdlet(VerbsCommon.Remove, "PerfUsersGroupMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PerfUsersGroupMember))]
-public sealed class RemovePerfUsersGroupMemberCommand : PerfCmdlet
+public sealed class RemovePerfUsersGroupMemberCommand : PerfUsersGroupMemberCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(UserNameCompleter))]
-    [Alias("User")]
-    [ValidateNotNullOrEmpty]
-    public string[] UserName { get; set; } = Array.Empty<string>();
-
-    [Parameter]
-    [ArgumentCompleter(typeof(PerfUsersGroupNameCompleter))]
-    [Alias("GroupName")]
-    [ValidateNotNullOrEmpty]
-    public string Name { get; set; } = GroupDatabase.DefaultGroupName;
-
-    [Parameter]
-    public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (string user in UserName)
-            Try(() => One(user));
-    }
-
-    private void One(string userName)
-    {
-        var result = GroupMembership.Remove(Name, userName, CmdletGates.GateOf(this));
-        if (PassThru && !CmdletGates.IsWhatIf(this)) WriteObject(result);
-    }
+    protected override PerfUsersGroupMember Change(string group, string user, ChangeGate gate)
+        => GroupMembership.Remove(group, user, gate);
 }

@@ -5,40 +5,10 @@ using PerfSecurity.Module;
 
 namespace PerfSecurity.Commands;
 
-[Cmdlet(VerbsDiagnostic.Test, "PerfCapability", DefaultParameterSetName = PathCapability)]
+[Cmdlet(VerbsDiagnostic.Test, "PerfCapability", DefaultParameterSetName = DesiredCapabilityCmdlet.PathCapability)]
 [OutputType(typeof(bool))]
-public sealed class TestPerfCapabilityCommand : FileCapabilityCmdlet
+public sealed class TestPerfCapabilityCommand : DesiredCapabilityCmdlet
 {
-    private const string PathCapability = "PathCapability", PathText = "PathText";
-    private const string LiteralCapability = "LiteralPathCapability", LiteralText = "LiteralPathText";
-
-    [Parameter(ParameterSetName = PathCapability, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = PathText, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[]? Path { get; set; }
-
-    [Parameter(ParameterSetName = LiteralCapability, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = LiteralText, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    [ValidateNotNullOrEmpty]
-    public string[]? LiteralPath { get; set; }
-
-    [Parameter(ParameterSetName = PathCapability, Mandatory = true, Position = 1)]
-    [Parameter(ParameterSetName = LiteralCapability, Mandatory = true, Position = 1)]
-    [AllowEmptyCollection]
-    [ArgumentCompleter(typeof(CapabilityNameCompleter))]
-    public string[]? Capability { get; set; }
-
-    [Parameter(ParameterSetName = PathCapability)]
-    [Parameter(ParameterSetName = LiteralCapability)]
-    [ValidateNotNullOrEmpty]
-    public string Flag { get; set; } = "ep";
-
-    [Parameter(ParameterSetName = PathText, Mandatory = true)]
-    [Parameter(ParameterSetName = LiteralText, Mandatory = true)]
-    [AllowEmptyString]
-    public string? Text { get; set; }
-
     /// <summary>The namespace root uid expected (0, the default, also matches revision 2).</summary>
     [Parameter]
     public uint RootId { get; set; }

@@ -30,13 +30,5 @@ public static class Privileges
         catch (Errors.SystemCallException) { return null; }
     }
 
-    public static string UserName(uint uid)
-    {
-        foreach (string line in File.Exists("/etc/passwd") ? File.ReadLines("/etc/passwd") : Array.Empty<string>())
-        {
-            string[] f = line.Split(':');
-            if (f.Length > 2 && f[2] == uid.ToString(CultureInfo.InvariantCulture)) return f[0];
-        }
-        return uid.ToString(CultureInfo.InvariantCulture);
-    }
+    public static string UserName(uint uid) => Users.UserNames.Of(uid);
 }

@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 

@@ -157,6 +157,7 @@ public static class CapabilityShell
             if (res.ExitCode != 0)
             {
                 string said = (res.StandardError + res.StandardOutput).Replace(temp, target).Trim();
+                if (said.Length > 0 && !said.EndsWith('.')) said += ".";
                 throw new PerfSecurityException("PerfCapabilityShellSudoersInvalid", FailureKind.InvalidArgument,
                     $"visudo rejected the rule '{text.Split('\n')[1]}' (exit {res.ExitCode}): {said} Nothing was written.", target);
             }

@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
+using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
+using PerfSecurity.Native;
 using PerfSecurity.Settings;
 
 namespace PerfSecurity.Groups;
@@ -14,31 +16,20 @@ public sealed record PerfBinaryLocation(string Path, string? WrapperPath)
 
 public static partial class PerfBinary
 {
-    /// <summary>The perf found on PATH, or null.</summary>
-    public static string? FindOnPath(string? pathVariable = null)
-    {
-        foreach (string dir in (pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string candidate = System.IO.Path.Combine(dir, "perf");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
     /// <summary>
     /// Resolves a path (or the perf on PATH when null) to the regular file that capabilities must go on:
     /// symlinks to their final target, a wrapper script to the binary it runs for the running kernel.
     /// </summary>
     public static PerfBinaryLocation Locate(string? path, KernelInfo? kernel = null)
     {
-        string? given = path ?? FindOnPath();
+        string? given = path ?? PerfProgram.FindOnPath("perf");
         if (given is null)
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
                 "No 'perf' was found on PATH. Install the perf tool (Debian: linux-perf, Ubuntu: linux-tools-common and linux-tools-$(uname -r)) or give its path with -Path.", "perf");
         string full = FollowLinks(System.IO.Path.GetFullPath(given));
         if (!File.Exists(full))
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound, $"The file '{given}' does not exist.", given);
-        if (!IsScript(full)) return new PerfBinaryLocation(full, null);
+        if (!PerfProgram.IsScriptFile(full)) return new PerfBinaryLocation(full, null);
 
         string? real = RealBinaryOf(full, File.ReadAllText(full), kernel ?? KernelInfo.Current);
         if (real is null)
@@ -64,25 +55,40 @@ public static partial class PerfBinary
         {
             if (!File.Exists(c)) continue;
             string real = FollowLinks(c);
-            if (real != scriptPath && !IsScript(real)) return real;
+            if (real != scriptPath && !PerfProgram.IsScriptFile(real)) return real;
         }
         return null;
     }
 
+    /// <summary>
+    /// Follows symlinks, but only those no one but root can have planted or changed: a link owned by root in a
+    /// root-owned directory that others cannot write (or that is sticky). Otherwise a user who controls the
+    /// directory could swap in a link to any root-owned binary and have it chgrp'ed, chmod'ed and made capable.
+    /// </summary>
     private static string FollowLinks(string path)
     {
-        try { return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path; }
-        catch (IOException) { return path; }
-    }
-
-    public static bool IsScript(string path)
-    {
-        try
+        string current = path;
+        for (int hops = 0; hops < 40; hops++)
         {
-            using var f = File.OpenRead(path);
-            return f.ReadByte() == '#' && f.ReadByte() == '!';
+            FileStatus link;
+            try { link = FileSystem.Stat(current, followLinks: false); }
+            catch (SystemCallException) { return current; } // missing: the caller says so
+            if (!link.IsSymbolicLink) return current;
+            string dir = System.IO.Path.GetDirectoryName(current) ?? "/";
+            FileStatus parent;
+            try { parent = FileSystem.Stat(dir, followLinks: false); }
+            catch (SystemCallException) { return current; }
+            bool dirSafe = parent.Uid == 0 && ((parent.Permissions & 0x12 /* 022 */) == 0 || (parent.Permissions & 0x200 /* sticky */) != 0);
+            if (link.Uid != 0 || !dirSafe)
+                throw new PerfSecurityException("PerfUsersGroupUntrustedLink", FailureKind.SecurityError,
+                    $"'{current}' is a symbolic link that a user other than root can {(link.Uid != 0 ? $"change (it belongs to uid {link.Uid})" : $"replace (its directory '{dir}' is not root-only)")}. "
+                    + "Following it could configure a file that user chose. Give the path of the real binary.", current);
+            string? target = new FileInfo(current).LinkTarget;
+            if (target is null) return current;
+            current = System.IO.Path.GetFullPath(target, dir);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
+            $"'{path}' is a chain of more than 40 symbolic links.", path);
     }
 
     [GeneratedRegex(@"(?<![\w/$])/[\w./+-]*/perf[\w.+-]*(?![\w/])")]

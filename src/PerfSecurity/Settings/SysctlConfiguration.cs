@@ -86,8 +86,18 @@ public sealed class SysctlConfiguration
         {
             int lineNumber = i + 1;
             string line = lines[i].TrimEnd('\r');
-            while (line.EndsWith('\\') && i + 1 < lines.Length)
-                line = line[..^1] + lines[++i].TrimEnd('\r');
+            if (line.EndsWith('\\') && i + 1 < lines.Length)
+            {
+                // Joined in a builder: concatenating line by line is quadratic in a long continued line.
+                var joined = new System.Text.StringBuilder(line, 0, line.Length - 1, line.Length);
+                while (i + 1 < lines.Length)
+                {
+                    string next = lines[++i].TrimEnd('\r');
+                    if (!next.EndsWith('\\') || i + 1 >= lines.Length) { joined.Append(next); break; }
+                    joined.Append(next, 0, next.Length - 1);
+                }
+                line = joined.ToString();
+            }
             line = line.Trim();
             if (line.Length == 0 || line[0] is '#' or ';') continue;
 

@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using System.Text;
 using PerfSecurity.Audit;
 using PerfSecurity.DataFiles;

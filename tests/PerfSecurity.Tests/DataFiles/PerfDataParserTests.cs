@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using PerfSecurity.DataFiles;

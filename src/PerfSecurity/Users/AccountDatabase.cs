@@ -1,4 +1,4 @@
-namespace PerfSecurity.DataFiles;
+namespace PerfSecurity.Users;
 
 /// <summary>
 /// Read-only view of /etc/passwd and /etc/group: names for ids, and who belongs to a group

@@ -1,0 +1,42 @@
+using PerfSecurity.Capabilities;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Access;
+
+/// <summary>The kernel side of an access decision.</summary>
+public sealed record KernelFacts(int ParanoidLevel, KernelFlavor Flavor, Version Version, int KptrRestrict);
+
+/// <summary>A binary the subject executes, and what decides whether its file capabilities apply.</summary>
+/// <param name="Capabilities">Its security.capability attribute, or null when it has none.</param>
+/// <param name="Executable">Whether the subject may execute it (mode bits and search permission on its directories).</param>
+/// <param name="NoSuidMount">Whether it lies on a nosuid mount (set-user-ID bits and file capabilities ignored).</param>
+/// <param name="SetuidRoot">Whether it is set-user-ID root.</param>
+public sealed record ExecutedFile(string Path, FileCapabilityData? Capabilities, bool Executable, bool NoSuidMount, bool SetuidRoot);
+
+/// <summary>
+/// The subject side: the credentials of a process, or of a fresh login of a user (empty inheritable and
+/// ambient sets, full bounding set), optionally about to execute <see cref="File"/>.
+/// </summary>
+public sealed record SubjectFacts(
+    string Description,
+    uint Uid,
+    CapabilitySet Effective,
+    CapabilitySet Permitted,
+    CapabilitySet Inheritable,
+    CapabilitySet Bounding,
+    CapabilitySet Ambient,
+    bool InitialUserNamespace,
+    bool NoNewPrivs,
+    int Seccomp,
+    ExecutedFile? File = null,
+    int? ProcessId = null,
+    string? UserName = null)
+{
+    /// <summary>A login of a user: root holds every capability, others none.</summary>
+    public static SubjectFacts Login(string userName, uint uid, CapabilitySet all) => new(
+        $"user {userName}", uid,
+        Effective: uid == 0 ? all : CapabilitySet.Empty,
+        Permitted: uid == 0 ? all : CapabilitySet.Empty,
+        Inheritable: CapabilitySet.Empty, Bounding: all, Ambient: CapabilitySet.Empty,
+        InitialUserNamespace: true, NoNewPrivs: false, Seccomp: 0, UserName: userName);
+}

@@ -1,0 +1,249 @@
+using PerfSecurity.Capabilities;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Access;
+
+/// <summary>The capabilities a subject ends up with, and the caveats found on the way.</summary>
+public readonly record struct ResolvedCredentials(CapabilitySet Effective, bool IsRoot, IReadOnlyList<string> Notes, string? FileNote);
+
+/// <summary>
+/// The kernel's perf_events permission rules (kernel/events/core.c, kernel/kallsyms.c, the distribution
+/// restrict patch, perf_mmap accounting) as a pure function of <see cref="KernelFacts"/> and <see cref="SubjectFacts"/>.
+/// </summary>
+public static class AccessRules
+{
+    /// <summary>Capabilities that take part in perf_events decisions.</summary>
+    public static readonly int[] RelevantCapabilities =
+    {
+        CapabilityTable.Perfmon, CapabilityTable.SysAdmin, CapabilityTable.SysPtrace, CapabilityTable.Syslog, CapabilityTable.IpcLock,
+    };
+
+    private static readonly Version PerfmonSince = new(5, 8);
+    private static readonly Version PerfmonForOtherTasksSince = new(5, 9);
+
+    /// <summary>
+    /// The effective capabilities of the subject, after executing its file when there is one (execve rules:
+    /// root gets its bounding set; otherwise file capabilities apply unless the mount is nosuid, and under
+    /// no_new_privs they cannot add to the permitted set; a file without them keeps the ambient set).
+    /// Capabilities outside the initial user namespace do not count for perf_events.
+    /// </summary>
+    public static ResolvedCredentials Resolve(SubjectFacts s)
+    {
+        var notes = new List<string>();
+        string? fileNote = null;
+        CapabilitySet effective;
+        bool root = s.Uid == 0;
+        if (s.File is not { } f)
+        {
+            effective = s.Effective;
+        }
+        else
+        {
+            FileCapabilityData? caps = f.Capabilities;
+            if (!f.Executable)
+            {
+                fileNote = $"the subject cannot execute {f.Path}, so its file capabilities do not apply";
+            }
+            else if (f.NoSuidMount && (caps is not null || f.SetuidRoot))
+            {
+                fileNote = $"the file capabilities and set-user-ID bit of {f.Path} are ignored: it is on a nosuid mount";
+            }
+            else if (caps is { RootId: { } rootId } && rootId != 0)
+            {
+                fileNote = $"the file capabilities of {f.Path} belong to a user namespace (rootid {rootId}) and do not apply in the initial one";
+            }
+            else if (s.NoNewPrivs && !root && (caps is not null || f.SetuidRoot))
+            {
+                fileNote = $"the file capabilities and set-user-ID bit of {f.Path} cannot add privileges: the subject runs with no_new_privs";
+            }
+
+            bool fileApplies = f.Executable && !f.NoSuidMount && (caps is null || caps.RootId is null or 0);
+            bool becomesRoot = root || (fileApplies && f.SetuidRoot && !s.NoNewPrivs);
+            if (!f.Executable)
+            {
+                effective = root ? s.Bounding : CapabilitySet.Empty;
+            }
+            else if (becomesRoot)
+            {
+                effective = s.Bounding;
+                root = true;
+            }
+            else if (fileApplies && caps is not null)
+            {
+                CapabilitySet permitted = (caps.Permitted & s.Bounding) | (caps.Inheritable & s.Inheritable);
+                if (s.NoNewPrivs) permitted &= s.Permitted;
+                effective = caps.Effective ? permitted : CapabilitySet.Empty;
+            }
+            else
+            {
+                effective = s.Ambient;
+            }
+            if (fileNote is not null) notes.Add(Capitalize(fileNote) + ".");
+        }
+
+        if (!s.InitialUserNamespace && !effective.IsEmpty)
+        {
+            notes.Add("The subject is in a child user namespace: its capabilities do not count for perf_events, which checks them in the initial user namespace.");
+            effective = CapabilitySet.Empty;
+            root = false;
+        }
+        return new ResolvedCredentials(effective, root, notes, fileNote);
+    }
+
+    /// <summary>One rule per <see cref="AccessScope"/>, in enum order.</summary>
+    public static IReadOnlyList<AccessRule> Decide(KernelFacts k, SubjectFacts s)
+    {
+        ResolvedCredentials creds = Resolve(s);
+        var notes = new List<string>(creds.Notes);
+        CapabilitySet caps = creds.Effective;
+
+        bool hasPerfmonBit = caps.Contains(CapabilityTable.Perfmon);
+        bool perfmonKnown = k.Version >= PerfmonSince;
+        if (hasPerfmonBit && !perfmonKnown)
+            notes.Add($"CAP_PERFMON does not exist before kernel 5.8 (this is {k.Version}): it grants nothing here.");
+        bool sysAdmin = caps.Contains(CapabilityTable.SysAdmin);
+        bool perfmon = hasPerfmonBit && perfmonKnown;
+        bool perfmonCapable = perfmon || sysAdmin;
+
+        string? seccompClause = s.Seccomp switch
+        {
+            2 => "; a seccomp filter is active (mode 2), which this prediction cannot see",
+            _ => null,
+        };
+        if (s.Seccomp == 2)
+            notes.Add("A seccomp filter (mode 2) is active: it may deny perf_event_open or mmap, and this prediction cannot see it.");
+        if (s.Seccomp == 1)
+            notes.Add("Strict seccomp (mode 1) allows only read, write, _exit and sigreturn: nothing else is possible.");
+
+        var ctx = new Context(k, s, perfmon, sysAdmin, perfmonCapable, perfmonKnown, caps, creds.FileNote, seccompClause);
+        string[] relevant = RelevantCapabilities.Where(caps.Contains).Select(CapabilityTable.NameOf).ToArray();
+        string[] noteArray = notes.ToArray();
+        string subject = s.File is null ? s.Description : $"{s.Description} running {s.File.Path}";
+        var rules = new List<AccessRule>();
+        foreach (AccessScope scope in Enum.GetValues<AccessScope>())
+        {
+            (bool allowed, string reason, string requires) = scope switch
+            {
+                AccessScope.UserProfiling => UserProfiling(ctx),
+                AccessScope.KernelProfiling => Threshold(ctx, 1, "kernel profiling (exclude_kernel=0)"),
+                AccessScope.CpuWide => Threshold(ctx, 0, "CPU-wide monitoring (pid -1)"),
+                AccessScope.RawTracepoints => Threshold(ctx, -1, "raw tracepoint samples (PERF_SAMPLE_RAW)"),
+                AccessScope.OtherUsersProcesses => OtherUsers(ctx),
+                AccessScope.KernelAddresses => KernelAddresses(ctx),
+                _ => Mlock(ctx),
+            };
+            if (s.Seccomp == 1)
+            {
+                allowed = false;
+                reason = "The subject runs under strict seccomp (mode 1), which allows only read, write, _exit and sigreturn.";
+            }
+            else if (scope != AccessScope.KernelAddresses && seccompClause is not null)
+            {
+                reason = reason.TrimEnd('.') + seccompClause + ".";
+            }
+            rules.Add(new AccessRule(subject, scope, allowed, reason, requires, k.ParanoidLevel, k.Flavor, k.Version.ToString(),
+                relevant, noteArray, s.ProcessId, s.UserName, s.File?.Path));
+        }
+        return rules;
+    }
+
+    private sealed record Context(KernelFacts K, SubjectFacts S, bool Perfmon, bool SysAdmin, bool PerfmonCapable, bool PerfmonKnown,
+        CapabilitySet Caps, string? FileNote, string? SeccompClause)
+    {
+        public int Level => K.ParanoidLevel;
+        public bool Gated => ParanoidLevel.DeniesAll(K.ParanoidLevel, K.Flavor);
+        public int GateMaximum => K.Flavor == KernelFlavor.Ubuntu ? 3 : 2;
+        public string PerfmonCap => PerfmonKnown ? "CAP_PERFMON or CAP_SYS_ADMIN" : $"CAP_SYS_ADMIN (no CAP_PERFMON before kernel 5.8)";
+        public string Bypass => Perfmon ? "CAP_PERFMON" : "CAP_SYS_ADMIN";
+        public string FileSource => S.File is not null ? " (for example a file capability on the binary)" : "";
+
+        /// <summary>Ends a sentence, adding the reason the file's capabilities did not count where they could have mattered.</summary>
+        public string End(string sentence, bool mentionFile = true)
+            => mentionFile && FileNote is not null ? $"{sentence} ({FileNote})." : sentence + ".";
+    }
+
+    private static (bool, string, string) Gate(Context c)
+        => (false,
+            c.End($"perf_event_paranoid {c.Level} on a {c.K.Flavor} kernel denies every perf_event_open to processes without CAP_SYS_ADMIN, and CAP_PERFMON does not pass this gate"),
+            $"CAP_SYS_ADMIN, or perf_event_paranoid <= {c.GateMaximum}");
+
+    private static (bool, string, string) UserProfiling(Context c)
+    {
+        string requires = c.Gated || c.K.Flavor != KernelFlavor.Mainline
+            ? $"perf_event_paranoid <= {c.GateMaximum} on this {c.K.Flavor} kernel, or CAP_SYS_ADMIN"
+            : "nothing on a mainline kernel (any perf_event_paranoid value allows it)";
+        if (c.Gated)
+        {
+            return c.SysAdmin
+                ? (true, $"CAP_SYS_ADMIN passes the {c.K.Flavor} restriction at perf_event_paranoid {c.Level}, and user-space profiling of its own processes is always allowed.", requires)
+                : (false, Gate(c).Item2, requires);
+        }
+        return (true, $"perf_event_paranoid {c.Level} lets every process profile its own processes in user space.", requires);
+    }
+
+    /// <summary>The scopes a paranoid level opens below a threshold and perfmon_capable() opens always.</summary>
+    private static (bool, string, string) Threshold(Context c, int threshold, string what)
+    {
+        string requires = $"{c.PerfmonCap}{c.FileSource}, or perf_event_paranoid <= {threshold}";
+        if (c.Gated && !c.SysAdmin)
+            return (false, Gate(c).Item2, $"CAP_SYS_ADMIN, or perf_event_paranoid <= {Math.Min(threshold, c.GateMaximum)} (CAP_PERFMON does not pass the {c.K.Flavor} gate at {c.Level})");
+        if (c.PerfmonCapable)
+            return (true, $"{c.Bypass} lifts the perf_event_paranoid limits on {what}.", requires);
+        if (c.Level <= threshold)
+            return (true, $"perf_event_paranoid {c.Level} (<= {threshold}) allows {what} without privilege.", requires);
+        string missing = c.PerfmonKnown ? "neither CAP_PERFMON nor CAP_SYS_ADMIN" : "no CAP_SYS_ADMIN, and kernel " + c.K.Version + " has no CAP_PERFMON";
+        return (false, c.End($"perf_event_paranoid {c.Level} (> {threshold}) forbids {what}, and the subject has {missing}"), requires);
+    }
+
+    private static (bool, string, string) OtherUsers(Context c)
+    {
+        bool ptrace = c.Caps.Contains(CapabilityTable.SysPtrace);
+        bool modern = c.K.Version >= PerfmonForOtherTasksSince;
+        string requires = modern
+            ? $"{c.PerfmonCap}{c.FileSource}, or CAP_SYS_PTRACE (ptrace read access to the target)"
+            : $"CAP_SYS_PTRACE (ptrace read access to the target): before kernel 5.9 CAP_PERFMON is not enough";
+        if (c.Gated && !c.SysAdmin)
+            return (false, Gate(c).Item2, "CAP_SYS_ADMIN, or perf_event_paranoid <= " + c.GateMaximum + " and then " + requires);
+        if (modern && c.PerfmonCapable)
+            return (true, $"{c.Bypass} allows attaching events to other users' processes (kernel 5.9 and later).", requires);
+        if (ptrace)
+            return (true, "CAP_SYS_PTRACE passes the ptrace read-access check that guards other users' processes.", requires);
+        if (!modern && c.PerfmonCapable && !c.SysAdmin)
+            return (false, c.End($"Before kernel 5.9 (this is {c.K.Version}) another user's process needs ptrace read access, which CAP_PERFMON does not give"), requires);
+        return (false, c.End($"Another user's process needs {(modern ? "CAP_PERFMON, CAP_SYS_ADMIN or " : "")}ptrace read access (CAP_SYS_PTRACE), and the subject has none of them"), requires);
+    }
+
+    private static (bool, string, string) KernelAddresses(Context c)
+    {
+        bool syslog = c.Caps.Contains(CapabilityTable.Syslog);
+        int kptr = c.K.KptrRestrict;
+        if (kptr >= 2)
+            return (false, $"kptr_restrict {kptr} hides kernel addresses in /proc/kallsyms from everyone, root included.",
+                "kernel.kptr_restrict <= 1 together with CAP_SYSLOG");
+        if (kptr == 1)
+        {
+            const string requires1 = "CAP_SYSLOG, or kernel.kptr_restrict 0 with perf_event_paranoid <= 1";
+            return syslog
+                ? (true, "kptr_restrict 1 shows kernel addresses in /proc/kallsyms to CAP_SYSLOG, which the subject has.", requires1)
+                : (false, c.End("kptr_restrict 1 shows kernel addresses in /proc/kallsyms only to CAP_SYSLOG, which the subject lacks (CAP_PERFMON does not count)"), requires1);
+        }
+        const string requires0 = "CAP_SYSLOG, or perf_event_paranoid <= 1";
+        if (c.Level <= 1)
+            return (true, $"kptr_restrict 0 with perf_event_paranoid {c.Level} (<= 1) shows kernel addresses in /proc/kallsyms to everyone.", requires0);
+        return syslog
+            ? (true, $"CAP_SYSLOG shows kernel addresses in /proc/kallsyms at kptr_restrict 0 and perf_event_paranoid {c.Level}.", requires0)
+            : (false, c.End($"kptr_restrict 0 with perf_event_paranoid {c.Level} (> 1) shows kernel addresses only to CAP_SYSLOG, which the subject lacks (CAP_PERFMON does not count)"), requires0);
+    }
+
+    private static (bool, string, string) Mlock(Context c)
+    {
+        string requires = "CAP_IPC_LOCK" + c.FileSource + ", or perf_event_paranoid -1 (CAP_PERFMON does not exempt)";
+        if (c.Caps.Contains(CapabilityTable.IpcLock))
+            return (true, "CAP_IPC_LOCK exempts the subject's perf ring buffers from perf_event_mlock_kb and RLIMIT_MEMLOCK.", requires);
+        if (c.Level <= -1)
+            return (true, $"perf_event_paranoid {c.Level} lifts the perf_event_mlock_kb limit for every process.", requires);
+        return (false, c.End($"Ring buffers beyond perf_event_mlock_kb per CPU count against RLIMIT_MEMLOCK, because the subject lacks CAP_IPC_LOCK and perf_event_paranoid {c.Level} is above -1"), requires);
+    }
+
+    private static string Capitalize(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+}

@@ -1,0 +1,173 @@
+using PerfSecurity.Users;
+using System.Globalization;
+using PerfSecurity.Capabilities;
+using PerfSecurity.Errors;
+using PerfSecurity.Native;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Access;
+
+/// <summary>Reads the facts of an access decision from the running system.</summary>
+public static class AccessSubjects
+{
+    /// <summary>The running kernel's paranoid level, flavour, version and kptr_restrict.</summary>
+    public static KernelFacts CurrentKernel()
+    {
+        int level = Sysctl.ReadInt(Sysctl.ParanoidKey)
+            ?? throw new PerfSecurityException("PerfAccessNoPerfEvents", FailureKind.NotImplemented,
+                "This kernel has no /proc/sys/kernel/perf_event_paranoid: it was built without perf_events (CONFIG_PERF_EVENTS), so no access is possible.");
+        KernelInfo kernel = KernelInfo.Current;
+        // Without the file the kernel has no kallsyms addresses to restrict; 0 is its default.
+        int kptr = Sysctl.ReadInt("kernel.kptr_restrict") ?? 0;
+        return new KernelFacts(level, kernel.Flavor, kernel.Version, kptr);
+    }
+
+    /// <summary>A running process as it is now.</summary>
+    public static SubjectFacts ForProcess(int pid)
+    {
+        if (pid <= 0)
+            throw new PerfSecurityException("PerfAccessInvalidProcessId", FailureKind.InvalidArgument,
+                $"{pid} is not a process id: give a positive number, or leave -ProcessId out for the current process.", pid);
+        ProcessStatus status = ProcessCapabilities.Read(pid)
+            ?? throw new PerfSecurityException("PerfAccessProcessNotFound", FailureKind.ObjectNotFound,
+                $"There is no process {pid}, or its /proc entry is hidden from this user (hidepid).", pid);
+        string user = UserNames.Of(status.EffectiveUid);
+        return new SubjectFacts($"process {pid} ({status.Name})", status.EffectiveUid,
+            status.Effective, status.Permitted, status.Inheritable, status.Bounding, status.Ambient,
+            InInitialUserNamespace(pid), status.NoNewPrivs, status.Seccomp, ProcessId: pid, UserName: user);
+    }
+
+    /// <summary>A fresh login of a user (no ambient or inheritable capabilities); root holds all.</summary>
+    public static SubjectFacts ForUser(string userName)
+    {
+        if (string.IsNullOrWhiteSpace(userName))
+            throw new PerfSecurityException("PerfAccessInvalidUserName", FailureKind.InvalidArgument, "The user name is empty.", userName);
+        Accounts.UserEntry user = Accounts.UserByName(userName)
+            ?? throw new PerfSecurityException("PerfAccessUserNotFound", FailureKind.ObjectNotFound,
+                $"There is no user '{userName}' in the account databases (getpwnam found nothing).", userName);
+        return SubjectFacts.Login(user.Name, user.Uid, CapabilitySet.All);
+    }
+
+    /// <summary>The subject about to execute <paramref name="path"/>: its capabilities, mode and mount are read here.</summary>
+    public static SubjectFacts Executing(SubjectFacts subject, string path, uint gid, IReadOnlyCollection<uint> groups)
+    {
+        FileStatus status;
+        try { status = FileSystem.Stat(path); }
+        catch (SystemCallException e)
+        {
+            throw e.Errno == Errno.ENOENT
+                ? PerfSecurityException.FromSystemCall("PerfAccessFileNotFound", e, $"The file '{path}' does not exist.", path)
+                : PerfSecurityException.FromSystemCall("PerfAccessFileUnreadable", e, $"Cannot examine '{path}': {Errno.Describe(e.Errno)}.", path);
+        }
+        if (!status.IsRegularFile)
+            throw new PerfSecurityException("PerfAccessFileNotRegular", FailureKind.InvalidArgument,
+                $"'{path}' is not a regular file: give the binary the subject runs.", path);
+
+        FileCapabilityData? caps;
+        bool noSuid;
+        try
+        {
+            caps = FileCapabilities.Read(path);
+            using FileDescriptor fd = FileSystem.Open(path, FileSystem.O_PATH | FileSystem.O_CLOEXEC);
+            noSuid = (CapabilityControl.MountFlags(fd, path) & CapabilityControl.ST_NOSUID) != 0;
+        }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfAccessFileUnreadable", e, $"Cannot examine '{path}': {Errno.Describe(e.Errno)}.", path);
+        }
+        catch (PerfSecurityException e) when (e.ErrorId.StartsWith("PerfCapability", StringComparison.Ordinal))
+        {
+            throw new PerfSecurityException("PerfAccessFileUnreadable", e.Kind, e.Message, path, e);
+        }
+
+        var chain = new List<FileStatus> { status };
+        chain.AddRange(Directories(path));
+        bool executable = CanExecute(chain, subject.Uid, gid, groups);
+        bool setuidRoot = (status.Mode & 0x800) != 0 && status.Uid == 0;
+        return subject with
+        {
+            File = new ExecutedFile(path, caps, executable, noSuid, setuidRoot),
+        };
+    }
+
+    /// <summary>
+    /// Whether a uid with these groups may execute a file: search permission on every directory above it and an
+    /// execute bit for its class (owner, group, other). Root needs one execute bit anywhere on the file.
+    /// <paramref name="chain"/> is the file first, then its directories up to /.
+    /// </summary>
+    public static bool CanExecute(IReadOnlyList<FileStatus> chain, uint uid, uint gid, IReadOnlyCollection<uint> groups)
+    {
+        for (int i = 0; i < chain.Count; i++)
+        {
+            FileStatus s = chain[i];
+            uint mode = s.Mode & 0x1FF;
+            if (uid == 0)
+            {
+                // DAC override: directories always searchable; a file needs some execute bit.
+                if (i == 0 && (mode & 0x49) == 0) return false;
+                continue;
+            }
+            uint bit = s.Uid == uid ? 0x40u : (s.Gid == gid || groups.Contains(s.Gid)) ? 0x08u : 0x01u;
+            if ((mode & bit) == 0) return false;
+        }
+        return true;
+    }
+
+    private static IEnumerable<FileStatus> Directories(string path)
+    {
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        while (!string.IsNullOrEmpty(dir))
+        {
+            yield return FileSystem.Stat(dir);
+            dir = Path.GetDirectoryName(dir);
+        }
+    }
+
+    /// <summary>The gid and supplementary groups of a process (Gid: and Groups: of its status).</summary>
+    public static (uint Gid, uint[] Groups) GroupsOfProcess(int pid)
+    {
+        uint gid = 0;
+        var groups = new List<uint>();
+        foreach (string line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
+        {
+            if (line.StartsWith("Gid:", StringComparison.Ordinal))
+            {
+                string[] f = line[4..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length > 1) uint.TryParse(f[1], NumberStyles.None, CultureInfo.InvariantCulture, out gid);
+            }
+            else if (line.StartsWith("Groups:", StringComparison.Ordinal))
+            {
+                foreach (string g in line[7..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                    if (uint.TryParse(g, NumberStyles.None, CultureInfo.InvariantCulture, out uint id)) groups.Add(id);
+            }
+        }
+        return (gid, groups.ToArray());
+    }
+
+    /// <summary>
+    /// Whether a process lives in the initial user namespace: its ns/user link equals pid 1's, or, when those
+    /// links are not readable (they need ptrace access), its uid_map is the identity map of the initial namespace.
+    /// </summary>
+    public static bool InInitialUserNamespace(int pid)
+    {
+        try
+        {
+            string? mine = new FileInfo($"/proc/{pid}/ns/user").LinkTarget;
+            string? init = new FileInfo("/proc/1/ns/user").LinkTarget;
+            if (mine is not null && init is not null) return mine == init;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        try
+        {
+            return IsInitialUidMap(File.ReadAllText($"/proc/{pid}/uid_map"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The initial namespace maps all 2^32-1 ids onto themselves.</summary>
+    public static bool IsInitialUidMap(string uidMap)
+        => string.Join(' ', uidMap.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) == "0 0 4294967295";
+}

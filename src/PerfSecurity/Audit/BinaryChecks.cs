@@ -1,0 +1,214 @@
+using PerfSecurity.Capabilities;
+using PerfSecurity.Native;
+
+namespace PerfSecurity.Audit;
+
+/// <summary>PERF-BINARY-INVENTORY: which perf binaries were examined and which carry file capabilities.</summary>
+public sealed class BinaryInventoryCheck : AuditCheck
+{
+    public override string Id => "PERF-BINARY-INVENTORY";
+    public override string Title => "perf binaries with file capabilities";
+
+    public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
+    {
+        var all = context.Binaries;
+        var capable = context.CapableBinaries.ToList();
+        string actual = all.Count == 0 ? "no perf binary found"
+            : $"{all.Count} examined ({string.Join(", ", all.Select(b => b.Path))}); {capable.Count} with capabilities"
+              + (capable.Count > 0 ? ": " + string.Join("; ", capable.Select(b => $"{b.Path} {b.CapabilityText}")) : "");
+        yield return Make(profile, all.Count == 0 ? FindingStatus.NotApplicable : FindingStatus.Pass, FindingSeverity.Info,
+            "an inventory", actual, "", "perf-security: Privileged Perf users groups");
+    }
+}
+
+/// <summary>Shared shape of the per-binary checks: one finding for each binary that carries capabilities.</summary>
+public abstract class BinaryCheck : AuditCheck
+{
+    public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
+    {
+        var list = context.CapableBinaries.ToList();
+        for (int i = 0; i < list.Count; i++)
+        {
+            context.Progress("Checking perf binaries", $"{Id} {list[i].Path}", list.Count == 0 ? 100 : i * 100 / list.Count);
+            var f = Judge(context, profile, list[i]);
+            if (f is not null) yield return f;
+        }
+    }
+
+    protected abstract Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary);
+
+    /// <summary>Opens the file (no symlink) and re-checks it is the same kind of file before changing it.</summary>
+    protected static void OnDescriptor(string path, Action<FileDescriptor> change)
+    {
+        using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
+        if (!FileSystem.Stat(fd).IsRegularFile) throw new Errors.PerfSecurityException("PerfAuditTargetChanged", Errors.FailureKind.InvalidOperation,
+            $"'{path}' is no longer a regular file; audit again.", path);
+        change(fd);
+    }
+}
+
+/// <summary>PERF-BINARY-SYS-ADMIN: the guide discourages CAP_SYS_ADMIN for monitoring; CAP_PERFMON is the least privilege.</summary>
+public sealed class BinarySysAdminCheck : BinaryCheck
+{
+    public override string Id => "PERF-BINARY-SYS-ADMIN";
+    public override string Title => "capable perf binary has no cap_sys_admin";
+
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    {
+        var caps = b.Capabilities!;
+        bool bad = (caps.Permitted | caps.Inheritable).Contains(CapabilityTable.SysAdmin);
+        var wanted = Without(caps);
+        return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "no cap_sys_admin (cap_perfmon instead)", b.CapabilityText,
+            $"Set-PerfCapability -Path '{b.Path}' -Capability {string.Join(',', wanted.Permitted.Names())} -Flag ep",
+            "perf-security: perf_events access control (CAP_SYS_ADMIN is discouraged)", b.Path, repairable: true);
+    }
+
+    /// <summary>The same capabilities without cap_sys_admin; cap_perfmon added when sys_admin was the only monitoring capability.</summary>
+    public static FileCapabilityData Without(FileCapabilityData caps)
+    {
+        var p = caps.Permitted.Without(CapabilityTable.SysAdmin);
+        var i = caps.Inheritable.Without(CapabilityTable.SysAdmin);
+        if (caps.Permitted.Contains(CapabilityTable.SysAdmin)) p = p.With(CapabilityTable.Perfmon);
+        return caps with { Permitted = p, Inheritable = i };
+    }
+
+    public override IEnumerable<RepairStep> Repair(Finding finding)
+    {
+        string path = finding.Target!;
+        yield return new RepairStep(path, "Replace cap_sys_admin by cap_perfmon in the file capabilities", () =>
+        {
+            using var file = CapabilityFile.Open(path);
+            var caps = file.Read();
+            if (caps is null) return;
+            file.Write(Without(caps));
+        });
+    }
+}
+
+/// <summary>PERF-BINARY-OTHERS-EXECUTE: a capable perf must not be executable by users outside its group (chmod o-rwx).</summary>
+public sealed class BinaryOthersExecuteCheck : BinaryCheck
+{
+    public override string Id => "PERF-BINARY-OTHERS-EXECUTE";
+    public override string Title => "capable perf not executable by others";
+
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    {
+        bool bad = (b.Status.Permissions & 0x7) != 0;
+        return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "mode o-rwx (e.g. 0750)", $"mode {b.ModeText}",
+            $"New-PerfUsersGroup -Path '{b.Path}'  # or: chmod o-rwx '{b.Path}'", "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", b.Path, repairable: true);
+    }
+
+    public override IEnumerable<RepairStep> Repair(Finding finding)
+    {
+        string path = finding.Target!;
+        // chmod keeps file capabilities (only chown clears them).
+        yield return new RepairStep(path, "Remove every permission of others (chmod o-rwx)",
+            () => OnDescriptor(path, fd => FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x7u, path)));
+    }
+}
+
+/// <summary>PERF-BINARY-WRITABLE: a capable binary writable by a non-root user can be replaced and keep its capabilities.</summary>
+public sealed class BinaryWritableCheck : BinaryCheck
+{
+    public override string Id => "PERF-BINARY-WRITABLE";
+    public override string Title => "capable perf writable only by root";
+
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    {
+        bool foreignOwner = b.Status.Uid != 0;
+        bool bad = foreignOwner || (b.Status.Permissions & 0x12) != 0;
+        string remediation = foreignOwner
+            ? $"Remove-PerfCapability -Path '{b.Path}'  # then make it root-owned and set the capabilities again"
+            : $"Invoke-PerfSecurityAudit -Path '{b.Path}' | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # chmod go-w";
+        return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "owner root, mode go-w",
+            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups; DESIGN safety rule", b.Path,
+            repairable: !foreignOwner);
+    }
+
+    public override IEnumerable<RepairStep> Repair(Finding finding)
+    {
+        string path = finding.Target!;
+        var st = FileSystem.Stat(path, followLinks: false);
+        if (st.Uid != 0) yield break; // chown would clear the capabilities: left to the administrator
+        yield return new RepairStep(path, "Remove write permission of group and others (chmod go-w)",
+            () => OnDescriptor(path, fd => FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x12u, path)));
+    }
+}
+
+/// <summary>PERF-BINARY-SCRIPT: the kernel ignores file capabilities on scripts; they belong on the ELF the script runs.</summary>
+public sealed class BinaryScriptCheck : BinaryCheck
+{
+    public override string Id => "PERF-BINARY-SCRIPT";
+    public override string Title => "capabilities on an ELF, not a script";
+
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    {
+        string? real = b.IsScript ? Tooling.PerfTool.ExecTarget(b.Path) : null;
+        return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
+            b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
+            $"Remove-PerfCapability -Path '{b.Path}'{(real is null ? "" : $"; Set-PerfCapability -Path '{real}' -Text '{b.CapabilityText}'")}",
+            "kernel-facts §10: file capabilities are ignored on scripts", b.Path, repairable: true);
+    }
+
+    public override IEnumerable<RepairStep> Repair(Finding finding)
+    {
+        string path = finding.Target!;
+        yield return new RepairStep(path, "Remove the file capabilities the kernel ignores on this script", () =>
+        {
+            using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
+            Xattr.Remove(fd, FileCapabilityData.XattrName, path);
+        });
+    }
+}
+
+/// <summary>
+/// PERF-BINARY-GROUP: the guide's pattern is a dedicated group owning the binary (root:perf_users, o-rwx), and the
+/// same group in the sudoers rule of the capability shell.
+/// </summary>
+public sealed class BinaryGroupCheck : BinaryCheck
+{
+    public override string Id => "PERF-BINARY-GROUP";
+    public override string Title => "capable perf owned by a perf group";
+
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    {
+        var group = Accounts.GroupById(b.Status.Gid);
+        string reference = "perf-security: Privileged Perf users groups (chgrp perf_users perf)";
+        string remediation = $"New-PerfUsersGroup -Path '{b.Path}'";
+        if (group is null)
+            return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "a group that exists", $"gid {b.Status.Gid} has no group entry", remediation, reference, b.Path);
+        if (b.Status.Gid == 0)
+            return Make(profile, FindingStatus.Warning, FindingSeverity.Low, "a dedicated group such as perf_users", $"group {group.Value.Name}",
+                remediation, reference, b.Path);
+        var shellGroups = context.SudoersRules.SelectMany(r => r.Groups).Distinct().ToList();
+        if (shellGroups.Count > 0 && !shellGroups.Contains(group.Value.Name))
+            return Make(profile, FindingStatus.Warning, FindingSeverity.Low, $"the capability shell's group ({string.Join(", ", shellGroups)})",
+                $"group {group.Value.Name}", remediation, reference, b.Path);
+        return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "a dedicated group", $"group {group.Value.Name} ({group.Value.Members.Length} members)", remediation, reference, b.Path);
+    }
+}
+
+/// <summary>
+/// PERF-BINARY-IPC-LOCK: perf top maps large ring buffers; without cap_ipc_lock it fails once the perf_event_mlock_kb
+/// budget is used up. A warning while perf top runs, with the -m alternative.
+/// </summary>
+public sealed class BinaryIpcLockCheck : BinaryCheck
+{
+    public override string Id => "PERF-BINARY-IPC-LOCK";
+    public override string Title => "perf top memory: cap_ipc_lock or -m N";
+
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    {
+        var caps = b.Capabilities!;
+        var set = caps.Permitted | caps.Inheritable;
+        if (!set.Contains(CapabilityTable.Perfmon) && !set.Contains(CapabilityTable.SysAdmin)) return null;
+        bool hasIpcLock = set.Contains(CapabilityTable.IpcLock);
+        var topPids = AuditContext.RunningPerfTop().ToList();
+        string reference = "perf-security: Privileged Perf users groups (cap_ipc_lock for perf top, or perf top -m N); Memory allocation";
+        if (hasIpcLock)
+            return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", "cap_ipc_lock present", "", reference, b.Path);
+        string actual = topPids.Count == 0 ? "no cap_ipc_lock; perf top not running" : $"no cap_ipc_lock; perf top running (pid {string.Join(", ", topPids)})";
+        return Make(profile, topPids.Count == 0 ? FindingStatus.Pass : FindingStatus.Warning, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", actual,
+            "Measure-PerfMlockBudget -ProcessCount 2  # then run perf top -m <MmapPages>", reference, b.Path);
+    }
+}

@@ -1,0 +1,50 @@
+<#
+.SYNOPSIS
+    The PerfSecurity audit as a Pester suite: one Describe per profile, one It per finding.
+.DESCRIPTION
+    Fail findings fail, Warning findings are Inconclusive, NotApplicable findings are Skipped. Run with:
+        $suite = Join-Path (Get-Module PerfSecurity -ListAvailable)[0].ModuleBase 'Compliance/PerfSecurity.Compliance.Tests.ps1'
+        $c = New-PesterConfiguration
+        $c.Run.Container = New-PesterContainer -Path $suite -Data @{ Profile = 'Scap' }
+        $c.TestResult.Enabled = $true; $c.TestResult.OutputFormat = 'NUnitXml'; $c.TestResult.OutputPath = 'perf-compliance.xml'
+        Invoke-Pester -Configuration $c
+#>
+param(
+    # PerfSecurityGuide, Scap, Kspp, Lynis or All.
+    [string[]] $Profile = @('All'),
+    # perf binaries to check (default: those found on PATH and the standard directories).
+    [string[]] $Path,
+    # Directories searched for perf.data files readable by others.
+    [string[]] $DataPath
+)
+
+BeforeDiscovery {
+    if (-not (Get-Module PerfSecurity)) { Import-Module (Join-Path $PSScriptRoot '..' 'PerfSecurity.psd1') }
+    $audit = @{ Profile = $Profile }
+    if ($Path) { $audit.Path = $Path }
+    if ($DataPath) { $audit.DataPath = $DataPath }
+    $findings = @(Invoke-PerfSecurityAudit @audit)
+    $script:Profiles = foreach ($group in $findings | Group-Object { $_.Profile.ToString() }) {
+        @{
+            Name     = $group.Name
+            Findings = @($group.Group | ForEach-Object {
+                    @{
+                        Id = $_.Id; Title = $_.Title; Status = $_.Status.ToString(); Severity = $_.Severity.ToString()
+                        Expected = $_.Expected; Actual = $_.Actual; Remediation = $_.Remediation; Reference = $_.Reference
+                        Label = if ($_.Target) { "$($_.Id) $($_.Target)" } else { $_.Id }
+                    }
+                })
+        }
+    }
+}
+
+Describe 'PerfSecurity <Name>' -ForEach $Profiles {
+    It '<Label>: <Title>' -ForEach $Findings {
+        switch ($Status) {
+            'NotApplicable' { Set-ItResult -Skipped -Because $Actual }
+            'Warning' { Set-ItResult -Inconclusive -Because "$Actual (expected $Expected). $Remediation" }
+            'Fail' { throw "[$Severity] expected $Expected, found $Actual. Reference: $Reference. Remediation: $Remediation" }
+        }
+        $Status | Should -Be 'Pass'
+    }
+}

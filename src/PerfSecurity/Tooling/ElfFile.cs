@@ -1,0 +1,227 @@
+using System.Buffers.Binary;
+using System.Text;
+using PerfSecurity.Errors;
+
+namespace PerfSecurity.Tooling;
+
+/// <summary>
+/// The parts of an ELF file that say how a program is linked: the DT_NEEDED libraries, the soname,
+/// the run paths and the GNU build id. Read from the bytes, so nothing is executed (unlike ldd).
+/// </summary>
+public sealed class ElfFile
+{
+    private const int PT_LOAD = 1, PT_DYNAMIC = 2, PT_NOTE = 4;
+    private const long DT_NULL = 0, DT_NEEDED = 1, DT_STRTAB = 5, DT_STRSZ = 10, DT_SONAME = 14, DT_RPATH = 15, DT_RUNPATH = 29;
+    private const uint NT_GNU_BUILD_ID = 3;
+    /// <summary>Larger files are refused rather than read into memory.</summary>
+    public const long MaxSize = 1L << 30;
+
+    private ElfFile(bool is64, bool bigEndian, ushort machine, string[] needed, string? soname, string[] runPaths, string? buildId, bool isDynamic)
+    {
+        Is64Bit = is64;
+        IsBigEndian = bigEndian;
+        Machine = machine;
+        Needed = needed;
+        SoName = soname;
+        RunPaths = runPaths;
+        BuildId = buildId;
+        IsDynamic = isDynamic;
+    }
+
+    public bool Is64Bit { get; }
+    public bool IsBigEndian { get; }
+    public ushort Machine { get; }
+    /// <summary>The DT_NEEDED entries in file order.</summary>
+    public string[] Needed { get; }
+    public string? SoName { get; }
+    /// <summary>DT_RPATH and DT_RUNPATH, colon lists kept whole.</summary>
+    public string[] RunPaths { get; }
+    /// <summary>The GNU build id in lower-case hex, or null.</summary>
+    public string? BuildId { get; }
+    /// <summary>False for a static executable (no PT_DYNAMIC).</summary>
+    public bool IsDynamic { get; }
+
+    /// <summary>Whether the first bytes are the ELF magic.</summary>
+    public static bool HasElfMagic(ReadOnlySpan<byte> head)
+        => head.Length >= 4 && head[0] == 0x7f && head[1] == (byte)'E' && head[2] == (byte)'L' && head[3] == (byte)'F';
+
+    public static ElfFile Read(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+                throw new PerfSecurityException("PerfToolFileNotFound", FailureKind.ObjectNotFound, $"The file '{path}' does not exist.", path);
+            if (info.Length > MaxSize)
+                throw Invalid(path, $"it is {info.Length} bytes, more than the {MaxSize} this reader accepts");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PerfSecurityException("PerfToolReadDenied", FailureKind.PermissionDenied, $"Cannot read '{path}': permission denied.", path, e);
+        }
+        catch (IOException e)
+        {
+            throw new PerfSecurityException("PerfToolReadFailed", FailureKind.ReadError, $"Cannot read '{path}': {e.Message}", path, e);
+        }
+        return Parse(bytes, path);
+    }
+
+    /// <summary>Parses an ELF image; anything malformed ends in PerfToolElfInvalid, never an out-of-range read.</summary>
+    public static ElfFile Parse(ReadOnlySpan<byte> b, string? path = null)
+    {
+        if (!HasElfMagic(b))
+            throw new PerfSecurityException("PerfToolNotElf", FailureKind.InvalidData,
+                $"{Name(path)} is not an ELF file (no \\x7fELF magic){(b.Length >= 2 && b[0] == '#' && b[1] == '!' ? "; it is a script" : "")}.", path);
+        if (b.Length < 16) throw Invalid(path, "the identification bytes are cut off");
+        bool is64 = b[4] switch { 1 => false, 2 => true, _ => throw Invalid(path, $"unknown class {b[4]}") };
+        bool big = b[5] switch { 1 => false, 2 => true, _ => throw Invalid(path, $"unknown data encoding {b[5]}") };
+        var r = new Reader(b, big, is64, path);
+
+        int headerSize = is64 ? 64 : 52;
+        if (b.Length < headerSize) throw Invalid(path, "the ELF header is cut off");
+        ushort machine = r.U16(18);
+        ulong phoff = is64 ? r.U64(32) : r.U32(28);
+        int phentsize = r.U16(is64 ? 54 : 42);
+        int phnum = r.U16(is64 ? 56 : 44);
+        int minEntry = is64 ? 56 : 32;
+        if (phnum > 0 && phentsize < minEntry) throw Invalid(path, $"program header entries of {phentsize} bytes are too small");
+
+        var loads = new List<(ulong VAddr, ulong Offset, ulong FileSize)>();
+        (ulong Offset, ulong Size)? dynamic = null;
+        var notes = new List<(ulong Offset, ulong Size)>();
+        for (int i = 0; i < phnum; i++)
+        {
+            ulong at = phoff + (ulong)(i * phentsize);
+            r.Require(at, (ulong)minEntry, "a program header");
+            int o = (int)at;
+            uint type = r.U32(o);
+            ulong offset, vaddr, filesz;
+            if (is64) { offset = r.U64(o + 8); vaddr = r.U64(o + 16); filesz = r.U64(o + 32); }
+            else { offset = r.U32(o + 4); vaddr = r.U32(o + 8); filesz = r.U32(o + 16); }
+            switch (type)
+            {
+                case PT_LOAD: loads.Add((vaddr, offset, filesz)); break;
+                case PT_DYNAMIC: dynamic = (offset, filesz); break;
+                case PT_NOTE: notes.Add((offset, filesz)); break;
+            }
+        }
+
+        string? buildId = null;
+        foreach (var (offset, size) in notes)
+        {
+            buildId ??= FindBuildId(r, offset, size);
+        }
+
+        if (dynamic is null)
+            return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, false);
+
+        var (dynOffset, dynSize) = dynamic.Value;
+        r.Require(dynOffset, dynSize, "the dynamic section");
+        int entrySize = is64 ? 16 : 8;
+        var neededOffsets = new List<ulong>();
+        var runOffsets = new List<ulong>();
+        ulong? strtab = null, soname = null;
+        ulong strsz = 0;
+        for (ulong at = dynOffset; at + (ulong)entrySize <= dynOffset + dynSize; at += (ulong)entrySize)
+        {
+            int o = (int)at;
+            long tag = is64 ? (long)r.U64(o) : (int)r.U32(o);
+            ulong val = is64 ? r.U64(o + 8) : r.U32(o + 4);
+            if (tag == DT_NULL) break;
+            switch (tag)
+            {
+                case DT_NEEDED: neededOffsets.Add(val); break;
+                case DT_STRTAB: strtab = val; break;
+                case DT_STRSZ: strsz = val; break;
+                case DT_SONAME: soname = val; break;
+                case DT_RPATH or DT_RUNPATH: runOffsets.Add(val); break;
+            }
+        }
+        if (neededOffsets.Count + runOffsets.Count > 0 || soname is not null)
+        {
+            if (strtab is null) throw Invalid(path, "the dynamic section has no string table (DT_STRTAB)");
+            // DT_STRTAB holds an address: map it to a file offset through the PT_LOAD segment that contains it.
+            ulong? strOffset = null;
+            foreach (var (vaddr, offset, filesz) in loads)
+            {
+                if (strtab.Value >= vaddr && strtab.Value < vaddr + filesz) { strOffset = offset + (strtab.Value - vaddr); break; }
+            }
+            // Unrelocated shared objects and some tools put an offset there already.
+            if (strOffset is null && loads.Count == 0) strOffset = strtab;
+            if (strOffset is null) throw Invalid(path, $"the string table address 0x{strtab.Value:x} lies outside every loaded segment");
+            ulong tableEnd = strsz > 0 ? strOffset.Value + strsz : (ulong)b.Length;
+            r.Require(strOffset.Value, tableEnd - strOffset.Value, "the dynamic string table");
+            var needed = new string[neededOffsets.Count];
+            for (int i = 0; i < needed.Length; i++) needed[i] = r.CString(strOffset.Value, tableEnd, neededOffsets[i]);
+            var runPaths = new string[runOffsets.Count];
+            for (int i = 0; i < runPaths.Length; i++) runPaths[i] = r.CString(strOffset.Value, tableEnd, runOffsets[i]);
+            return new ElfFile(is64, big, machine, needed, soname is null ? null : r.CString(strOffset.Value, tableEnd, soname.Value),
+                runPaths, buildId, true);
+        }
+        return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, true);
+    }
+
+    private static string? FindBuildId(Reader r, ulong offset, ulong size)
+    {
+        if (offset > (ulong)r.Length || size > (ulong)r.Length - offset) return null; // a broken note is not worth failing for
+        ulong at = offset, end = offset + size;
+        while (at + 12 <= end)
+        {
+            uint namesz = r.U32((int)at), descsz = r.U32((int)at + 4), type = r.U32((int)at + 8);
+            ulong name = at + 12;
+            ulong desc = name + Align4(namesz);
+            ulong next = desc + Align4(descsz);
+            if (next > end || next <= at) return null;
+            if (type == NT_GNU_BUILD_ID && namesz == 4 && r.Slice(name, 4).SequenceEqual("GNU\0"u8))
+                return Convert.ToHexString(r.Slice(desc, descsz)).ToLowerInvariant();
+            at = next;
+        }
+        return null;
+    }
+
+    private static ulong Align4(ulong v) => (v + 3) & ~3UL;
+
+    private static string Name(string? path) => path is null ? "The data" : $"'{path}'";
+
+    private static PerfSecurityException Invalid(string? path, string why)
+        => new("PerfToolElfInvalid", FailureKind.InvalidData, $"{Name(path)} is not a valid ELF file: {why}.", path);
+
+    /// <summary>Bounds-checked reads in the file's byte order.</summary>
+    private readonly ref struct Reader
+    {
+        private readonly ReadOnlySpan<byte> _b;
+        private readonly bool _big;
+        private readonly string? _path;
+
+        public Reader(ReadOnlySpan<byte> b, bool big, bool is64, string? path) { _b = b; _big = big; _path = path; _ = is64; }
+
+        public int Length => _b.Length;
+
+        public void Require(ulong offset, ulong size, string what)
+        {
+            if (offset > (ulong)_b.Length || size > (ulong)_b.Length - offset)
+                throw Invalid(_path, $"{what} (offset {offset}, {size} bytes) lies beyond the end of the file ({_b.Length} bytes)");
+        }
+
+        public ReadOnlySpan<byte> Slice(ulong offset, ulong size)
+        {
+            Require(offset, size, "a field");
+            return _b.Slice((int)offset, (int)size);
+        }
+
+        public ushort U16(int o) { Require((ulong)o, 2, "a field"); return _big ? BinaryPrimitives.ReadUInt16BigEndian(_b[o..]) : BinaryPrimitives.ReadUInt16LittleEndian(_b[o..]); }
+        public uint U32(int o) { Require((ulong)o, 4, "a field"); return _big ? BinaryPrimitives.ReadUInt32BigEndian(_b[o..]) : BinaryPrimitives.ReadUInt32LittleEndian(_b[o..]); }
+        public ulong U64(int o) { Require((ulong)o, 8, "a field"); return _big ? BinaryPrimitives.ReadUInt64BigEndian(_b[o..]) : BinaryPrimitives.ReadUInt64LittleEndian(_b[o..]); }
+
+        public string CString(ulong tableStart, ulong tableEnd, ulong index)
+        {
+            if (index >= tableEnd - tableStart) throw Invalid(_path, $"a string index ({index}) lies outside the string table");
+            var s = _b[(int)(tableStart + index)..(int)tableEnd];
+            int nul = s.IndexOf((byte)0);
+            if (nul < 0) throw Invalid(_path, "a string in the string table has no terminating NUL");
+            return Encoding.UTF8.GetString(s[..nul]);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using PerfSecurity.Capabilities;
+using PerfSecurity.Errors;
+
+namespace PerfSecurity.Tooling;
+
+/// <summary>Finds the perf program, follows wrapper scripts to the real ELF, and reads how it is linked.</summary>
+public static partial class PerfTool
+{
+    /// <summary>libcap learnt the name cap_perfmon in 2.36.</summary>
+    public static readonly Version PerfmonLibcap = new(2, 36);
+
+    /// <summary>Library directories searched for the system libcap, in the dynamic linker's usual order.</summary>
+    public static readonly IReadOnlyList<string> LibraryDirectories = new[]
+    {
+        "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+        "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+    };
+
+    /// <summary>
+    /// Follows symlinks and wrapper scripts (their <c>exec</c> line) to the program that finally runs.
+    /// Returns every step, the first being <paramref name="path"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ResolveChain(string path)
+    {
+        var chain = new List<string> { path };
+        string current = path;
+        for (int depth = 0; depth < 8; depth++)
+        {
+            string real = RealPath(current);
+            if (real != current) { chain.Add(real); current = real; }
+            if (!PerfProgram.IsScriptFile(current)) return chain;
+            string? next = ExecTarget(current);
+            // Distribution wrappers pick the binary by kernel release (uname -r): the capability core knows them.
+            if (next is null || !File.Exists(next))
+                next = PerfProgram.WrappedBinary(current, null, Settings.KernelInfo.Current.Release) ?? next;
+            if (next is null || chain.Contains(next)) return chain;
+            chain.Add(next);
+            current = next;
+        }
+        return chain;
+    }
+
+    private static string RealPath(string path)
+    {
+        try
+        {
+            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true);
+            return target?.FullName ?? Path.GetFullPath(path);
+        }
+        catch (IOException) { return path; }
+    }
+
+    /// <summary>
+    /// The program a wrapper script execs: the first word after <c>exec</c> (options of exec skipped),
+    /// with simple <c>NAME=value</c> variables of the script expanded; a bare name is looked up on PATH.
+    /// </summary>
+    public static string? ExecTarget(string scriptPath)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines(scriptPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        return ExecTarget(lines, Path.GetDirectoryName(scriptPath) ?? "/");
+    }
+
+    public static string? ExecTarget(IEnumerable<string> lines, string scriptDirectory)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string raw in lines)
+        {
+            string line = raw.Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            var assign = AssignmentPattern().Match(line);
+            if (assign.Success)
+            {
+                variables[assign.Groups[1].Value] = Expand(Unquote(assign.Groups[2].Value), variables);
+                continue;
+            }
+            var exec = ExecPattern().Match(line);
+            if (!exec.Success) continue;
+            foreach (string word in SplitWords(exec.Groups[1].Value))
+            {
+                if (word.StartsWith('-')) continue; // exec -a NAME: the name is the next word, not the program
+                string program = Expand(word, variables);
+                if (program.Length == 0 || program.Contains('$')) return null;
+                if (program.Contains('/'))
+                    return Path.IsPathRooted(program) ? program : Path.GetFullPath(Path.Combine(scriptDirectory, program));
+                return PerfProgram.FindOnPath(program) ?? program;
+            }
+        }
+        return null;
+    }
+
+    private static IEnumerable<string> SplitWords(string text)
+    {
+        bool skipNext = false;
+        foreach (Match m in WordPattern().Matches(text))
+        {
+            string w = Unquote(m.Value);
+            if (skipNext) { skipNext = false; continue; }
+            if (w == "-a") { skipNext = true; continue; }
+            yield return w;
+        }
+    }
+
+    private static string Unquote(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"' || s[0] == '\'' && s[^1] == '\'') ? s[1..^1] : s;
+
+    private static string Expand(string s, IReadOnlyDictionary<string, string> variables)
+        => VariablePattern().Replace(s, m => variables.TryGetValue(m.Groups[1].Value + m.Groups[2].Value, out var v) ? v : m.Value);
+
+    [GeneratedRegex(@"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)$")]
+    private static partial Regex AssignmentPattern();
+    [GeneratedRegex(@"(?:^|[;&|]\s*)exec\s+(.+)$")]
+    private static partial Regex ExecPattern();
+    [GeneratedRegex(@"""[^""]*""|'[^']*'|\S+")]
+    private static partial Regex WordPattern();
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")]
+    private static partial Regex VariablePattern();
+
+    /// <summary>The system libcap.so.2 and its version from the real file name, or nulls.</summary>
+    public static (string? Path, string? Version) FindLibcap(IEnumerable<string>? directories = null)
+    {
+        foreach (string dir in directories ?? LibraryDirectories)
+        {
+            string link = Path.Combine(dir, "libcap.so.2");
+            if (!File.Exists(link)) continue;
+            string real = RealPath(link);
+            return (real, LibcapVersionOf(real));
+        }
+        return (null, null);
+    }
+
+    /// <summary>libcap.so.2.66 → "2.66"; a name without a version → null.</summary>
+    public static string? LibcapVersionOf(string fileName)
+    {
+        var m = LibcapNamePattern().Match(Path.GetFileName(fileName));
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"^libcap\.so\.(\d+(?:\.\d+)+)$")]
+    private static partial Regex LibcapNamePattern();
+
+    public static bool? KnowsPerfmon(string? libcapVersion)
+        => libcapVersion is not null && Version.TryParse(libcapVersion.Count(c => c == '.') == 0 ? libcapVersion + ".0" : libcapVersion, out var v)
+            ? v >= PerfmonLibcap : null;
+
+    /// <summary>Runs <c>perf --version</c> (5 s at most) and returns its version word, or null when it cannot run.</summary>
+    public static string? RunVersion(string program)
+    {
+        try
+        {
+            var psi = new ProcessStartInfo(program, "--version")
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            using var p = Process.Start(psi);
+            if (p is null) return null;
+            var output = p.StandardOutput.ReadToEndAsync();
+            if (!p.WaitForExit(5000)) { try { p.Kill(true); } catch (InvalidOperationException) { } return null; }
+            if (p.ExitCode != 0) return null;
+            return ParseVersion(output.Result);
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>"perf version 6.1.187" → "6.1.187".</summary>
+    public static string? ParseVersion(string output)
+    {
+        var m = PerfVersionPattern().Match(output);
+        return m.Success ? m.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex(@"perf version\s+(\S+)")]
+    private static partial Regex PerfVersionPattern();
+
+    public static PerfToolInfo Inspect(string path, bool runVersion = true, IEnumerable<string>? libraryDirectories = null)
+    {
+        if (!File.Exists(path))
+            throw new PerfSecurityException("PerfToolFileNotFound", FailureKind.ObjectNotFound, $"The file '{path}' does not exist.", path);
+        var chain = ResolveChain(path);
+        string real = chain[^1];
+        bool isScript = PerfProgram.IsScriptFile(path);
+
+        ElfFile? elf = null;
+        if (!PerfProgram.IsScriptFile(real) && File.Exists(real)) elf = ElfFile.Read(real);
+        bool? linksLibcap = elf is null ? null : elf.Needed.Any(n => n.StartsWith("libcap.so", StringComparison.Ordinal));
+        string? version = runVersion ? RunVersion(path) : null;
+        if (version is null && elf?.BuildId is { } id) version = "build-id " + id;
+
+        var (libcapPath, libcapVersion) = FindLibcap(libraryDirectories);
+        bool? knowsPerfmon = KnowsPerfmon(libcapVersion);
+        string? caps = File.Exists(real) ? FileCapabilities.Read(real)?.Text : null;
+
+        return new PerfToolInfo(path, real, isScript, chain.ToArray(), version, elf?.BuildId, linksLibcap, elf?.Needed ?? Array.Empty<string>(),
+            libcapPath, libcapVersion, knowsPerfmon, caps, Consequences(isScript, real, linksLibcap, libcapVersion, knowsPerfmon, caps).ToArray());
+    }
+
+    public static IEnumerable<string> Consequences(bool isScript, string real, bool? linksLibcap, string? libcapVersion, bool? knowsPerfmon, string? caps)
+    {
+        if (isScript)
+            yield return $"perf is a wrapper script: the kernel ignores file capabilities on scripts, so put them on {real}; a perf upgrade installs a new binary without them.";
+        if (knowsPerfmon == false)
+        {
+            yield return $"setcap needs the number 38 instead of cap_perfmon (libcap {libcapVersion} predates 2.36), and getcap shows it as 38.";
+            if (linksLibcap == true)
+                yield return "perf's default event becomes cycles:u without CAP_PERFMON recognition: use -e cycles to get kernel samples with CAP_PERFMON alone.";
+        }
+        else if (knowsPerfmon == true)
+        {
+            yield return $"libcap {libcapVersion} knows cap_perfmon: setcap and getcap use the name.";
+        }
+        else
+        {
+            yield return "No libcap.so.2 was found: setcap and getcap are not installed from a libcap this module can see; Set-PerfCapability works without them.";
+        }
+        if (linksLibcap == false)
+            yield return "perf does not link libcap: it decides by capget() (or euid 0) and needs no libcap support for cap_perfmon.";
+        if (caps is null)
+            yield return "The real binary has no file capabilities: unprivileged users are limited by kernel.perf_event_paranoid.";
+        else if (caps.Contains("cap_sys_admin", StringComparison.Ordinal) || caps.StartsWith("=ep", StringComparison.Ordinal))
+            yield return "The real binary carries cap_sys_admin: the guide discourages it; cap_perfmon (with cap_sys_ptrace, cap_syslog) is enough on 5.9+.";
+        else if (!caps.Contains("cap_ipc_lock", StringComparison.Ordinal) && (caps.Contains("cap_perfmon", StringComparison.Ordinal) || caps.Contains("38", StringComparison.Ordinal)))
+            yield return "Without cap_ipc_lock, perf top and several concurrent sessions share the perf_event_mlock_kb budget: use perf top -m N to shrink the ring buffer.";
+    }
+}

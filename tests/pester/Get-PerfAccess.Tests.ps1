@@ -1,0 +1,280 @@
+# Get-PerfAccess is proved against the kernel: a small C probe makes each attempt (perf_event_open,
+# /proc/kallsyms, a ring-buffer mmap) under each subject at paranoid -1..2, and the kernel's answer
+# must equal the cmdlet's prediction for the same subject (-UserName <u> -FilePath <probe copy>).
+BeforeDiscovery {
+    $script:Levels = @(-1, 0, 1, 2)
+    $script:Subjects = @('root', 'plain', 'perfmon', 'ipclock')
+}
+
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('psaccess' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory $Work
+    & chmod 755 $Work
+    & cc -O2 -Wall -Wextra -o "$Work/probe" "$PSScriptRoot/probes/perf-access-probe.c"
+    if ($LASTEXITCODE -ne 0) { throw 'cc failed to build the probe' }
+    Copy-Item "$Work/probe" "$Work/probe-perfmon"
+    Copy-Item "$Work/probe" "$Work/probe-ipclock"
+    & chmod 755 "$Work/probe" "$Work/probe-perfmon" "$Work/probe-ipclock"
+    & setcap cap_perfmon=ep "$Work/probe-perfmon"
+    & setcap cap_ipc_lock=ep "$Work/probe-ipclock"
+    if ($LASTEXITCODE -ne 0) { throw 'setcap failed' }
+
+    $script:User = New-TestUser 'psacc'
+    $script:Other = New-TestUser 'psaco'
+    # A process of another user, the target of OtherUsersProcesses (setpriv execs sleep: same pid).
+    $script:Target = Start-Process setpriv -ArgumentList '--reuid', $Other, '--regid', $Other, '--init-groups', 'sleep', '600' -PassThru
+    # A no_new_privs process of the test user.
+    $script:NnpProcess = Start-Process setpriv -ArgumentList '--reuid', $User, '--regid', $User, '--init-groups', '--no-new-privs', 'sleep', '600' -PassThru
+    Start-Sleep -Milliseconds 300
+    (Get-Content "/proc/$($Target.Id)/status" | Select-String '^Uid:').Line | Should -Match "^Uid:\s+$((& id -u $Other))\s"
+
+    # A raw-sampled tracepoint that is not a syscall tracepoint (those are open to everyone per task).
+    # Its id is readable by root only; tracefs is mounted in a private mount namespace if it is not mounted.
+    $idFile = 'events/sched/sched_switch/id'
+    $script:TracepointId = if (Test-Path "/sys/kernel/tracing/$idFile") { Get-Content "/sys/kernel/tracing/$idFile" }
+        else { & unshare -m sh -c "mount -t tracefs nodev /sys/kernel/tracing && cat /sys/kernel/tracing/$idFile" }
+    [int]$TracepointId | Should -BeGreaterThan 0
+
+    # A ring buffer larger than the per-user allowance plus RLIMIT_MEMLOCK (set to 64 KiB for the probe).
+    $page = [int](& getconf PAGESIZE)
+    $cpus = 0
+    foreach ($range in (Get-Content /sys/devices/system/cpu/online).Trim().Split(',')) {
+        $ends = $range.Split('-'); $cpus += if ($ends.Count -eq 2) { [int]$ends[1] - [int]$ends[0] + 1 } else { 1 }
+    }
+    $script:MemlockBytes = 65536
+    $allowance = [long](Get-Content /proc/sys/kernel/perf_event_mlock_kb) * 1024 / $page * $cpus + $MemlockBytes / $page
+    $script:RingPages = 1
+    while ($RingPages + 1 -le $allowance) { $script:RingPages *= 2 }
+
+    $script:Attempts = [ordered]@{
+        UserProfiling       = @('user')
+        KernelProfiling     = @('kernel')
+        CpuWide             = @('cpu')
+        RawTracepoints      = @('raw', $TracepointId)
+        OtherUsersProcesses = @('other', $Target.Id)
+        KernelAddresses     = @('kallsyms')
+        MlockExempt         = @('mmap', $RingPages)
+    }
+    $script:Files = @{ root = "$Work/probe"; plain = "$Work/probe"; perfmon = "$Work/probe-perfmon"; ipclock = "$Work/probe-ipclock" }
+    $script:Cells = [System.Collections.Generic.List[object]]::new()
+
+    function Invoke-Probe([string] $Subject, [string[]] $Attempt, [switch] $NoNewPrivs) {
+        # Runs the probe as the subject and returns the errno it printed (0 = allowed).
+        $file = $Files[$Subject]
+        $command = @($file) + $Attempt
+        if ($Subject -ne 'root') {
+            # no_new_privs is set by a second setpriv that already runs as the user: the outer one, started
+            # by root, still holds root's permitted set, which no_new_privs would let the binary keep.
+            $command = @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups') + $(if ($NoNewPrivs) { 'setpriv', '--no-new-privs' }) + $command
+        }
+        if ($Attempt[0] -eq 'mmap') { $command = @('prlimit', "--memlock=${MemlockBytes}:$MemlockBytes") + $command }
+        $out = & $command[0] $command[1..($command.Count - 1)] 2>&1
+        if ($LASTEXITCODE -ne 0 -or "$out" -notmatch '^\d+$') { throw "probe $($command -join ' ') failed: $out" }
+        [int]"$out"
+    }
+
+    function Get-SubjectAccess([string] $Subject) {
+        $name = if ($Subject -eq 'root') { 'root' } else { $User }
+        Get-PerfAccess -UserName $name -FilePath $Files[$Subject]
+    }
+}
+
+AfterAll {
+    foreach ($p in $Target, $NnpProcess) { if ($p -and -not $p.HasExited) { $p.Kill() } }
+    Remove-TestUser $User
+    Remove-TestUser $Other
+    if ($Work) { Remove-Item -Recurse -Force $Work -ErrorAction SilentlyContinue }
+}
+
+Describe 'Get-PerfAccess' {
+    Context 'prediction against the kernel' {
+        It 'predicts what the kernel does at paranoid <Level> for <Subject>' -ForEach @(
+            foreach ($l in $Levels) { foreach ($s in $Subjects) { @{ Level = $l; Subject = $s } } }
+        ) {
+            Use-ParanoidLevel $Level {
+                # Other test runs may change the level at any moment: retry until it held for the whole cell.
+                for ($try = 1; $try -le 5; $try++) {
+                    Set-ParanoidRuntime $Level
+                    $rules = Get-SubjectAccess $Subject
+                    $observed = [ordered]@{}
+                    foreach ($scope in $Attempts.Keys) { $observed[$scope] = Invoke-Probe $Subject $Attempts[$scope] }
+                    if ((Get-ParanoidRuntime) -eq $Level -and @($rules | Where-Object ParanoidLevel -NE $Level).Count -eq 0) { break }
+                }
+                (Get-ParanoidRuntime) | Should -Be $Level
+                @($rules).Count | Should -Be $Attempts.Count
+                $mismatches = foreach ($rule in $rules) {
+                    $errno = $observed[$rule.Scope.ToString()]
+                    $Cells.Add([pscustomobject]@{ Level = $Level; Subject = $Subject; Scope = $rule.Scope; Predicted = $rule.Allowed; Errno = $errno })
+                    if ($rule.Allowed -ne ($errno -eq 0)) { "$($rule.Scope): predicted $($rule.Allowed), kernel errno $errno ($($rule.Reason))" }
+                }
+                $mismatches | Should -BeNullOrEmpty
+            }
+        }
+
+        It 'covered every cell, with both outcomes present' {
+            $Cells.Count | Should -Be ($Levels.Count * $Subjects.Count * 7)
+            @($Cells | Where-Object Errno -EQ 0).Count | Should -BeGreaterThan 0
+            @($Cells | Where-Object Errno -NE 0).Count | Should -BeGreaterThan 0
+            # The denials come from the permission gates, as EACCES or EPERM.
+            ($Cells | Where-Object Errno -NE 0).Errno | Sort-Object -Unique | Should -BeIn @(1, 13)
+        }
+    }
+
+    Context 'kptr_restrict' {
+        It 'predicts kernel addresses in /proc/kallsyms at kptr_restrict <Kptr> and paranoid <Level>' -ForEach @(
+            foreach ($k in 1, 2) { foreach ($l in -1, 2) { @{ Kptr = $k; Level = $l } } }
+        ) {
+            $before = (Get-Content /proc/sys/kernel/kptr_restrict).Trim()
+            try {
+                Use-ParanoidLevel $Level {
+                    $mismatches = foreach ($subject in $Subjects) {
+                        [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$Kptr`n")
+                        Set-ParanoidRuntime $Level
+                        $rule = Get-SubjectAccess $subject | Where-Object Scope -EQ KernelAddresses
+                        $errno = Invoke-Probe $subject 'kallsyms'
+                        $rule.ParanoidLevel | Should -Be $Level
+                        if ($rule.Allowed -ne ($errno -eq 0)) { "${subject}: predicted $($rule.Allowed), kernel errno $errno ($($rule.Reason))" }
+                    }
+                    $mismatches | Should -BeNullOrEmpty
+                }
+            }
+            finally { [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$before`n") }
+        }
+    }
+
+    Context 'no_new_privs' {
+        It 'ignores the file capabilities of -FilePath for a no_new_privs process, and so does the kernel' {
+            Use-ParanoidLevel 2 {
+                $rule = Get-PerfAccess -ProcessId $NnpProcess.Id -FilePath "$Work/probe-perfmon" | Where-Object Scope -EQ CpuWide
+                $rule.Allowed | Should -BeFalse
+                $rule.Reason | Should -Match 'no_new_privs'
+                $rule.Notes | Should -Match 'no_new_privs'
+                Invoke-Probe perfmon 'cpu' -NoNewPrivs | Should -Not -Be 0
+                # Without no_new_privs the same binary is allowed.
+                Invoke-Probe perfmon 'cpu' | Should -Be 0
+            }
+        }
+    }
+
+    Context 'nosuid mounts' {
+        It 'ignores file capabilities on a nosuid mount, and so does the kernel' {
+            $null = New-Item -ItemType Directory "$Work/mnt"
+            Set-Content "$Work/nosuid.ps1" @"
+Import-Module '$ModuleDir'
+Get-PerfAccess -UserName $User -FilePath '$Work/mnt/probe-perfmon' | Where-Object Scope -EQ CpuWide | ForEach-Object { 'allowed=' + `$_.Allowed; 'reason=' + `$_.Reason }
+"@
+            # In a private mount namespace, so that the nosuid mount is seen by nobody else.
+            $script = @"
+set -e
+mount -t tmpfs -o nosuid,mode=755 psaccess '$Work/mnt'
+cp '$Work/probe-perfmon' '$Work/mnt/probe-perfmon'
+setcap cap_perfmon=ep '$Work/mnt/probe-perfmon'
+echo 2 > /proc/sys/kernel/perf_event_paranoid
+echo kernel=`$(setpriv --reuid $User --regid $User --init-groups '$Work/mnt/probe-perfmon' cpu)
+dotnet '$PSHOME/pwsh.dll' -NoProfile -NonInteractive -File '$Work/nosuid.ps1'
+"@
+            Use-ParanoidLevel 2 {
+                $out = & unshare -m --propagation private sh -c $script 2>&1
+                $text = $out -join "`n"
+                $text | Should -Match 'kernel=13'
+                $text | Should -Match 'allowed=False'
+                $text | Should -Match 'reason=.*nosuid'
+            }
+        }
+    }
+
+    Context 'subjects' {
+        It 'judges the current process by default, one rule per scope' {
+            $rules = Get-PerfAccess
+            $rules.Scope | Should -Be ([enum]::GetNames([PerfSecurity.AccessScope]))
+            $rules.ProcessId | Sort-Object -Unique | Should -Be $PID
+            $rules[0] | Should -BeOfType PerfSecurity.AccessRule
+            $rules[0].Subject | Should -Match "^process $PID "
+        }
+
+        It 'takes process ids from the pipeline by property name' {
+            $rules = Get-Process -Id $Target.Id | Get-PerfAccess
+            $rules.ProcessId | Sort-Object -Unique | Should -Be $Target.Id
+            $rules[0].UserName | Should -Be $Other
+            $rules[0].Capabilities | Should -BeNullOrEmpty
+        }
+
+        It 'gives root every scope that kptr_restrict does not hide' {
+            $rules = Get-PerfAccess -UserName root
+            ($rules | Where-Object Scope -NE KernelAddresses).Allowed | Should -Not -Contain $false
+            ($rules | Where-Object Scope -EQ KernelAddresses).Allowed | Should -Be ([int](Get-Content /proc/sys/kernel/kptr_restrict) -lt 2)
+        }
+
+        It 'says when the user cannot execute the file' {
+            Copy-Item "$Work/probe-perfmon" "$Work/probe-private"
+            & chmod 700 "$Work/probe-private"
+            & setcap cap_perfmon=ep "$Work/probe-private"
+            $rule = Get-PerfAccess -UserName $User -FilePath "$Work/probe-private" | Where-Object Scope -EQ CpuWide
+            if ((Get-ParanoidRuntime) -gt 0) { $rule.Allowed | Should -BeFalse }
+            $rule.Notes | Should -Match 'cannot execute'
+            # Through a shell of the user: setpriv itself still has root's capabilities when it execs.
+            $out = & setpriv --reuid $User --regid $User --init-groups sh -c "exec '$Work/probe-private' cpu" 2>&1
+            $LASTEXITCODE | Should -Be 126 -Because "$out"
+        }
+
+        It 'works for an unprivileged user' {
+            $r = Invoke-AsUser $User { Get-PerfAccess | ForEach-Object { '{0}={1}' -f $_.Scope, $_.Allowed } }
+            $r.ErrorId | Should -BeNullOrEmpty
+            @($r.Output).Count | Should -Be 7
+        }
+    }
+
+    Context 'errors' {
+        It 'reports <Id> for <Case>' -ForEach @(
+            @{ Case = 'an unknown user'; Id = 'PerfAccessUserNotFound'; Category = 'ObjectNotFound'; Params = @{ UserName = 'nosuchuser-psaccess' } }
+            @{ Case = 'an empty user name'; Id = 'PerfAccessInvalidUserName'; Category = 'InvalidArgument'; Params = @{ UserName = '' } }
+            @{ Case = 'a missing process'; Id = 'PerfAccessProcessNotFound'; Category = 'ObjectNotFound'; Params = @{ ProcessId = 2147483600 } }
+            @{ Case = 'process id 0'; Id = 'PerfAccessInvalidProcessId'; Category = 'InvalidArgument'; Params = @{ ProcessId = 0 } }
+            @{ Case = 'a missing file'; Id = 'PerfAccessFileNotFound'; Category = 'ObjectNotFound'; Params = @{ UserName = 'root'; FilePath = '/nonexistent/perf' } }
+            @{ Case = 'a directory'; Id = 'PerfAccessFileNotRegular'; Category = 'InvalidArgument'; Params = @{ UserName = 'root'; FilePath = '/usr/bin' } }
+        ) {
+            $out = Get-PerfAccess @Params -ErrorVariable err -ErrorAction SilentlyContinue
+            $out | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].FullyQualifiedErrorId | Should -Be "$Id,PerfSecurity.Commands.GetPerfAccessCommand"
+            $err[0].CategoryInfo.Category | Should -Be $Category
+        }
+
+        It 'goes on with the next pipeline item after a bad one' {
+            $rules = 'nosuchuser-psaccess', 'root' | Get-PerfAccess -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1
+            $rules.UserName | Sort-Object -Unique | Should -Be 'root'
+        }
+    }
+
+    Context 'presentation' {
+        It 'has a default table view with Subject, Scope, Allowed and Reason' {
+            $text = Get-PerfAccess | Out-String -Width 200
+            $text | Should -Match 'Subject\s+Scope\s+Allowed\s+Reason'
+        }
+
+        It 'keeps type name, values and view across PowerShell remoting' {
+            $server = Start-TestSshServer
+            try {
+                $sessionArgs = @{
+                    HostName = $server.HostName; Port = $server.Port; UserName = $server.UserName; KeyFilePath = $server.KeyFilePath
+                    Options  = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = '/dev/null'; LogLevel = 'ERROR' }
+                }
+                $remote = Invoke-Command @sessionArgs -ScriptBlock { param($m) Import-Module $m; Get-PerfAccess -UserName root } -ArgumentList $ModuleDir
+                @($remote).Count | Should -Be 7
+                $remote[0].PSObject.TypeNames | Should -Contain 'Deserialized.PerfSecurity.AccessRule'
+                $remote[0].Allowed | Should -BeOfType [bool]
+                "$($remote[0].Scope)" | Should -Be 'UserProfiling'
+                ($remote | Out-String -Width 200) | Should -Match 'Subject\s+Scope\s+Allowed\s+Reason'
+            }
+            finally { Stop-TestSshServer $server }
+        }
+
+        It 'completes user names' {
+            $line = 'Get-PerfAccess -UserName ro'
+            $r = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $r.CompletionMatches.CompletionText | Should -Contain 'root'
+        }
+    }
+}

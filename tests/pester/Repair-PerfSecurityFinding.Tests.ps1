@@ -1,0 +1,158 @@
+# Every repairable failure, made on the real system, turns into a pass; -WhatIf changes nothing.
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:Tag = 'pstrepair{0}' -f (Get-Random -Minimum 10000 -Maximum 99999)
+    $script:Dir = "/var/tmp/$Tag"
+    $null = New-Item -ItemType Directory $Dir
+    $script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
+    $script:DropInBefore = if (Test-Path $DropIn) { [IO.File]::ReadAllText($DropIn) } else { $null }
+    $script:KptrBefore = [int](Get-Content /proc/sys/kernel/kptr_restrict)
+
+    function script:Restore-Settings {
+        if ($null -eq $DropInBefore) { Remove-Item -Force $DropIn -ErrorAction SilentlyContinue } else { [IO.File]::WriteAllText($DropIn, $DropInBefore) }
+        [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$KptrBefore`n")
+        Get-ChildItem /etc/sysctl.d -Filter "*$Tag*" | Remove-Item -Force
+    }
+
+    function script:New-CapableCopy([string] $Name, [string] $Caps, [string] $Mode) {
+        $path = Join-Path $Dir $Name
+        Copy-Item /bin/true $path
+        & chmod $Mode $path
+        & setcap $Caps $path
+        $path
+    }
+}
+
+AfterAll {
+    Restore-Settings
+    Remove-Item -Recurse -Force $Dir -ErrorAction SilentlyContinue
+}
+
+Describe 'Repair-PerfSecurityFinding' {
+    Context 'kernel settings' {
+        AfterEach { Restore-Settings }
+
+        It 'turns Kspp PERF-PARANOID-RUNTIME from Fail into Pass and persists the level' {
+            Use-ParanoidLevel 2 {
+                $f = Invoke-PerfSecurityAudit -Profile Kspp -Id PERF-PARANOID-RUNTIME
+                $f.Status | Should -Be 'Fail'
+                $f.Remediation | Should -Be 'Set-PerfParanoid -Level 3 -Persist'
+                $after = $f | Repair-PerfSecurityFinding -PassThru
+                $after.Status | Should -Be 'Pass'
+                Get-ParanoidRuntime | Should -Be 3
+                (Get-PerfParanoid).PersistedLevel | Should -Be 3
+            }
+        }
+
+        It '-WhatIf changes nothing' {
+            Use-ParanoidLevel 2 {
+                $f = Invoke-PerfSecurityAudit -Profile Kspp -Id PERF-PARANOID-RUNTIME, PERF-KPTR-RESTRICT
+                $f | Where-Object Status -EQ Fail | Should -HaveCount 2
+                $before = Get-SystemFingerprint
+                $f | Repair-PerfSecurityFinding -WhatIf -Force
+                Get-SystemFingerprint | Should -Be $before
+                Get-ParanoidRuntime | Should -Be 2
+            }
+        }
+
+        It 'comments out a conflicting sysctl.d line for SCAP with -Force, keeping the rest of the file' {
+            $file = "/etc/sysctl.d/60-$Tag.conf"
+            [IO.File]::WriteAllText($file, "# fixture`nkernel.perf_event_paranoid = 3`nkernel.kptr_restrict = $KptrBefore`n")
+            (Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED).Status | Should -Be 'Fail'
+            $after = Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED | Repair-PerfSecurityFinding -Force -PassThru
+            [IO.File]::ReadAllText($file) | Should -Be "# fixture`n# kernel.perf_event_paranoid = 3`nkernel.kptr_restrict = $KptrBefore`n"
+            $others = (Get-PerfParanoid).AlsoSetIn | Where-Object { $_ -notlike "$DropIn*" }
+            if ($others) { Set-ItResult -Skipped -Because "another file also sets the key: $others" }
+            $after.Status | Should -Be 'Pass'
+        }
+
+        It 'turns PERF-KPTR-RESTRICT (Kspp) into Pass and never lowers a stricter value' {
+            [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "0`n")
+            (Invoke-PerfSecurityAudit -Profile Kspp -Id PERF-KPTR-RESTRICT | Repair-PerfSecurityFinding -PassThru).Status | Should -Be 'Pass'
+            [int](Get-Content /proc/sys/kernel/kptr_restrict) | Should -Be 2
+            (Invoke-PerfSecurityAudit -Profile Scap -Id PERF-KPTR-RESTRICT | Repair-PerfSecurityFinding -PassThru).Status | Should -Be 'Pass'
+            [int](Get-Content /proc/sys/kernel/kptr_restrict) | Should -Be 2
+        }
+
+        It 'repairs drift towards the stricter of runtime and next boot' {
+            [IO.File]::WriteAllText("/etc/sysctl.d/zz-$Tag.conf", "kernel.perf_event_paranoid = 3`n")
+            Use-ParanoidLevel 2 {
+                (Invoke-PerfSecurityAudit -Id PERF-PARANOID-DRIFT | Repair-PerfSecurityFinding -PassThru).Status | Should -Be 'Pass'
+                Get-ParanoidRuntime | Should -Be 3
+            }
+        }
+    }
+
+    Context 'files' {
+        It '<Id> on <Name> (<Caps>, <Mode>) becomes Pass' -ForEach @(
+            @{ Id = 'PERF-BINARY-SYS-ADMIN'; Name = 'perf_admin'; Caps = 'cap_sys_admin,cap_syslog=ep'; Mode = '0750'; CapsAfter = 'cap_syslog,cap_perfmon=ep'; ModeAfter = '750' }
+            @{ Id = 'PERF-BINARY-OTHERS-EXECUTE'; Name = 'perf_open'; Caps = 'cap_perfmon=ep'; Mode = '0755'; CapsAfter = 'cap_perfmon=ep'; ModeAfter = '750' }
+            @{ Id = 'PERF-BINARY-WRITABLE'; Name = 'perf_gw'; Caps = 'cap_perfmon=ep'; Mode = '0770'; CapsAfter = 'cap_perfmon=ep'; ModeAfter = '750' }
+        ) {
+            $path = New-CapableCopy $Name $Caps $Mode
+            $f = Invoke-PerfSecurityAudit -Path $path -Id $Id
+            $f.Status | Should -Be 'Fail'
+            ($f | Repair-PerfSecurityFinding -PassThru).Status | Should -Be 'Pass'
+            (& getcap $path) | Should -Be "$path $CapsAfter"
+            & stat -c '%a' $path | Should -Be $ModeAfter
+        }
+
+        It 'removes the capabilities the kernel ignores on a script' {
+            $script = Join-Path $Dir 'perf-wrapper'
+            Set-Content $script "#!/bin/sh`nexec /usr/bin/perf `"`$@`"`n"
+            & chmod 0750 $script; & setcap cap_perfmon=ep $script
+            $f = Invoke-PerfSecurityAudit -Path $script -Id PERF-BINARY-SCRIPT
+            $f.Status | Should -Be 'Fail'
+            $f | Repair-PerfSecurityFinding
+            & getcap $script | Should -BeNullOrEmpty
+        }
+
+        It 'makes a perf.data file unreadable by others, found by property name as well' {
+            $data = Join-Path $Dir 'perf.data'
+            & perf record -q -e cpu-clock -o $data -- sleep 0.1 2>&1 | Out-Null
+            & chmod 0644 $data
+            $f = Invoke-PerfSecurityAudit -DataPath $Dir -Id PERF-DATA-READABLE
+            $f.Status | Should -Be 'Fail'
+            [pscustomobject]@{ Id = $f.Id; Profile = 'PerfSecurityGuide'; Target = $f.Target } | Repair-PerfSecurityFinding
+            & stat -c '%a' $data | Should -Be '640'
+            (Invoke-PerfSecurityAudit -DataPath $Dir -Id PERF-DATA-READABLE).Status | Should -Be 'Pass'
+        }
+
+        It '-WhatIf changes no file' {
+            $path = New-CapableCopy 'perf_whatif' 'cap_sys_admin=ep' '0755'
+            $before = Get-SystemFingerprint -Path $path
+            Invoke-PerfSecurityAudit -Path $path | Repair-PerfSecurityFinding -WhatIf
+            Get-SystemFingerprint -Path $path | Should -Be $before
+        }
+    }
+
+    Context 'what it cannot repair' {
+        It 'says so for a sudoers rule, with the remediation, and changes nothing' {
+            $wide = "/etc/sudoers.d/$Tag"
+            [IO.File]::WriteAllText($wide, "ALL ALL=/usr/sbin/capsh`n"); & chmod 0440 $wide
+            try {
+                $before = Get-SystemFingerprint
+                Invoke-PerfSecurityAudit -Id PERF-SUDOERS-SCOPE | Where-Object Target -EQ $wide |
+                    Repair-PerfSecurityFinding -ErrorVariable ev -ErrorAction SilentlyContinue
+                $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditNotRepairable,*'
+                $ev[0].Exception.Message | Should -Match 'New-PerfCapabilityShell'
+                Get-SystemFingerprint | Should -Be $before
+            }
+            finally { Remove-Item -Force $wide }
+        }
+
+        It 'refuses an unknown check id' {
+            [pscustomobject]@{ Id = 'PERF-NOPE' } | Repair-PerfSecurityFinding -ErrorVariable ev -ErrorAction SilentlyContinue
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditUnknownCheck,*'
+        }
+
+        It 'leaves a passing finding alone' {
+            Use-ParanoidLevel 2 {
+                $before = Get-SystemFingerprint
+                Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-RUNTIME | Repair-PerfSecurityFinding -Verbose 4>&1 |
+                    Out-String | Should -Match 'Pass; nothing to repair'
+                Get-SystemFingerprint | Should -Be $before
+            }
+        }
+    }
+}
