@@ -14,6 +14,7 @@ try {
     & perf record -q -a -F 20000 --call-graph dwarf --max-size=$([math]::Ceiling($LargeBytes / 1MB) + 8)M -o $large -- sleep 120 2>&1 | Out-Null
     foreach ($b in $burners) { $b.Kill() }
     $burners = @()
+    & sync # write back the gigabyte now, not while the timings (here or in the next bench) run
     $times = @{}
     foreach ($f in $small, $large) {
         $size = (Get-Item $f).Length
@@ -30,4 +31,5 @@ try {
 finally {
     foreach ($b in $burners) { if (-not $b.HasExited) { $b.Kill() } }
     Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+    & sync
 }
