@@ -36,7 +36,8 @@ $null = $md.AppendLine("- .NET $([Environment]::Version), PowerShell $($PSVersio
 $null = $md.AppendLine('## Results').AppendLine()
 $null = $md.AppendLine('| Benchmark | Ours | Peer | Unit | Ratio | Target | Met | Notes |').AppendLine('|---|---:|---:|---|---:|---|---|---|')
 foreach ($r in $rows) {
-    $null = $md.AppendLine("| $($r.Benchmark) | $($r.Ours) | $(if ($r.PeerName) { "$($r.Peer) ($($r.PeerName))" } else { '' }) | $($r.Unit) | $($r.Ratio) | $($r.Target) | $($r.Met) | $($r.Notes) |")
+    $cells = $r.Benchmark, $r.Ours, $(if ($r.PeerName) { "$($r.Peer) ($($r.PeerName))" } else { '' }), $r.Unit, $r.Ratio, $r.Target, $r.Met, $r.Notes
+    $null = $md.AppendLine('| ' + (($cells | ForEach-Object { "$_".Replace('|', '\|') }) -join ' | ') + ' |')
 }
 # What profiling found and what was changed: kept by hand beside the scripts, placed below the table.
 $findings = Join-Path $PSScriptRoot 'Findings.md'
