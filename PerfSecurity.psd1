@@ -9,7 +9,6 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
-    TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-PerfUsersGroupMember'
         'ConvertFrom-PerfCapabilityMask'

@@ -34,9 +34,13 @@ $null = $md.AppendLine("- CPU: $cpu, $([Environment]::ProcessorCount) cores; mem
 $null = $md.AppendLine("- Kernel: $((Get-Content /proc/sys/kernel/osrelease).Trim()); no hardware PMU (software events only)")
 $null = $md.AppendLine("- .NET $([Environment]::Version), PowerShell $($PSVersionTable.PSVersion)").AppendLine()
 $null = $md.AppendLine('## Results').AppendLine()
-$null = $md.AppendLine('| Benchmark | Ours | Peer | Unit | Ratio | Target | Notes |').AppendLine('|---|---:|---:|---|---:|---|---|')
+$null = $md.AppendLine('| Benchmark | Ours | Peer | Unit | Ratio | Target | Met | Notes |').AppendLine('|---|---:|---:|---|---:|---|---|---|')
 foreach ($r in $rows) {
-    $null = $md.AppendLine("| $($r.Benchmark) | $($r.Ours) | $(if ($r.PeerName) { "$($r.Peer) ($($r.PeerName))" } else { '' }) | $($r.Unit) | $($r.Ratio) | $($r.Target) | $($r.Notes) |")
+    $cells = $r.Benchmark, $r.Ours, $(if ($r.PeerName) { "$($r.Peer) ($($r.PeerName))" } else { '' }), $r.Unit, $r.Ratio, $r.Target, $r.Met, $r.Notes
+    $null = $md.AppendLine('| ' + (($cells | ForEach-Object { "$_".Replace('|', '\|') }) -join ' | ') + ' |')
 }
+# What profiling found and what was changed: kept by hand beside the scripts, placed below the table.
+$findings = Join-Path $PSScriptRoot 'Findings.md'
+if (Test-Path $findings) { $null = $md.AppendLine().AppendLine((Get-Content -Raw $findings).TrimEnd()) }
 Set-Content -Path $OutFile -Value $md.ToString()
 Write-Host "Wrote $OutFile"

@@ -15,7 +15,7 @@ function Measure-Median {
 }
 
 function New-BenchRow {
-    param([string] $Benchmark, [double] $Ours, [double] $Peer = [double]::NaN, [string] $PeerName = '', [string] $Unit = 'ms', [string] $Target = '', [string] $Notes = '')
+    param([string] $Benchmark, [double] $Ours, [double] $Peer = [double]::NaN, [string] $PeerName = '', [string] $Unit = 'ms', [string] $Target = '', [string] $Notes = '', [object] $Met = $null)
     [pscustomobject]@{
         Benchmark = $Benchmark
         Ours      = [math]::Round($Ours, 2)
@@ -24,6 +24,13 @@ function New-BenchRow {
         Unit      = $Unit
         Ratio     = if ([double]::IsNaN($Peer) -or $Peer -eq 0) { '' } else { [math]::Round($Ours / $Peer, 2) }
         Target    = $Target
+        Met       = if ($null -eq $Met) { '' } elseif ($Met) { 'yes' } else { 'no' }
         Notes     = $Notes
     }
+}
+
+function Test-Within([double] $Ours, [double] $Peer, [double] $Percent) {
+    # True when ours is within $Percent of peer (both zero counts agree).
+    if ($Peer -eq 0) { return $Ours -eq 0 }
+    [math]::Abs($Ours - $Peer) / [math]::Abs($Peer) * 100 -le $Percent
 }

@@ -48,7 +48,22 @@ public readonly struct CapabilitySet : IEquatable<CapabilitySet>
     }
 
     /// <summary>libcap names, ascending by number; numbers without a name stay numbers.</summary>
-    public string[] Names() => Numbers().Select(CapabilityTable.NameOf).ToArray();
+    public string[] Names()
+    {
+        // Few distinct masks occur (process listings repeat "all" and "none"), so names are built once per mask;
+        // callers get their own copy because arrays are mutable.
+        if (!NameCache.TryGetValue(Mask, out string[]? names))
+        {
+            names = new string[BitOperations.PopCount(Mask)];
+            int k = 0;
+            for (int i = 0; i < 64; i++)
+                if ((Mask & (1UL << i)) != 0) names[k++] = CapabilityTable.NameOf(i);
+            if (NameCache.Count < 1024) NameCache.TryAdd(Mask, names);
+        }
+        return names.Length == 0 ? Array.Empty<string>() : (string[])names.Clone();
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, string[]> NameCache = new();
 
     /// <summary>The /proc/&lt;pid&gt;/status form: 16 lower-case hex digits.</summary>
     public string ToHex() => Mask.ToString("x16", CultureInfo.InvariantCulture);

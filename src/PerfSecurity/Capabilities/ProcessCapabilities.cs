@@ -1,4 +1,5 @@
 using System.Globalization;
+using PerfSecurity.Errors;
 using PerfSecurity.Native;
 
 namespace PerfSecurity.Capabilities;
@@ -56,13 +57,33 @@ public static class ProcessCapabilities
     public static ProcessStatus? Read(int pid, string procRoot = "/proc")
     {
         string text;
-        try { text = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "status")); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        try { text = ReadSmallFile(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "status")); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SystemCallException) { return null; }
         var status = ParseStatus(pid, text);
         // Kernel threads have no mm; before the Kthread line existed, their parent is kthreadd (2) or they are kthreadd.
         if (!status.IsKernelThread && (pid == 2 || status.ParentId == 2) && !text.Contains("VmSize:", StringComparison.Ordinal))
             status = status with { IsKernelThread = true };
         return status;
+    }
+
+    [ThreadStatic] private static byte[]? _readBuffer;
+
+    // One open and read into a reused buffer: /proc status files are a few KB, and File.ReadAllText's stream and
+    // reader cost more than the read itself when every process is listed.
+    private static string ReadSmallFile(string path)
+    {
+        byte[] buffer = _readBuffer ??= new byte[16 * 1024];
+        using FileDescriptor fd = FileSystem.Open(path, FileSystem.O_RDONLY);
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+            int n = FileSystem.Read(fd, buffer.AsSpan(length));
+            if (n == 0) break;
+            length += n;
+        }
+        _readBuffer = buffer;
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 
     /// <summary>The process ids in /proc, ascending.</summary>

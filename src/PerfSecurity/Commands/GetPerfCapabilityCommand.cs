@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Enumeration;
 using System.Management.Automation;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
@@ -99,45 +98,22 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
     private void Scan(string root)
     {
         int activity = ++_activity;
-        var pending = new Stack<string>();
-        pending.Push(root);
-        while (pending.Count > 0)
+        string activityText = $"Scanning {root} for file capabilities";
+        var scanner = new CapabilityScanner
         {
-            if (Stopping) return;
-            string dir = pending.Pop();
-            List<(string Path, bool IsDirectory)> entries;
-            try
-            {
-                entries = new FileSystemEnumerable<(string, bool)>(dir,
-                    (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) == 0),
-                    new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = false, AttributesToSkip = 0, ReturnSpecialDirectories = false })
-                {
-                    ShouldIncludePredicate = (ref FileSystemEntry e) => (e.Attributes & FileAttributes.ReparsePoint) == 0,
-                }.ToList();
-            }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-            {
-                WriteWarning($"Cannot read the folder '{dir}': {e.Message}");
-                continue;
-            }
-
-            foreach (var (path, isDirectory) in entries.OrderByDescending(x => x.Path, StringComparer.Ordinal))
-            {
-                if (isDirectory) pending.Push(path);
-            }
-            foreach (var (path, isDirectory) in entries)
-            {
-                if (Stopping) return;
-                if (isDirectory) continue;
-                _scanned++;
-                ReadOne(path, followLinks: false, reportMissing: false);
-            }
-            if (_progressClock.ElapsedMilliseconds >= 200)
-            {
-                _progressClock.Restart();
-                WriteProgress(new ProgressRecord(activity, $"Scanning {root} for file capabilities", $"{_scanned} files checked") { CurrentOperation = dir });
-            }
-        }
-        WriteProgress(new ProgressRecord(activity, $"Scanning {root} for file capabilities", "Done") { RecordType = ProgressRecordType.Completed });
+            Found = (path, data) => WriteObject(new FileCapability(path, data)),
+            Failed = WriteFailure,
+            FolderSkipped = (dir, why) => WriteWarning($"Cannot read the folder '{dir}': {why}."),
+            ShouldStop = () => Stopping,
+        };
+        scanner.Scan(root, () =>
+        {
+            if (_progressClock.ElapsedMilliseconds < 200) return;
+            _progressClock.Restart();
+            WriteProgress(new ProgressRecord(activity, activityText, $"{_scanned + scanner.FilesChecked} files checked") { CurrentOperation = scanner.CurrentFolder });
+        });
+        _scanned += scanner.FilesChecked;
+        if (!Stopping)
+            WriteProgress(new ProgressRecord(activity, activityText, "Done") { RecordType = ProgressRecordType.Completed });
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
@@ -27,7 +28,7 @@ public sealed class CounterSet : IDisposable
     private readonly List<EventDefinition> _events = new();
     private readonly List<Counter> _counters = new();
     private readonly object _gate = new();
-    private byte[] _buffer = new byte[PerfEvents.ReadSize(PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId)];
+    private byte[] _buffer = new byte[PerfEvents.ReadSize(ReadFormat)];
 
     private CounterSet() { }
 
@@ -125,41 +126,104 @@ public sealed class CounterSet : IDisposable
         }
     }
 
+    private const ulong ReadFormat = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId;
+    private int[]? _slots;
+    private CounterTotals[]? _empty;
+
     /// <summary>Reads every descriptor and sums per event (and per CPU when <paramref name="perCpu"/>); 0-byte reads add nothing.</summary>
     public IReadOnlyList<CounterTotals> Read(bool perCpu = false)
     {
         lock (_gate)
         {
             ThrowIfClosed();
-            var totals = new List<CounterTotals>();
-            var index = new Dictionary<(string, int?), int>();
-            foreach (Counter c in _counters)
+            if (perCpu) return ReadPerCpu();
+            // Counters never change once open: which total each one adds to is worked out on the first read,
+            // so a read costs the syscalls and one array.
+            if (_slots is null) MapSlots();
+            var totals = (CounterTotals[])_empty!.Clone();
+            for (int k = 0; k < _counters.Count; k++)
             {
-                int? cpu = perCpu && c.Cpu >= 0 ? c.Cpu : null;
-                var key = (c.Event.Name, cpu);
-                if (!index.TryGetValue(key, out int i))
-                {
-                    index[key] = i = totals.Count;
-                    totals.Add(new CounterTotals(c.Event.Name, cpu, 0, 0, 0, c.Event.Scale, c.Event.Unit, c.Event.IsClock));
-                }
-                int n;
-                try
-                {
-                    n = PerfEvents.Read(c.Fd, ref _buffer);
-                }
-                catch (SystemCallException e)
-                {
-                    throw new PerfSecurityException("PerfCounterReadFailed", PerfSecurityException.KindOf(e.Errno),
-                        $"Reading '{c.Event.Name}' failed: {Errno.Describe(e.Errno)}.", c.Event.Name, e);
-                }
-                if (n == 0) continue; // could not be scheduled: not counted
-                PerfReadResult r = PerfEvents.Decode(_buffer.AsSpan(0, n), PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId);
-                CounterTotals t = totals[i];
-                totals[i] = t with { Value = t.Value + r.Values[0].Value, Enabled = t.Enabled + (r.TimeEnabled ?? 0), Running = t.Running + (r.TimeRunning ?? 0) };
+                Counter c = _counters[k];
+                if (!ReadOne(c, out ulong value, out ulong enabled, out ulong running)) continue;
+                ref CounterTotals t = ref totals[_slots![k]];
+                t = t with { Value = t.Value + value, Enabled = t.Enabled + enabled, Running = t.Running + running };
             }
             return totals;
         }
     }
+
+    private void MapSlots()
+    {
+        var slots = new int[_counters.Count];
+        var empty = new List<CounterTotals>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k = 0; k < _counters.Count; k++)
+        {
+            EventDefinition e = _counters[k].Event;
+            if (!index.TryGetValue(e.Name, out int i))
+            {
+                index[e.Name] = i = empty.Count;
+                empty.Add(new CounterTotals(e.Name, null, 0, 0, 0, e.Scale, e.Unit, e.IsClock));
+            }
+            slots[k] = i;
+        }
+        _empty = empty.ToArray();
+        _slots = slots;
+    }
+
+    private List<CounterTotals> ReadPerCpu()
+    {
+        var totals = new List<CounterTotals>();
+        var index = new Dictionary<(string, int?), int>();
+        foreach (Counter c in _counters)
+        {
+            int? cpu = c.Cpu >= 0 ? c.Cpu : null;
+            var key = (c.Event.Name, cpu);
+            if (!index.TryGetValue(key, out int i))
+            {
+                index[key] = i = totals.Count;
+                totals.Add(new CounterTotals(c.Event.Name, cpu, 0, 0, 0, c.Event.Scale, c.Event.Unit, c.Event.IsClock));
+            }
+            if (!ReadOne(c, out ulong value, out ulong enabled, out ulong running)) continue;
+            CounterTotals t = totals[i];
+            totals[i] = t with { Value = t.Value + value, Enabled = t.Enabled + enabled, Running = t.Running + running };
+        }
+        return totals;
+    }
+
+    // False when the counter could not be scheduled (a 0-byte read: not counted).
+    private bool ReadOne(Counter c, out ulong value, out ulong enabled, out ulong running)
+    {
+        int n;
+        try
+        {
+            n = PerfEvents.Read(c.Fd, ref _buffer);
+        }
+        catch (SystemCallException e)
+        {
+            throw new PerfSecurityException("PerfCounterReadFailed", PerfSecurityException.KindOf(e.Errno),
+                $"Reading '{c.Event.Name}' failed: {Errno.Describe(e.Errno)}.", c.Event.Name, e);
+        }
+        value = enabled = running = 0;
+        if (n == 0) return false;
+        if (n == 32)
+        {
+            // value, time_enabled, time_running, id: decoded in place, no allocation.
+            var b = _buffer.AsSpan();
+            value = BinaryPrimitives.ReadUInt64LittleEndian(b);
+            enabled = BinaryPrimitives.ReadUInt64LittleEndian(b[8..]);
+            running = BinaryPrimitives.ReadUInt64LittleEndian(b[16..]);
+            return true;
+        }
+        PerfReadResult r = PerfEvents.Decode(_buffer.AsSpan(0, n), ReadFormat); // throws on a malformed size
+        value = r.Values[0].Value;
+        enabled = r.TimeEnabled ?? 0;
+        running = r.TimeRunning ?? 0;
+        return true;
+    }
+
+    /// <summary>The open descriptors, for measuring the raw read beside <see cref="Read"/>.</summary>
+    internal IReadOnlyList<FileDescriptor> Descriptors => _counters.Select(c => c.Fd).ToList();
 
     private void ThrowIfClosed()
     {

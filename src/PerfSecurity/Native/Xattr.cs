@@ -14,6 +14,9 @@ public static partial class Xattr
     [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial nint LGetRaw(string path, string name, byte* value, nuint size);
 
+    [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true)]
+    private static unsafe partial nint LGetBytesRaw(byte* path, byte* name, byte* value, nuint size);
+
     [LibraryImport("libc", EntryPoint = "getxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial nint GetRaw(string path, string name, byte* value, nuint size);
 
@@ -34,6 +37,20 @@ public static partial class Xattr
     /// <summary>The attribute of the file a path leads to (symlinks followed), or null when there is none.</summary>
     public static unsafe byte[]? Get(string path, string name)
         => GetWith((p, n) => GetRaw(path, name, p, n), "getxattr", path);
+
+    /// <summary>
+    /// lgetxattr on NUL-terminated UTF-8 path and name, for scans that must not allocate per file:
+    /// the value's length, or -errno (ENODATA when there is no attribute).
+    /// </summary>
+    public static unsafe int GetNoFollow(byte* path, byte* name, Span<byte> value)
+    {
+        fixed (byte* v = value)
+        {
+            nint n;
+            do { n = LGetBytesRaw(path, name, v, (nuint)value.Length); } while (n < 0 && Errno.Last == Errno.EINTR);
+            return n < 0 ? -Errno.Last : (int)n;
+        }
+    }
 
     private unsafe delegate nint Getter(byte* buffer, nuint size);
 

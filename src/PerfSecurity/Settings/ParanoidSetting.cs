@@ -62,6 +62,8 @@ public sealed class SysctlSetting
     }
 
     public string Name { get; }
+    /// <summary>The sysctl key (same as Name), a real property rather than a types-file alias: no type table update at import.</summary>
+    public string Key => Name;
     /// <summary>The runtime value, or null when this kernel lacks the setting (offline image).</summary>
     public string? Value { get; }
     public string? PersistedValue { get; }
