@@ -37,7 +37,22 @@ int main(int argc, char **argv) {
     return 0;
 }
 '@
-    foreach ($name in 'touch', 'getppid', 'spin') {
+    Set-Content "$dir/gospin.c" @'
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+/* Waits (sleeping) until the file argv[2] exists, then burns CPU for argv[1] million iterations:
+   counters attached while it waits all see the same burn. */
+int main(int argc, char **argv) {
+    struct timespec ms = { 0, 1000000 };
+    while (access(argv[2], F_OK) != 0) nanosleep(&ms, NULL);
+    volatile unsigned long x = 0;
+    long n = atol(argv[1]) * 1000000L;
+    for (long i = 0; i < n; i++) x += i;
+    return 0;
+}
+'@
+    foreach ($name in 'touch', 'getppid', 'spin', 'gospin') {
         & cc -O1 -o "$dir/$name" "$dir/$name.c"
         if ($LASTEXITCODE -ne 0) { throw "cc $name.c failed" }
     }
