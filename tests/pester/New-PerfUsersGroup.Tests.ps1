@@ -229,7 +229,7 @@ Describe 'Get-PerfUsersGroup' {
             $g.Members | Should -Contain $primary
             $g.Members | Should -Contain $Member
         }
-        finally { & userdel $primary }
+        finally { Remove-TestUser $primary }
     }
 
     It 'takes group names from the pipeline and completes them' {

@@ -34,9 +34,15 @@ function New-TestUser {
 }
 
 function Remove-TestUser([string] $Name) {
+    # userdel refuses while the user still has processes (a killed one may take a moment to go).
     if (-not $Name) { return }
-    & userdel $Name 2>$null
-    & groupdel $Name 2>$null
+    for ($i = 0; $i -lt 50 -and (& getent passwd $Name); $i++) {
+        & pkill -KILL -u $Name 2>$null
+        & userdel $Name 2>$null
+        if (& getent passwd $Name) { Start-Sleep -Milliseconds 100 }
+    }
+    if (& getent group $Name) { & groupdel $Name 2>$null }
+    if (& getent passwd $Name) { Write-Warning "Test user $Name could not be removed" }
 }
 
 function Initialize-SharedPwsh {
