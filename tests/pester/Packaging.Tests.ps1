@@ -13,7 +13,9 @@ Publish-PSResource -Path '$ModuleDir' -Repository PerfSecurityTest -SkipDependen
 if (Get-Module -ListAvailable PerfSecurity) { throw 'module path not empty' }
 Install-PSResource -Name PerfSecurity -Repository PerfSecurityTest -Scope CurrentUser -TrustRepository
 "@
+            # NuGet writes its NuGet/NuGet.Config below the working folder when HOME has no config: keep it in $work.
             $env:HOME, $oldHome = "$work/home", $env:HOME
+            Push-Location $work
             try {
                 & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -Command $script
                 $LASTEXITCODE | Should -Be 0
@@ -25,7 +27,7 @@ Install-PSResource -Name PerfSecurity -Repository PerfSecurityTest -Scope Curren
                 $base | Should -BeLike "$work/home/*"
                 [int]$level | Should -Be (Get-ParanoidRuntime)
             }
-            finally { $env:HOME = $oldHome }
+            finally { $env:HOME = $oldHome; Pop-Location }
         }
         finally { Remove-Item -Recurse -Force $work }
     }
