@@ -9,7 +9,7 @@ public static class AuditLogFile
 {
     public const string DefaultPath = "/var/log/audit/audit.log";
 
-    public static void Read(string path, DenialCollector collector, CancellationToken cancel = default)
+    public static void Read(string path, DenialCollector collector, CancellationToken cancel = default, Action<long, long>? progress = null)
     {
         FileDescriptor fd;
         try { fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY); }
@@ -28,7 +28,7 @@ public static class AuditLogFile
                 throw new PerfSecurityException("PerfAuditLogNotRegularFile", FailureKind.InvalidArgument,
                     $"'{path}' is not a regular file; save the records to a file first (ausearch ... > file).", path);
             using var stream = new FileStream(new SafeFileHandle(new IntPtr(fd.Value), ownsHandle: false), FileAccess.Read, 1);
-            collector.Read(stream, path, cancel);
+            collector.Read(progress is null ? stream : new IO.ProgressStream(stream, (long)st.Size, progress), path, cancel);
         }
     }
 }

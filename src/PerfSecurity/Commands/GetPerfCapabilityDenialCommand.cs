@@ -42,7 +42,21 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
         foreach (string file in ResolvePaths())
         {
             WriteVerbose($"Reading {file}");
-            try { AuditLogFile.Read(file, _collector!, _cancel.Token); }
+            var progress = new ProgressRecord(1, "Reading audit records", file);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            void Report(long done, long total)
+            {
+                if (clock.ElapsedMilliseconds < 200 || total <= 0) return;
+                clock.Restart();
+                progress.PercentComplete = (int)Math.Min(100, done * 100 / total);
+                WriteProgress(progress);
+            }
+            try
+            {
+                AuditLogFile.Read(file, _collector!, _cancel.Token, Report);
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
             catch (PerfSecurityException e) { WriteFailure(e); }
             catch (OperationCanceledException) { return; }
             catch (IOException e)

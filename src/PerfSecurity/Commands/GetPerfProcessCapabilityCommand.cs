@@ -37,9 +37,21 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
 
         var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
         var unmatched = new HashSet<string>(Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)) ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase);
-        foreach (int pid in ProcessCapabilities.ProcessIds())
+        var pids = ProcessCapabilities.ProcessIds().ToList();
+        var progress = new ProgressRecord(1, "Reading process capabilities", $"{pids.Count} processes in /proc");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < pids.Count; i++)
         {
             if (Stopping) return;
+            int pid = pids[i];
+            if (clock.ElapsedMilliseconds >= 200)
+            {
+                // Throttled: a progress record costs more than reading a process.
+                clock.Restart();
+                progress.PercentComplete = i * 100 / pids.Count;
+                progress.CurrentOperation = $"process {pid}";
+                WriteProgress(progress);
+            }
             var s = ProcessCapabilities.Read(pid);
             if (s is null) continue; // exited during the scan
             if (patterns is not null)
@@ -49,6 +61,8 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
             }
             WriteObject(Wrap(s));
         }
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
         foreach (string n in unmatched)
             WriteFailure(new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process named '{n}'.", n));
     }
