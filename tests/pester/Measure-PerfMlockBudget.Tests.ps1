@@ -20,12 +20,36 @@ BeforeAll {
         Start-AsUser -User $User -Command $cmd
     }
 
+    # Waits until $Count perf processes of the user have perf ring buffers mapped, counting sessions that already ended.
+    function Wait-Mapped([int] $Count, $Sessions) {
+        $uid = [int](& id -u $User)
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        while ([DateTime]::UtcNow -lt $deadline) {
+            $mapped = 0
+            foreach ($d in [IO.Directory]::GetDirectories('/proc')) {
+                $name = [IO.Path]::GetFileName($d)
+                if ($name -notmatch '^\d+$') { continue }
+                try {
+                    if ((Get-Content "$d/comm" -ErrorAction Stop) -ne 'perf') { continue }
+                    if ([int]((Get-Content "$d/status" -ErrorAction Stop | Select-String '^Uid:').Line -split '\s+')[1] -ne $uid) { continue }
+                    if (Select-String -Path "$d/maps" -Pattern 'perf_event' -Quiet -ErrorAction Stop) { $mapped++ }
+                }
+                catch { }
+            }
+            $ended = @($Sessions | Where-Object HasExited).Count
+            if ($mapped + $ended -ge $Count) { return }
+            Start-Sleep -Milliseconds 50
+        }
+    }
+
     # Starts $Count sessions one after the other (each maps its buffers before the next starts) and returns their exit codes.
     function Invoke-Sessions([int] $Count, [long] $Pages, [string] $Binary = $Perf) {
         Remove-Item "$Work/*" -Force -ErrorAction SilentlyContinue
-        $procs = for ($i = 1; $i -le $Count; $i++) {
-            Start-Session -Pages $Pages -Name "s$i" -Seconds (1.2 * ($Count - $i + 1) + 0.5) -Binary $Binary
-            Start-Sleep -Milliseconds 900
+        $procs = @()
+        for ($i = 1; $i -le $Count; $i++) {
+            $procs += Start-Session -Pages $Pages -Name "s$i" -Seconds (1.2 * ($Count - $i + 1) + 0.5) -Binary $Binary
+            # The order matters: the next session starts once this one has mapped its buffers (or given up).
+            Wait-Mapped -Count $i -Sessions $procs
         }
         $procs | ForEach-Object { $_.WaitForExit() }
         for ($i = 1; $i -le $Count; $i++) { [int](Get-Content "$Work/s$i.rc") }
