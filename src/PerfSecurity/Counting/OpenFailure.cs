@@ -51,7 +51,7 @@ public static class OpenFailure
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
         KernelInfo kernel = KernelInfo.Current;
         bool perfmon = Privileges.PerfmonCapable;
-        bool sysAdmin = Privileges.HasEffective(Privileges.CapSysAdmin);
+        bool sysAdmin = Privileges.HasEffective(Capabilities.CapabilityTable.SysAdmin);
         string cap = kernel.HasCapPerfmon ? "CAP_PERFMON" : "CAP_SYS_ADMIN";
 
         if (ParanoidLevel.DeniesAll(level, kernel.Flavor) && !sysAdmin)
