@@ -1,13 +1,12 @@
 using System.Management.Automation;
-using PerfSecurity.Errors;
 using PerfSecurity.Module;
 using PerfSecurity.Resources;
 
 namespace PerfSecurity.Commands;
 
-[Cmdlet(VerbsDiagnostic.Measure, "PerfFileDescriptorBudget", DefaultParameterSetName = "Process")]
+[Cmdlet(VerbsDiagnostic.Measure, "PerfFileDescriptorBudget", DefaultParameterSetName = ProcessSet)]
 [OutputType(typeof(FileDescriptorBudget))]
-public sealed class MeasurePerfFileDescriptorBudgetCommand : PerfCmdlet
+public sealed class MeasurePerfFileDescriptorBudgetCommand : BudgetCmdlet
 {
     /// <summary>How many events the session opens.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -24,26 +23,7 @@ public sealed class MeasurePerfFileDescriptorBudgetCommand : PerfCmdlet
     [ValidateRange(1, 10_000_000)]
     public int ThreadCount { get; set; }
 
-    [Parameter(ParameterSetName = "Process", ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Pid")]
-    public int ProcessId { get; set; } = Environment.ProcessId;
-
-    [Parameter(ParameterSetName = "User", Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(UserNameCompleter))]
-    public string UserName { get; set; } = "";
-
-    protected override void ProcessRecord()
-    {
-        try
-        {
-            BudgetSubject subject = ParameterSetName == "User" ? ResourceBudgets.ForUser(UserName, null) : ResourceBudgets.ForProcess(ProcessId);
-            WriteObject(ResourceBudgets.MeasureFileDescriptors(subject, EventCount,
-                MyInvocation.BoundParameters.ContainsKey(nameof(CpuCount)) ? CpuCount : null,
-                MyInvocation.BoundParameters.ContainsKey(nameof(ThreadCount)) ? ThreadCount : null));
-        }
-        catch (PerfSecurityException e)
-        {
-            WriteFailure(e);
-        }
-    }
+    protected override object Measure()
+        => ResourceBudgets.MeasureFileDescriptors(Subject(), EventCount,
+            IfBound(nameof(CpuCount), CpuCount), IfBound(nameof(ThreadCount), ThreadCount));
 }

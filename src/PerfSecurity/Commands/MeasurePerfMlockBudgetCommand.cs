@@ -1,13 +1,12 @@
 using System.Management.Automation;
-using PerfSecurity.Errors;
 using PerfSecurity.Module;
 using PerfSecurity.Resources;
 
 namespace PerfSecurity.Commands;
 
-[Cmdlet(VerbsDiagnostic.Measure, "PerfMlockBudget", DefaultParameterSetName = "Process")]
+[Cmdlet(VerbsDiagnostic.Measure, "PerfMlockBudget", DefaultParameterSetName = ProcessSet)]
 [OutputType(typeof(MlockBudget))]
-public sealed class MeasurePerfMlockBudgetCommand : PerfCmdlet
+public sealed class MeasurePerfMlockBudgetCommand : BudgetCmdlet
 {
     /// <summary>How many perf sessions of the same user run at once.</summary>
     [Parameter]
@@ -24,32 +23,11 @@ public sealed class MeasurePerfMlockBudgetCommand : PerfCmdlet
     [ValidateRange(1, int.MaxValue)]
     public long MmapPages { get; set; }
 
-    [Parameter(ParameterSetName = "Process", ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Pid")]
-    public int ProcessId { get; set; } = Environment.ProcessId;
-
-    [Parameter(ParameterSetName = "User", Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ArgumentCompleter(typeof(UserNameCompleter))]
-    public string UserName { get; set; } = "";
-
     /// <summary>The perf binary the user runs: its file capabilities (CAP_IPC_LOCK) count.</summary>
-    [Parameter(ParameterSetName = "User")]
+    [Parameter(ParameterSetName = UserSet)]
     public string? FilePath { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        try
-        {
-            BudgetSubject subject = ParameterSetName == "User"
-                ? ResourceBudgets.ForUser(UserName, FilePath is null ? null : ResolveFile(FilePath))
-                : ResourceBudgets.ForProcess(ProcessId);
-            WriteObject(ResourceBudgets.MeasureMlock(subject, ProcessCount,
-                MyInvocation.BoundParameters.ContainsKey(nameof(CpuCount)) ? CpuCount : null,
-                MyInvocation.BoundParameters.ContainsKey(nameof(MmapPages)) ? MmapPages : null));
-        }
-        catch (PerfSecurityException e)
-        {
-            WriteFailure(e);
-        }
-    }
+    protected override object Measure()
+        => ResourceBudgets.MeasureMlock(Subject(FilePath), ProcessCount,
+            IfBound(nameof(CpuCount), CpuCount), IfBound(nameof(MmapPages), MmapPages));
 }
