@@ -1,16 +1,11 @@
 # Killing the module at random points while it rewrites a file must never leave a partial file in place.
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
-    $script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
-    $script:OriginalLevel = Get-ParanoidRuntime
-    $script:OriginalDropIn = if (Test-Path $DropIn) { Get-Content -Raw $DropIn } else { $null }
+    $script:Saved = Save-ParanoidState
+    $script:OriginalLevel = $Saved.Level
 }
 
-AfterAll {
-    Set-ParanoidRuntime $OriginalLevel
-    if ($null -eq $OriginalDropIn) { Remove-Item $DropIn -ErrorAction SilentlyContinue } else { Set-Content -NoNewline $DropIn $OriginalDropIn }
-    Get-ChildItem /etc/sysctl.d -Force -Filter '.99-zz-perfsecurity.conf.*.tmp' | Remove-Item -Force
-}
+AfterAll { Restore-ParanoidState $Saved }
 
 Describe 'Crash safety of the sysctl drop-in' {
     It 'is always whole after a kill -9 during Set-PerfParanoid -Persist (12 kills)' {

@@ -34,7 +34,6 @@ BeforeAll {
         $path
     }
 
-    $script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
     $script:DropInBefore = if (Test-Path $DropIn) { [IO.File]::ReadAllText($DropIn) } else { $null }
     $script:KptrBefore = [int](Get-Content /proc/sys/kernel/kptr_restrict)
 }

@@ -4,7 +4,6 @@ BeforeAll {
     $script:Tag = 'pstrepair{0}' -f (Get-Random -Minimum 10000 -Maximum 99999)
     $script:Dir = "/var/tmp/$Tag"
     $null = New-Item -ItemType Directory $Dir
-    $script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
     $script:DropInBefore = if (Test-Path $DropIn) { [IO.File]::ReadAllText($DropIn) } else { $null }
     $script:KptrBefore = [int](Get-Content /proc/sys/kernel/kptr_restrict)
 

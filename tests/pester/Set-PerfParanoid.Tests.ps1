@@ -1,14 +1,10 @@
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
-    $script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
-    $script:OriginalLevel = Get-ParanoidRuntime
-    $script:OriginalDropIn = if (Test-Path $DropIn) { Get-Content -Raw $DropIn } else { $null }
+    $script:Saved = Save-ParanoidState
+    $script:OriginalLevel = $Saved.Level
 }
 
-AfterAll {
-    Set-ParanoidRuntime $OriginalLevel
-    if ($null -eq $OriginalDropIn) { Remove-Item $DropIn -ErrorAction SilentlyContinue } else { Set-Content -NoNewline $DropIn $OriginalDropIn }
-}
+AfterAll { Restore-ParanoidState $Saved }
 
 Describe 'Set-PerfParanoid' {
     AfterEach { Set-ParanoidRuntime $OriginalLevel }

@@ -9,6 +9,20 @@ Import-Module $ModuleDir -Force
 # One per checkout, so that test runs of two checkouts never use each other's build.
 $script:SharedDir = '/tmp/perfsecurity-tests-' + [BitConverter]::ToUInt32([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($RepoRoot)), 0).ToString('x')
 
+# The module's sysctl drop-in (written by Set-PerfParanoid -Persist and the audit repairs).
+$script:DropIn = '/etc/sysctl.d/99-zz-perfsecurity.conf'
+
+function Save-ParanoidState {
+    # The runtime level and the drop-in as they are, for Restore-ParanoidState in AfterAll.
+    [pscustomobject]@{ Level = Get-ParanoidRuntime; DropIn = if (Test-Path $DropIn) { [IO.File]::ReadAllText($DropIn) } else { $null } }
+}
+
+function Restore-ParanoidState($Saved) {
+    Set-ParanoidRuntime $Saved.Level
+    if ($null -eq $Saved.DropIn) { Remove-Item $DropIn -ErrorAction SilentlyContinue } else { [IO.File]::WriteAllText($DropIn, $Saved.DropIn) }
+    Get-ChildItem /etc/sysctl.d -Force -Filter '.99-zz-perfsecurity.conf.*.tmp' | Remove-Item -Force
+}
+
 function Get-ParanoidRuntime { [int](Get-Content /proc/sys/kernel/perf_event_paranoid) }
 
 function Set-ParanoidRuntime([int] $Level) {
