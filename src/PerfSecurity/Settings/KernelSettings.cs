@@ -68,16 +68,17 @@ public static class KernelSettings
         key = SysctlConfiguration.NormalizeKey(key);
         string path = DropInPath(root);
         var entries = new List<KeyValuePair<string, string>>();
-        if (File.Exists(path))
+        string? current = File.Exists(path) ? File.ReadAllText(path) : null;
+        if (current is not null)
         {
-            foreach (var a in SysctlConfiguration.Parse(File.ReadAllText(path), path))
+            foreach (var a in SysctlConfiguration.Parse(current, path))
             {
                 int i = entries.FindIndex(e => e.Key == a.Key);
                 if (i >= 0) entries[i] = new(a.Key, a.Value); else entries.Add(new(a.Key, a.Value));
             }
         }
         int existing = entries.FindIndex(e => e.Key == key);
-        if (existing >= 0 && entries[existing].Value == value && File.ReadAllText(path) == Render(entries)) return false;
+        if (existing >= 0 && entries[existing].Value == value && current == Render(entries)) return false;
         if (existing >= 0) entries[existing] = new(key, value); else entries.Add(new(key, value));
 
         try
