@@ -9,6 +9,7 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('PerfSecurity.Format.ps1xml')
+    TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-PerfUsersGroupMember'
         'ConvertFrom-PerfCapabilityMask'

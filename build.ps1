@@ -42,7 +42,7 @@ function Invoke-Build {
     $null = New-Item -ItemType Directory -Force -Path $moduleOut, (Join-Path $moduleOut 'en-US')
     Copy-Item "$publish/PerfSecurity.dll", "$publish/PerfSecurity.pdb" $moduleOut
     Copy-Item "$root/PerfSecurity.psd1", "$root/LICENSE" $moduleOut
-    Copy-Item "$root/src/PerfSecurity/PerfSecurity.Format.ps1xml" $moduleOut
+    Copy-Item "$root/src/PerfSecurity/PerfSecurity.Format.ps1xml", "$root/src/PerfSecurity/PerfSecurity.Types.ps1xml" $moduleOut
     Copy-Item "$root/src/PerfSecurity/en-US/*" (Join-Path $moduleOut 'en-US')
     if (Test-Path "$root/src/PerfSecurity/Compliance") { Copy-Item -Recurse "$root/src/PerfSecurity/Compliance" $moduleOut }
     $helpFile = Join-Path $moduleOut 'en-US/PerfSecurity.dll-Help.xml'

@@ -41,6 +41,32 @@ Describe 'PowerShell remoting over SSH' {
         $remote.PSComputerName | Should -Be '127.0.0.1'
     }
 
+    It 'brings back findings whose enums filter by name, with the remote host name, and that repair locally' {
+        $saved = Save-ParanoidState
+        try {
+            Set-ParanoidRuntime 1
+            $remote = Invoke-Command -Session $Session -ScriptBlock { Invoke-PerfSecurityAudit -Profile Scap, Kspp }
+            $local = Invoke-PerfSecurityAudit -Profile Scap, Kspp
+            $remote[0].PSObject.TypeNames | Should -Contain 'Deserialized.PerfSecurity.Finding'
+            $remote[0].Status | Should -BeOfType [string]
+            @($remote | Where-Object Status -EQ Fail).Id | Should -Be @($local | Where-Object Status -EQ Fail).Id
+            @($remote | Where-Object { $_.Profile -eq 'Kspp' -and $_.Severity -eq 'Medium' }).Count |
+                Should -Be @($local | Where-Object { $_.Profile -eq 'Kspp' -and $_.Severity -eq 'Medium' }).Count
+            $remote.ComputerName | Sort-Object -Unique | Should -BeExactly ([Environment]::MachineName)
+            $remote[0].Timestamp | Should -BeOfType [datetime]
+            # The host is this one: the remote failure repairs here, re-evaluated from its Id, Profile and Target.
+            $remote | Where-Object { $_.Id -eq 'PERF-PARANOID-RUNTIME' -and $_.Profile -eq 'Kspp' } | Repair-PerfSecurityFinding
+            Get-ParanoidRuntime | Should -Be 3
+        }
+        finally { Restore-ParanoidState $saved }
+    }
+
+    It 'brings back Get-PerfParanoid''s KernelFlavor by name' {
+        $remote = Invoke-Command -Session $Session -ScriptBlock { Get-PerfParanoid }
+        $remote.KernelFlavor | Should -BeOfType [string]
+        $remote.KernelFlavor | Should -BeExactly (Get-PerfParanoid).KernelFlavor.ToString()
+    }
+
     It 'runs a fleet-style query with -HostName and groups results by host' {
         $results = Invoke-Command @SessionArgs -ScriptBlock { param($m) Import-Module $m; Get-PerfSysctl } -ArgumentList $ModuleDir
         $groups = $results | Group-Object PSComputerName

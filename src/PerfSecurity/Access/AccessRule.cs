@@ -3,6 +3,7 @@ using PerfSecurity.Settings;
 namespace PerfSecurity;
 
 /// <summary>The kinds of perf_events access the kernel guards separately.</summary>
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum AccessScope
 {
     /// <summary>Counting and sampling one's own processes in user space (exclude_kernel=1).</summary>

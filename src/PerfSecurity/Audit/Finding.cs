@@ -1,6 +1,7 @@
 namespace PerfSecurity;
 
 /// <summary>The standard a finding is judged by. The standards disagree on perf_event_paranoid, so each has its own verdict.</summary>
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum AuditProfile
 {
     /// <summary>The kernel guide "Perf events and tool security" and this module's own safety rules.</summary>
@@ -13,8 +14,10 @@ public enum AuditProfile
     Lynis,
 }
 
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum FindingStatus { Pass, Fail, Warning, NotApplicable }
 
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum FindingSeverity { Info, Low, Medium, High }
 
 /// <summary>One verdict of one check, for one profile and (where it applies) one file.</summary>
@@ -34,6 +37,8 @@ public sealed class Finding
         Reference = reference;
         Target = target;
         Repairable = repairable;
+        ComputerName = Environment.MachineName;
+        Timestamp = DateTime.UtcNow;
     }
 
     /// <summary>The check's stable id, such as PERF-PARANOID-RUNTIME.</summary>
@@ -52,6 +57,10 @@ public sealed class Finding
     public string? Target { get; }
     /// <summary>Whether Repair-PerfSecurityFinding can fix a failure of this finding.</summary>
     public bool Repairable { get; }
+    /// <summary>The host judged (its host name), so that findings of many hosts stay apart once saved or remoted.</summary>
+    public string ComputerName { get; }
+    /// <summary>When the verdict was made (UTC).</summary>
+    public DateTime Timestamp { get; }
 
     public override string ToString() => $"{Status} {Id} [{Profile}]{(Target is null ? "" : " " + Target)}: {Actual}";
 }

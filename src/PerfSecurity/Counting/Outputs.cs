@@ -3,6 +3,7 @@ using PerfSecurity.Counting;
 namespace PerfSecurity;
 
 /// <summary>The families of events, as perf list groups them.</summary>
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum PerfEventType
 {
     Software,
@@ -56,6 +57,7 @@ public sealed class EventInfo
 }
 
 /// <summary>Whether a counter session still holds its counters.</summary>
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum CounterSessionState
 {
     Running,

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace PerfSecurity.Settings;
 
 /// <summary>Which perf_event_paranoid semantics the running kernel has.</summary>
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum KernelFlavor
 {
     /// <summary>Upstream: levels above 2 act as 2.</summary>
