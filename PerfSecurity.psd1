@@ -15,6 +15,7 @@
         'ConvertFrom-PerfCapabilityMask'
         'ConvertFrom-PerfSecureBits'
         'ConvertTo-PerfCapabilityMask'
+        'ConvertTo-PerfSecurityReport'
         'Get-PerfAccess'
         'Get-PerfCapability'
         'Get-PerfCapabilityDenial'
