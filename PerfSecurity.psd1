@@ -12,10 +12,12 @@
     TypesToProcess       = @('PerfSecurity.Types.ps1xml')
     CmdletsToExport      = @(
         'Add-PerfUsersGroupMember'
+        'Compare-PerfSecurityBaseline'
         'ConvertFrom-PerfCapabilityMask'
         'ConvertFrom-PerfSecureBits'
         'ConvertTo-PerfCapabilityMask'
         'ConvertTo-PerfSecurityReport'
+        'Export-PerfSecurityBaseline'
         'Get-PerfAccess'
         'Get-PerfCapability'
         'Get-PerfCapabilityDenial'

@@ -65,6 +65,9 @@ public static partial class FileSystem
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
+    [LibraryImport("libc", EntryPoint = "getegid")]
+    public static partial uint GetEffectiveGroupId();
+
     /// <summary>Opens a file; always close-on-exec so no descriptor leaks into commands we start.</summary>
     public static FileDescriptor Open(string path, int flags, uint mode = 0)
     {

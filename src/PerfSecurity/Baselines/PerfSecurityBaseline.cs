@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PerfSecurity.Acl;
+using PerfSecurity.Audit;
+using PerfSecurity.Errors;
+using PerfSecurity.Groups;
+using PerfSecurity.Native;
+using PerfSecurity.Resources;
+using PerfSecurity.Settings;
+
+namespace PerfSecurity.Baselines;
+
+/// <summary>A perf sysctl: its runtime value and the value the sysctl configuration sets for the next boot (null: none).</summary>
+public sealed record BaselineSysctl(string Name, string? Runtime, string? NextBoot, string? NextBootSource);
+
+/// <summary>A perf binary: owner, group, mode, access ACL (getfacl's short text, empty without one) and file capabilities.</summary>
+public sealed record BaselineBinary(string Path, string Owner, string Group, string Mode, string Acl, string? Capabilities);
+
+/// <summary>A perf users group and its members (listed in /etc/group or by primary group).</summary>
+public sealed record BaselineGroup(string Name, uint? Gid, string[] Members);
+
+/// <summary>A sudoers rule that runs a capability shell, the SHA-256 of its sudoers file, and its script with its SHA-256.</summary>
+public sealed record BaselineShell(string Rule, string SudoersFile, string? SudoersSha256, string? Script, string? ScriptSha256, string? ScriptOwner, string? ScriptMode);
+
+/// <summary>The RLIMIT_MEMLOCK (soft, KiB; null = unlimited) a member gets at login, and where it comes from.</summary>
+public sealed record BaselineMemlock(string User, ulong? MemlockKb, string Source);
+
+/// <summary>
+/// The perf security state of a host, as Export-PerfSecurityBaseline writes it to JSON and Compare-PerfSecurityBaseline
+/// reads it back. Everything is read through the module's own readers (Settings, the audit's context, the group
+/// inspector, the resource budgets), so the baseline sees what the other commands see.
+/// </summary>
+public sealed record PerfSecurityBaseline(
+    string Format,
+    string ComputerName,
+    DateTime Created,
+    string KernelRelease,
+    string[]? BinaryPaths,
+    IReadOnlyList<BaselineSysctl> Sysctls,
+    IReadOnlyList<BaselineBinary> Binaries,
+    IReadOnlyList<BaselineGroup> Groups,
+    IReadOnlyList<BaselineShell> CapabilityShells,
+    IReadOnlyList<BaselineMemlock> MemlockLimits)
+{
+    public const string CurrentFormat = "PerfSecurity.Baseline/1";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // The file is read by people and by tools, not embedded in HTML: keep '+', '<' and non-ASCII readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// Reads this host's state. <paramref name="binaryPaths"/>: the perf binaries (or directories) to record instead of
+    /// those the audit finds on PATH and in the standard directories; the baseline keeps them so that a comparison
+    /// looks at the same files.
+    /// </summary>
+    public static PerfSecurityBaseline Capture(IReadOnlyList<string>? binaryPaths, Action<string>? unreadable = null)
+    {
+        var context = new AuditContext(binaryPaths, null);
+        var sysctls = KernelSettings.GetSysctls()
+            .Select(s => new BaselineSysctl(s.Name, s.Value, s.PersistedValue, s.PersistedIn)).ToList();
+
+        var binaries = new List<BaselineBinary>();
+        var groupNames = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var b in context.Binaries.OrderBy(b => b.Path, StringComparer.Ordinal))
+        {
+            BinaryAcl acl = BinaryAcl.Read(b);
+            binaries.Add(new BaselineBinary(b.Path, Accounts.UserById(b.Status.Uid)?.Name ?? b.Status.Uid.ToString(), b.GroupName, b.ModeText,
+                acl.Acl is null ? "" : string.Join(",", acl.Acl.ToText(AclNames)), b.Capabilities?.Text));
+            if (b.Capabilities is null) continue;
+            // The groups that guard a capable binary: its own group (unless root's), or the one its ACL grants.
+            if (acl.Guard is { Kind: AclGrantKind.Group or AclGrantKind.OwningGroup } g && g.Id != 0 && Accounts.GroupById(g.Id) is { } guard)
+                groupNames.Add(guard.Name);
+        }
+
+        var shells = new List<BaselineShell>();
+        foreach (var r in context.SudoersRules)
+        {
+            foreach (string g in r.Groups) groupNames.Add(g);
+            string? owner = null, mode = null;
+            if (r.Script is not null)
+            {
+                try
+                {
+                    var st = FileSystem.Stat(r.Script);
+                    owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString();
+                    mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
+                }
+                catch (SystemCallException e) { context.NoteUnreadable(r.Script, Errno.Describe(e.Errno)); }
+            }
+            shells.Add(new BaselineShell(r.Text, r.File, Sha256(r.File, context), r.Script, r.Script is null ? null : Sha256(r.Script, context), owner, mode));
+        }
+        if (GroupDatabase.Find(GroupDatabase.DefaultGroupName) is not null) groupNames.Add(GroupDatabase.DefaultGroupName);
+
+        var groups = new List<BaselineGroup>();
+        var memlock = new List<BaselineMemlock>();
+        var users = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string name in groupNames)
+        {
+            var g = PerfUsersGroupInspector.Inspect(name, null);
+            groups.Add(new BaselineGroup(name, g.Gid, g.Members));
+            users.UnionWith(g.Members);
+        }
+        foreach (string user in users)
+        {
+            try
+            {
+                var subject = ResourceBudgets.ForUser(user, null);
+                memlock.Add(new BaselineMemlock(user, subject.MemlockLimitBytes is ulong bytes ? bytes / 1024 : null, subject.MemlockSource));
+            }
+            catch (PerfSecurityException e) { context.NoteUnreadable($"memlock limit of {user}", e.Message); }
+        }
+        if (unreadable is not null) foreach (string u in context.Unreadable) unreadable(u);
+
+        return new PerfSecurityBaseline(CurrentFormat, Environment.MachineName, DateTime.UtcNow, KernelInfo.Current.Release,
+            binaryPaths?.ToArray(), sysctls, binaries, groups, shells, memlock);
+    }
+
+    private static string? AclNames(AclTag tag, uint id) => tag == AclTag.User ? Accounts.UserById(id)?.Name : Accounts.GroupById(id)?.Name;
+
+    private static string? Sha256(string path, AuditContext context)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.NoteUnreadable(path, e.Message);
+            return null;
+        }
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
+
+    /// <summary>Reads a baseline written by Export-PerfSecurityBaseline; PerfBaselineInvalid when it is not one.</summary>
+    public static PerfSecurityBaseline FromJson(string json, string source)
+    {
+        PerfSecurityBaseline? b;
+        try { b = JsonSerializer.Deserialize<PerfSecurityBaseline>(json, Json); }
+        catch (JsonException e)
+        {
+            throw new PerfSecurityException("PerfBaselineInvalid", FailureKind.InvalidData,
+                $"'{source}' is not a baseline of Export-PerfSecurityBaseline: {e.Message}", source, e);
+        }
+        if (b is null || b.Format != CurrentFormat || b.Sysctls is null || b.Binaries is null || b.Groups is null || b.CapabilityShells is null || b.MemlockLimits is null)
+            throw new PerfSecurityException("PerfBaselineInvalid", FailureKind.InvalidData,
+                $"'{source}' is not a baseline of Export-PerfSecurityBaseline (expected \"Format\": \"{CurrentFormat}\" and the sections Sysctls, Binaries, Groups, CapabilityShells, MemlockLimits). Write one with Export-PerfSecurityBaseline -Path.",
+                source);
+        return b;
+    }
+}
