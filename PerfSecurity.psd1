@@ -30,6 +30,7 @@
         'Get-PerfToolInfo'
         'Get-PerfUsersGroup'
         'Invoke-PerfSecurityAudit'
+        'Invoke-PerfSecurityCompliance'
         'Measure-PerfCommand'
         'Measure-PerfFileDescriptorBudget'
         'Measure-PerfMlockBudget'

@@ -5,9 +5,24 @@ function Get-HelpExample([string] $Name) {
     foreach ($m in $examples) { @{ Title = $m.Groups[1].Value; Code = $m.Groups[2].Value } }
 }
 
-function Invoke-HelpExample([string] $Code, [string] $Directory) {
-    # Runs the example in $Directory in a child pwsh that has only the module loaded; returns its output and errors.
-    $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModuleDir'; Set-Location '$Directory'`n$Code"
-    $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+function Invoke-HelpExample([string] $Code, [string] $Directory, [string] $ModulePath, [switch] $NoImport) {
+    # Runs the code in $Directory in a child pwsh that has the module loaded (unless -NoImport), with $ModulePath
+    # in front of PSModulePath; returns its exit code and output.
+    $import = if ($NoImport) { '' } else { "Import-Module '$ModuleDir'; " }
+    $script = "`$ErrorActionPreference = 'Stop'; $import Set-Location '$Directory'`n$Code"
+    $saved = $env:PSModulePath
+    try {
+        if ($ModulePath) { $env:PSModulePath = "$ModulePath$([IO.Path]::PathSeparator)$saved" }
+        $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script 2>&1
+    }
+    finally { $env:PSModulePath = $saved }
     [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
+}
+
+function Get-ReadmeBlock([string] $Heading) {
+    # The first powershell code block under a README heading, as written.
+    $text = [IO.File]::ReadAllText((Join-Path $RepoRoot 'README.md'))
+    $m = [regex]::Match($text, "(?ms)^#+ $([regex]::Escape($Heading))\s*$.*?^``````powershell\n(.*?)\n``````")
+    if (-not $m.Success) { throw "README has no powershell block under '$Heading'" }
+    $m.Groups[1].Value
 }

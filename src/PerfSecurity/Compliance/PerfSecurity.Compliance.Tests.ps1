@@ -2,12 +2,9 @@
 .SYNOPSIS
     The PerfSecurity audit as a Pester suite: one Describe per profile, one It per finding.
 .DESCRIPTION
-    Fail findings fail, Warning findings are Inconclusive, NotApplicable findings are Skipped. Run with:
-        $suite = Join-Path (Get-Module PerfSecurity -ListAvailable)[0].ModuleBase 'Compliance/PerfSecurity.Compliance.Tests.ps1'
-        $c = New-PesterConfiguration
-        $c.Run.Container = New-PesterContainer -Path $suite -Data @{ Profile = 'Scap' }
-        $c.TestResult.Enabled = $true; $c.TestResult.OutputFormat = 'NUnitXml'; $c.TestResult.OutputPath = 'perf-compliance.xml'
-        Invoke-Pester -Configuration $c
+    Fail findings fail, Warning findings are Inconclusive, NotApplicable findings are Skipped. Run it with
+        Invoke-PerfSecurityCompliance -Profile Scap -OutputFormat NUnitXml -OutputPath perf-compliance.xml
+    which runs this file with Pester 5 against the PerfSecurity module loaded in the session.
 #>
 param(
     # PerfSecurityGuide, Scap, Kspp, Lynis or All.
