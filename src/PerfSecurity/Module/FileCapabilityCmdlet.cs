@@ -11,7 +11,10 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
 
-    /// <summary>File-system paths for -Path (wildcards) or -LiteralPath; unresolved items become errors.</summary>
+    /// <summary>
+    /// File-system paths for -Path (wildcards, expanded by the provider) or -LiteralPath (an absolute one kept as
+    /// typed, see <see cref="PerfCmdlet.KernelPath"/>); unresolved items become errors.
+    /// </summary>
     protected IEnumerable<string> ResolvePaths(string[]? paths, string[]? literalPaths)
     {
         if (literalPaths is not null)
@@ -23,6 +26,7 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
                 {
                     resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p, out ProviderInfo provider, out _);
                     if (provider.Name != "FileSystem") { WriteNotFileSystem(p); continue; }
+                    resolved = KernelPath(p);
                 }
                 catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException)
                 {

@@ -67,8 +67,15 @@ public static class KernelSettings
     {
         key = SysctlConfiguration.NormalizeKey(key);
         string path = DropInPath(root);
+        // One walk for the read and the write: the file read is the file replaced, through the same directory descriptor.
+        using ResolvedPath target = SecurePath.Resolve(path, "PerfSysctl", PathOptions.AllowMissing);
         var entries = new List<KeyValuePair<string, string>>();
-        string? current = File.Exists(path) ? File.ReadAllText(path) : null;
+        string? current;
+        try { current = target.Exists ? target.ReadAllText(MaxDropInBytes) : null; }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfSysctlPersistFailed", e, $"Cannot read {path}: {e.Message}.", path);
+        }
         if (current is not null)
         {
             foreach (var a in SysctlConfiguration.Parse(current, path))
@@ -83,7 +90,7 @@ public static class KernelSettings
 
         try
         {
-            AtomicFile.Write(path, Render(entries));
+            AtomicFile.Write(target, Encoding.UTF8.GetBytes(Render(entries)), 0x1A4 /* 0644 */, 0, 0);
         }
         catch (SystemCallException e)
         {
@@ -92,6 +99,9 @@ public static class KernelSettings
         }
         return true;
     }
+
+    /// <summary>Our drop-in holds a few lines; anything far larger is not ours to rewrite.</summary>
+    private const int MaxDropInBytes = 1 << 20;
 
     private static string Render(IEnumerable<KeyValuePair<string, string>> entries)
     {
