@@ -193,13 +193,18 @@ public static class PerfDataFiles
         try
         {
             using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-            Span<byte> b = stackalloc byte[8];
-            int n = FileSystem.Read(fd, b);
-            if (n < 8) return false;
-            ulong magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b);
-            return magic is PerfDataFormat.Magic or PerfDataFormat.MagicSwapped or PerfDataFormat.MagicVersion1;
+            return HasPerfMagic(fd);
         }
         catch (SystemCallException e) when (e.IsPermissionError) { return true; }
         catch (SystemCallException) { return false; }
+    }
+
+    /// <summary>Whether the open file starts with a perf.data magic (read with pread at offset 0).</summary>
+    public static bool HasPerfMagic(FileDescriptor fd)
+    {
+        Span<byte> b = stackalloc byte[8];
+        if (CapabilityControl.ReadHead(fd, b) < 8) return false;
+        ulong magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b);
+        return magic is PerfDataFormat.Magic or PerfDataFormat.MagicSwapped or PerfDataFormat.MagicVersion1;
     }
 }
