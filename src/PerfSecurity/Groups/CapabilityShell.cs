@@ -25,13 +25,18 @@ public static class CapabilityShell
     private const uint ScriptMode = 0x1ED; // 0755
     private const uint SudoersMode = 0x120; // 0440
 
-    /// <summary>capsh's real path: a symlink is resolved so the script names the program that runs.</summary>
+    /// <summary>
+    /// capsh's real path, walked like any path this module trusts (root's links followed): the script names the
+    /// program that runs as root, which must be root's on a path only root can change.
+    /// </summary>
     public static string LocateCapsh()
     {
         string found = ExternalTool.Find("capsh") ?? throw new PerfSecurityException("PerfCapabilityShellCapshNotInstalled", FailureKind.NotInstalled,
             "capsh is not installed. Install the 'libcap2-bin' package (Debian/Ubuntu) or 'libcap' (Fedora).", "capsh");
-        try { return new FileInfo(found).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? found; }
-        catch (IOException) { return found; }
+        if (SecurePath.FindWeakness(found, PathOptions.FollowFinalLink, out string? real) is { } weakness)
+            throw new PerfSecurityException("PerfCapabilityShellUntrustedPath", FailureKind.SecurityError,
+                $"{weakness}: the capsh the script would run as root could be replaced by someone other than root. Reinstall it from the distribution's package.", found);
+        return real!;
     }
 
     public static string Iab(CapabilitySet caps) => string.Join(",", caps.Names().Select(n => "^" + n));
