@@ -30,8 +30,16 @@ public static partial class PerfBinary
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
                 "No 'perf' was found on PATH. Install the perf tool (Debian: linux-perf, Ubuntu: linux-tools-common and linux-tools-$(uname -r)) or give its path with -Path.", "perf");
         string full = FollowLinks(given, forChange);
-        if (!File.Exists(full))
+        FileStatus st;
+        try { st = FileSystem.Stat(full); }
+        catch (SystemCallException)
+        {
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound, $"The file '{given}' does not exist.", given);
+        }
+        // Checked before the first read: opening a FIFO to look for "#!" would block.
+        if (!st.IsRegularFile)
+            throw new PerfSecurityException("PerfUsersGroupTargetNotRegularFile", FailureKind.InvalidArgument,
+                $"'{full}' is {IO.ResolvedPath.KindOf(st)}, not a regular file.", given);
         if (!PerfProgram.IsScriptFile(full)) return new PerfBinaryLocation(full, null);
 
         if (forChange && IO.SecurePath.FindWeakness(full) is { } weak)
