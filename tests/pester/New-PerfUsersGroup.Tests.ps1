@@ -267,12 +267,12 @@ Describe 'Add-PerfUsersGroupMember and Remove-PerfUsersGroupMember' {
 Describe 'New-PerfCapabilityShell and Remove-PerfCapabilityShell' {
     BeforeAll { $script:Shell = "$Dir/perf-shell" }
 
-    It 'rejects a rule visudo refuses and writes nothing' {
+    It 'refuses a group name that is not a valid name and writes nothing' {
         $before = Get-Snapshot -Path "$Dir/bad-shell"
         $err = $null
         try { New-PerfCapabilityShell -Path "$Dir/bad-shell" -Group 'bad group' -SudoersPath "$Dir/badsudoers" } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -BeLike 'PerfCapabilityShellSudoersInvalid,*'
-        $err.Exception.Message | Should -Match 'syntax error'
+        $err.FullyQualifiedErrorId | Should -BeLike 'PerfAccountNameInvalid,*'
+        $err.Exception.Message | Should -Match 'a space'
         Test-Path "$Dir/bad-shell" | Should -BeFalse
         Test-Path "$Dir/badsudoers" | Should -BeFalse
         Get-Snapshot -Path "$Dir/bad-shell" | Should -Be $before

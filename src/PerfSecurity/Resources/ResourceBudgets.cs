@@ -51,8 +51,7 @@ public static class ResourceBudgets
     /// </summary>
     public static BudgetSubject ForUser(string userName, string? filePath, string root = "/")
     {
-        var user = Accounts.UserByName(userName)
-            ?? throw new PerfSecurityException("PerfUserNotFound", FailureKind.ObjectNotFound, $"There is no user '{userName}'.", userName);
+        var user = AccountName.RequireUser(userName, "-UserName", "PerfUserNotFound");
         uint[] gids = Accounts.GroupIdsOf(user.Name, user.Gid);
         var config = LimitsConfiguration.Load(root);
         uint? GroupId(string name) => Accounts.GroupByName(name)?.Gid;
