@@ -162,7 +162,7 @@ public static class SysctlFileEditor
     {
         // A link (99-sysctl.conf → ../sysctl.conf) must stay a link: edit its target.
         path = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-        string text = File.ReadAllText(path);
+        string text = BoundedFile.ReadAllText(path, BoundedFile.TextLimit, "PerfSysctlFile");
         string[] lines = text.Split('\n');
         foreach (int n in lineNumbers)
             if (n >= 1 && n <= lines.Length && !lines[n - 1].TrimStart().StartsWith('#')) lines[n - 1] = "# " + lines[n - 1];

@@ -16,8 +16,7 @@ public static class ResourceBudgets
     public static int OnlineCpus(string root = "/")
     {
         string path = Path.Combine(root, "sys/devices/system/cpu/online");
-        try { return CountCpuList(File.ReadAllText(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Environment.ProcessorCount; }
+        return IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.KernelValueLimit) is { } list ? CountCpuList(list) : Environment.ProcessorCount;
     }
 
     /// <summary>Counts a CPU list such as "0-3,8,10-11".</summary>
