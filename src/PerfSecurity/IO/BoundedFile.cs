@@ -175,7 +175,7 @@ public static class BoundedFile
 
     private static PerfSecurityException TooLarge(string path, long maxBytes, string prefix)
         => new(prefix + "TooLarge", FailureKind.LimitsExceeded,
-            $"'{path}' holds more than {maxBytes} bytes, more than such a file can hold; it was not read.", path);
+            $"'{path}' is larger than the {maxBytes} bytes such a file may have; it was not read.", path);
 
     private static PerfSecurityException OpenFailure(SystemCallException e, string path, string prefix) => e.Errno switch
     {
