@@ -15,6 +15,7 @@ BeforeAll {
     # Program paths a user can give the processes they start; the audit log records them hex-encoded.
     $script:Exes = @(
         "$Dir/x;New-Item`t$Pwned;#"
+        "$Dir/x`t-Capability`tcap_perfmon;New-Item`t$Pwned;#"
         "$Dir/a' ; New-Item $Pwned ; '"
         "$Dir/`$(New-Item $Pwned)"
         "$Dir/x`nNew-Item $Pwned"
@@ -68,11 +69,17 @@ BeforeAll {
         }
     }
     function script:Invoke-InSandbox([string[]] $Lines) {
-        # Runs each line with Invoke-Expression as an unprivileged user; returns what each failed with.
+        # Runs each line with Invoke-Expression as an unprivileged user, going on after errors as a pasted line
+        # would; returns the first error of each line ('ran' when there was none).
         Invoke-AsUser $Sandbox {
             param($lines)
             Set-Location /tmp
-            foreach ($l in $lines) { try { Invoke-Expression $l -ErrorAction Stop; 'ran' } catch { $_.FullyQualifiedErrorId } }
+            $ErrorActionPreference = 'Continue'
+            foreach ($l in $lines) {
+                $Error.Clear()
+                try { $null = Invoke-Expression $l } catch { }
+                if ($Error.Count -gt 0) { $Error[$Error.Count - 1].FullyQualifiedErrorId } else { 'ran' }
+            }
         } -ArgumentList (, $Lines)
     }
 }
