@@ -120,13 +120,13 @@ Describe 'New-PerfUsersGroup' {
     }
 
     Context 'a failure at each step leaves no capable binary that others may execute' {
-        It 'groupadd rejects the name: PerfUsersGroupCreateFailed, nothing changed' {
+        It 'a name groupadd would reject is refused first: PerfAccountNameInvalid, nothing changed' {
             $f = "$Dir/perf-badname"; Copy-Item /usr/bin/perf $f; & chmod 755 $f
             $before = Get-Snapshot -Path $f
             $err = $null
             try { New-PerfUsersGroup -Name 'bad name!' -Path $f } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'PerfUsersGroupCreateFailed,*'
-            $err.Exception.Message | Should -Match 'groupadd'
+            $err.FullyQualifiedErrorId | Should -BeLike 'PerfAccountNameInvalid,*'
+            $err.Exception.Message | Should -Match "-Name 'bad name!' is not a valid group name"
             Get-Snapshot -Path $f | Should -Be $before
             Test-Exposed $f | Should -BeFalse
         }
