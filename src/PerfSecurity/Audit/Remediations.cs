@@ -35,8 +35,10 @@ public static class Remediations
         => RemoveCapabilities(script)
            + (program is null ? "" : $"; Set-PerfCapability -LiteralPath {CommandLine.Quote(program)} -Text {CommandLine.Quote(capabilityText)}");
 
-    public static string NewPerfUsersGroup(string binary, string? note = null)
-        => $"New-PerfUsersGroup -Path {CommandLine.Quote(binary)}{Comment(note)}";
+    /// <summary>The guide's procedure on a binary, for a named group when given, granting by ACL when asked.</summary>
+    public static string NewPerfUsersGroup(string binary, string? group = null, bool grantAcl = false, string? note = null)
+        => "New-PerfUsersGroup" + (group is null ? "" : $" -Name {CommandLine.Quote(group)}") + $" -Path {CommandLine.Quote(binary)}"
+           + (grantAcl ? " -Grant Acl" : "") + Comment(note);
 
     /// <summary>Runs one check again (on one binary or perf.data path when given) and repairs what it finds.</summary>
     public static string RepairFromAudit(string checkId, AuditProfile? profile = null, string? path = null, string? dataPath = null,

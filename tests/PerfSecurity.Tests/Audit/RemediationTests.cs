@@ -124,7 +124,8 @@ public sealed class RemediationTests
         AssertCommands(Built(nameof(Remediations.MoveCapabilities), Remediations.MoveCapabilities(h, h + "2", h)),
             One("Remove-PerfCapability", "-LiteralPath", h), One("Set-PerfCapability", "-LiteralPath", h + "2", "-Text", h));
         AssertCommands(Remediations.MoveCapabilities(h, null, "cap_perfmon=ep"), One("Remove-PerfCapability", "-LiteralPath", h));
-        AssertCommands(Built(nameof(Remediations.NewPerfUsersGroup), Remediations.NewPerfUsersGroup(h, h)), One("New-PerfUsersGroup", "-Path", h));
+        AssertCommands(Built(nameof(Remediations.NewPerfUsersGroup), Remediations.NewPerfUsersGroup(h, note: h)), One("New-PerfUsersGroup", "-Path", h));
+        AssertCommands(Remediations.NewPerfUsersGroup(h, h + "g", grantAcl: true), One("New-PerfUsersGroup", "-Name", h + "g", "-Path", h, "-Grant", "Acl"));
         AssertCommands(Built(nameof(Remediations.RepairFromAudit), Remediations.RepairFromAudit("PERF-BINARY-WRITABLE", path: h, note: h)),
             Repair("PERF-BINARY-WRITABLE", false, "-Path", h));
         AssertCommands(Remediations.RepairFromAudit("PERF-DATA-READABLE", AuditProfile.Kspp, dataPath: h, force: true),
