@@ -173,7 +173,7 @@ Describe 'The capability shell script where a member could replace it' -Tag Secu
         & chmod 755 $base "$base/bin" "$base/bin.alt"
         $rule = "$ShellRoot/rule"
         $r = Invoke-Race -Operations 'x', "$base/bin", "$base/bin.alt" -Argument $base -Watch $Victim -Attempt {
-            param($b) New-PerfCapabilityShell -Path "$b/bin/perf-shell" -Group $Group -SudoersPath "$ShellRoot/rule" -NoPassword -ErrorAction Stop -WarningAction SilentlyContinue
+            param($b) New-PerfCapabilityShell -Path "$b/bin/perf-shell" -Group $Attacker -SudoersPath "$ShellRoot/rule" -NoPassword -ErrorAction Stop -WarningAction SilentlyContinue
         } -Changed { [IO.File]::Exists("$base/bin/perf-shell") -or [IO.File]::Exists("$base/bin.alt/perf-shell") -or [IO.File]::Exists($rule) }
         Write-Host "New-PerfCapabilityShell in $Where`: $($r.Summary)"
         $r.Wins | Should -BeNullOrEmpty
@@ -187,7 +187,7 @@ Describe 'The capability shell script where a member could replace it' -Tag Secu
         # A host that cannot answer ShouldContinue: the command must ask, so it fails there, and write nothing.
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$ModuleDir'; New-PerfCapabilityShell -Path '$ShellRoot/perf-shell' -SudoersPath '$ShellRoot/rule' -Group $Group -Capability cap_perfmon, $Cap -WarningAction SilentlyContinue")
+            $null = $ps.AddScript("Import-Module '$ModuleDir'; New-PerfCapabilityShell -Path '$ShellRoot/perf-shell' -SudoersPath '$ShellRoot/rule' -Group $Attacker -Capability cap_perfmon, $Cap -WarningAction SilentlyContinue")
             $null = $ps.Invoke()
             $asked = @($ps.Streams.Error | Where-Object FullyQualifiedErrorId -Like 'HostFunctionNotImplemented*')
         }
@@ -199,9 +199,9 @@ Describe 'The capability shell script where a member could replace it' -Tag Secu
 
     It 'writes a root-equivalent shell with -Force, and does not ask for cap_perfmon' -Tag Security {
         try {
-            New-PerfCapabilityShell -Path "$ShellRoot/perf-shell" -SudoersPath "$ShellRoot/rule" -Group $Group -Capability cap_perfmon -WarningAction SilentlyContinue
+            New-PerfCapabilityShell -Path "$ShellRoot/perf-shell" -SudoersPath "$ShellRoot/rule" -Group $Attacker -Capability cap_perfmon -WarningAction SilentlyContinue
             [IO.File]::ReadAllText("$ShellRoot/perf-shell") | Should -Match '--iab=\^cap_perfmon '
-            New-PerfCapabilityShell -Path "$ShellRoot/perf-shell" -SudoersPath "$ShellRoot/rule" -Group $Group -Capability cap_perfmon, cap_setuid -Force -WarningAction SilentlyContinue
+            New-PerfCapabilityShell -Path "$ShellRoot/perf-shell" -SudoersPath "$ShellRoot/rule" -Group $Attacker -Capability cap_perfmon, cap_setuid -Force -WarningAction SilentlyContinue
             [IO.File]::ReadAllText("$ShellRoot/perf-shell") | Should -Match '--iab=\^cap_setuid,\^cap_perfmon '
         }
         finally {
