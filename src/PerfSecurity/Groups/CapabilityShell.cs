@@ -235,8 +235,8 @@ public static class CapabilityShell
         }
     }
 
-    /// <summary>The largest script or drop-in this module would write; a bigger file is not one of ours.</summary>
-    private const int MaxFileBytes = 65536;
+    /// <summary>The largest script or drop-in read back; a bigger file is not one of ours.</summary>
+    private const long MaxFileBytes = 65536;
 
     /// <summary>Whether the walked file already has this content, owner root:root and this mode.</summary>
     private static bool IsInPlace(ResolvedPath target, string text, uint mode)

@@ -71,11 +71,7 @@ public static class KernelSettings
         using ResolvedPath target = SecurePath.Resolve(path, "PerfSysctl", PathOptions.AllowMissing);
         var entries = new List<KeyValuePair<string, string>>();
         string? current;
-        try { current = target.Exists ? target.ReadAllText(MaxDropInBytes) : null; }
-        catch (SystemCallException e)
-        {
-            throw PerfSecurityException.FromSystemCall("PerfSysctlPersistFailed", e, $"Cannot read {path}: {e.Message}.", path);
-        }
+        current = target.Exists ? target.ReadAllText(BoundedFile.TextLimit) : null;
         if (current is not null)
         {
             foreach (var a in SysctlConfiguration.Parse(current, path))
@@ -99,9 +95,6 @@ public static class KernelSettings
         }
         return true;
     }
-
-    /// <summary>Our drop-in holds a few lines; anything far larger is not ours to rewrite.</summary>
-    private const int MaxDropInBytes = 1 << 20;
 
     private static string Render(IEnumerable<KeyValuePair<string, string>> entries)
     {
