@@ -167,6 +167,9 @@ public sealed class ParserFuzzTests
     public void Limits_conf_fuzz_parses_and_resolves_without_throwing_and_the_users_own_last_line_wins()
     {
         long cases = 0;
+        var alice = new PamUser("alice", 1000, 1000, g => g is "alice" or "perf_users", gid => gid is 1000 or 1002);
+        var root = new PamUser("root", 0, 0, g => g is "root" or "perf_users", gid => gid is 0 or 1002);
+        var start = new LimitPair(8UL << 20, 8UL << 20);
         Gen.Select(LimitsLine.Array[0, 30], Gen.ULong[0, 1UL << 40]).Sample((lines, mine) =>
         {
             Interlocked.Increment(ref cases);
@@ -174,16 +177,20 @@ public sealed class ParserFuzzTests
             FuzzCase.Run(text.Length * 4, () =>
             {
                 var entries = LimitsConfiguration.Parse(text, "fuzz.conf").ToList();
-                foreach (var e in entries) Assert.True(e.Type is "soft" or "hard" or "-");
+                foreach (var e in entries) Assert.InRange(e.Fields, 1, 4);
                 var conf = LimitsConfiguration.FromEntries(entries);
-                uint? GroupId(string g) => g == "perf_users" ? 1002u : null;
-                var r = conf.Resolve("memlock", "alice", 1000, 1000, new uint[] { 1000, 1002 }, GroupId);
-                Assert.Equal(mine, r.Soft);
-                Assert.Equal($"fuzz.conf:{lines.Length + 1}", r.SoftSource);
-                // Root: only lines naming root apply.
-                var root = conf.Resolve("nofile", "root", 0, 0, new uint[] { 0 }, GroupId);
-                if (root.HardSource is { } src)
-                    Assert.Equal("root", entries.Single(e => $"{e.File}:{e.Line}" == src).Domain);
+                var r = conf.Resolve("memlock", alice, start);
+                if (r.NoLimitsLine is null)
+                {
+                    // The user's own line is the last of the highest rank: it sets the soft limit, never above the hard one.
+                    Assert.Equal($"fuzz.conf:{lines.Length + 1}", r.SoftSource);
+                    Assert.Equal(Math.Min(mine * 1024, r.Limit.Hard ?? ulong.MaxValue), r.Limit.Soft);
+                }
+                else Assert.Equal(start, r.Limit);
+                // Root: group and "*" lines never apply (Debian); only its name or a uid range can.
+                var rr = conf.Resolve("nofile", root, start);
+                if (rr.HardSource is { } src)
+                    Assert.True(entries.Single(e => $"{e.File}:{e.Line}" == src) is var line && (line.Domain == "root" || line.Domain.Contains(':')));
             }, () => FuzzCase.Show(text));
         }, iter: Iter, threads: FuzzCase.Threads);
         Report("limits.conf", cases, 0);
