@@ -32,13 +32,14 @@ public sealed record ConfigNode(string Path, ConfigNodeKind Kind, byte[] Data, s
 
 /// <summary>
 /// Reads configuration files of the running system or of an image without ever blocking or following a
-/// link out of the image: the type is looked at before anything is opened, regular files are opened
-/// with O_NONBLOCK|O_NOCTTY and checked again on the descriptor, and reads stop at a size bound.
+/// link out of the image, and says what a configuration reader finds at a path: the type is looked at before
+/// anything is opened (so a FIFO or a device is reported, not opened), links resolve inside the image, and
+/// regular files are read by <see cref="BoundedFile"/>.
 /// </summary>
 public static class ConfigFiles
 {
     /// <summary>The largest configuration file read (configuration files are a few KiB).</summary>
-    public const int MaxBytes = 16 << 20;
+    public const long MaxBytes = BoundedFile.TextLimit;
 
     private const int MaxLinks = 40;
 
@@ -79,35 +80,20 @@ public static class ConfigFiles
         }
         if (!st.IsRegularFile) return Special(display, st);
 
-        FileDescriptor fd;
-        int flags = FileSystem.O_RDONLY | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY | (image ? FileSystem.O_NOFOLLOW : 0);
-        try { fd = FileSystem.Open(host, flags); }
-        catch (SystemCallException e) when (e.Errno is Errno.ENOENT or Errno.ENOTDIR)
+        // The one bounded reader: non-blocking open, S_ISREG on the descriptor, at most MaxBytes.
+        try
         {
-            return new(display, ConfigNodeKind.Missing, Array.Empty<byte>(), null);
+            return new(display, ConfigNodeKind.Regular, BoundedFile.ReadAllBytes(host, MaxBytes, "PerfConfigFile", noFollow: image), null);
         }
-        catch (SystemCallException e)
+        catch (PerfSecurityException e)
         {
-            return new(display, ConfigNodeKind.Unreadable, Array.Empty<byte>(), Errno.Describe(e.Errno));
-        }
-        using (fd)
-        {
-            // The path may have been swapped for a FIFO or device since the stat: the descriptor decides.
-            st = FileSystem.Stat(fd);
-            if (!st.IsRegularFile) return Special(display, st);
-            var data = new MemoryStream();
-            var buffer = new byte[64 * 1024];
-            while (true)
+            ConfigNodeKind kind = e.ErrorId switch
             {
-                int n;
-                try { n = FileSystem.Read(fd, buffer); }
-                catch (SystemCallException e) { return new(display, ConfigNodeKind.Unreadable, Array.Empty<byte>(), Errno.Describe(e.Errno)); }
-                if (n == 0) break;
-                data.Write(buffer, 0, n);
-                if (data.Length > MaxBytes)
-                    return new(display, ConfigNodeKind.TooLarge, Array.Empty<byte>(), $"larger than {MaxBytes >> 20} MiB");
-            }
-            return new(display, ConfigNodeKind.Regular, data.ToArray(), null);
+                "PerfConfigFileNotFound" => ConfigNodeKind.Missing,
+                "PerfConfigFileTooLarge" => ConfigNodeKind.TooLarge,
+                _ => ConfigNodeKind.Unreadable, // swapped for something else since the stat, or unreadable
+            };
+            return new(display, kind, Array.Empty<byte>(), kind == ConfigNodeKind.Missing ? null : e.Errno != 0 ? Errno.Describe(e.Errno) : e.Message);
         }
     }
 

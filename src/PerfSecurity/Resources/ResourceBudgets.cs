@@ -21,8 +21,7 @@ public static class ResourceBudgets
     public static int OnlineCpus(string root = "/")
     {
         string path = Path.Combine(root, "sys/devices/system/cpu/online");
-        try { return CountCpuList(File.ReadAllText(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Environment.ProcessorCount; }
+        return IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.KernelValueLimit) is { } list ? CountCpuList(list) : Environment.ProcessorCount;
     }
 
     /// <summary>Counts a CPU list such as "0-3,8,10-11".</summary>
@@ -57,8 +56,7 @@ public static class ResourceBudgets
     /// </summary>
     public static BudgetSubject ForUser(string userName, string? filePath, int? parentProcessId = null, string root = "/")
     {
-        var user = Accounts.UserByName(userName)
-            ?? throw new PerfSecurityException("PerfUserNotFound", FailureKind.ObjectNotFound, $"There is no user '{userName}'.", userName);
+        var user = AccountName.RequireUser(userName, "-UserName", "PerfUserNotFound");
         uint[] gids = Accounts.GroupIdsOf(user.Name, user.Gid);
         var pam = new PamUser(user.Name, user.Uid, user.Gid,
             name => Accounts.GroupByName(name) is { } g && (g.Gid == user.Gid || gids.Contains(g.Gid)),
