@@ -37,7 +37,7 @@ public static class CommandRunner
             pid = Processes.Spawn("/bin/sh", argv, Environment());
 
             using CounterSet counters = CounterSet.Open(events, CounterTarget.ForProcess(pid),
-                new CounterOptions { Inherit = true, EnableOnExec = true, StartEnabled = false }, notice);
+                new CounterOptions { Inherit = true, EnableOnExec = true, StartEnabled = false, CommandTimes = true }, notice);
 
             using CancellationTokenRegistration stop = cancel.Register(() => Processes.Kill(pid, Processes.SIGTERM));
             long start = Stopwatch.GetTimestamp();
@@ -48,7 +48,19 @@ public static class CommandRunner
             cancel.ThrowIfCancellationRequested();
 
             counters.Disable();
-            IReadOnlyList<CounterTotals> totals = counters.Read();
+            var totals = counters.Read().ToList();
+            // perf's tool events: the command's wall time and its rusage, as perf stat reports them.
+            foreach (EventDefinition tool in counters.Events.Where(e => e.IsTool))
+            {
+                ulong ns = (ulong)(tool.ToolName switch
+                {
+                    "user_time" => usage.UserTime.ToTimeSpan(),
+                    "system_time" => usage.SystemTime.ToTimeSpan(),
+                    _ => elapsed,
+                }).Ticks * 100;
+                int i = totals.FindIndex(t => t.Event == tool.Name);
+                if (i >= 0) totals[i] = totals[i] with { Value = ns, Enabled = ns, Running = ns };
+            }
             return new CommandRun(Processes.ExitCodeOf(status), elapsed, usage.UserTime.ToTimeSpan(), usage.SystemTime.ToTimeSpan(), totals, counters.EventNames);
         }
         finally

@@ -38,6 +38,18 @@ public struct PerfEventAttr
     public bool ExcludeUser { readonly get => Get(PerfEvents.FlagExcludeUser); set => Set(PerfEvents.FlagExcludeUser, value); }
     public bool ExcludeKernel { readonly get => Get(PerfEvents.FlagExcludeKernel); set => Set(PerfEvents.FlagExcludeKernel, value); }
     public bool ExcludeHv { readonly get => Get(PerfEvents.FlagExcludeHv); set => Set(PerfEvents.FlagExcludeHv, value); }
+    public bool ExcludeIdle { readonly get => Get(PerfEvents.FlagExcludeIdle); set => Set(PerfEvents.FlagExcludeIdle, value); }
+    public bool ExcludeHost { readonly get => Get(PerfEvents.FlagExcludeHost); set => Set(PerfEvents.FlagExcludeHost, value); }
+    public bool ExcludeGuest { readonly get => Get(PerfEvents.FlagExcludeGuest); set => Set(PerfEvents.FlagExcludeGuest, value); }
+    public bool Pinned { readonly get => Get(PerfEvents.FlagPinned); set => Set(PerfEvents.FlagPinned, value); }
+    public bool Exclusive { readonly get => Get(PerfEvents.FlagExclusive); set => Set(PerfEvents.FlagExclusive, value); }
+
+    /// <summary>The two precise_ip bits (15-16): 0 arbitrary skid … 3 zero skid.</summary>
+    public int PreciseIp
+    {
+        readonly get => (int)(Flags >> 15 & 3);
+        set => Flags = (Flags & ~(3UL << 15)) | ((ulong)(value & 3) << 15);
+    }
     public bool EnableOnExec { readonly get => Get(PerfEvents.FlagEnableOnExec); set => Set(PerfEvents.FlagEnableOnExec, value); }
 
     private readonly bool Get(ulong bit) => (Flags & bit) != 0;
@@ -58,10 +70,14 @@ public static partial class PerfEvents
     public const ulong FlagDisabled = 1UL << 0;
     public const ulong FlagInherit = 1UL << 1;
     public const ulong FlagPinned = 1UL << 2;
+    public const ulong FlagExclusive = 1UL << 3;
     public const ulong FlagExcludeUser = 1UL << 4;
     public const ulong FlagExcludeKernel = 1UL << 5;
     public const ulong FlagExcludeHv = 1UL << 6;
+    public const ulong FlagExcludeIdle = 1UL << 7;
     public const ulong FlagEnableOnExec = 1UL << 12;
+    public const ulong FlagExcludeHost = 1UL << 19;
+    public const ulong FlagExcludeGuest = 1UL << 20;
 
     public const ulong FormatTotalTimeEnabled = 1;
     public const ulong FormatTotalTimeRunning = 2;
