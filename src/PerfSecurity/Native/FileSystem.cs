@@ -65,6 +65,17 @@ public static partial class FileSystem
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
+    [LibraryImport("libc", EntryPoint = "faccessat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int FAccessAtRaw(int dirfd, string path, int mode, int flags);
+
+    private const int X_OK = 1, AT_EACCESS = 0x200;
+
+    /// <summary>
+    /// Whether this process may execute the file, judged by the kernel with the effective ids (faccessat X_OK,
+    /// AT_EACCESS): 0, or the errno exec would meet (EACCES for no x bit or a noexec mount, ENOENT, ...).
+    /// </summary>
+    public static int CheckExecute(string path) => FAccessAtRaw(AT_FDCWD, path, X_OK, AT_EACCESS) == 0 ? 0 : Errno.Last;
+
     /// <summary>Opens a file; always close-on-exec so no descriptor leaks into commands we start.</summary>
     public static FileDescriptor Open(string path, int flags, uint mode = 0)
     {
