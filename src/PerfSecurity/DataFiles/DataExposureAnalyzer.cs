@@ -113,16 +113,21 @@ public static class DataExposureAnalyzer
         int[] categories = evidence.Keys.ToArray();
         string[] evidenceLines = evidence.Select(kv => $"{kv.Key}: {string.Join("; ", kv.Value)}").ToArray();
 
-        // Who can read it besides the owner.
+        // Who can read it besides the owner. The kernel gives one class to each user: the owner the owner bits,
+        // any other member of the owning group the group bits, everyone else the other bits (acl_permission_check).
         uint perm = st.Permissions;
-        bool otherRead = (perm & 0x4) != 0;
-        var groupOthers = (perm & 0x20) != 0
-            ? accounts.GroupMembers(st.Gid).Where(m => m != accounts.UserName(st.Uid)).ToList()
-            : new List<string>();
-        bool readable = otherRead || groupOthers.Count > 0;
-        string readableBy = otherRead ? "every user (other-read bit)"
-            : groupOthers.Count > 0 ? $"group {accounts.GroupName(st.Gid)} ({string.Join(", ", groupOthers)})"
-            : "owner and root only";
+        bool otherRead = (perm & 0x4) != 0, groupRead = (perm & 0x20) != 0;
+        var groupOthers = accounts.GroupMembers(st.Gid).Where(m => m != accounts.UserName(st.Uid)).ToList();
+        string group = accounts.GroupName(st.Gid);
+        string members = groupOthers.Count > 0 ? string.Join(", ", groupOthers) : "no member besides the owner";
+        bool readable = otherRead || groupRead && groupOthers.Count > 0;
+        string readableBy = (otherRead, groupRead) switch
+        {
+            (true, true) => "every user (other-read bit)",
+            (true, false) => $"every user except the members of group {group} ({members}), to whom the group bits apply and deny reading",
+            (false, true) when groupOthers.Count > 0 => $"group {group} ({members})",
+            _ => "owner and root only",
+        };
 
         bool cat4 = evidence.ContainsKey(4);
         var memory = MemoryContentFields.Where(Has).ToList();

@@ -83,6 +83,47 @@ public sealed class PerfDataParserTests
     }
 
     [Theory]
+    [InlineData(1000u, 1002u, "every user except the members of group perf_users (bob)")] // 0604, another user in the group
+    [InlineData(1002u, 1003u, "every user except the members of group solo (no member besides the owner)")]
+    public void Other_read_without_group_read_excludes_the_group(uint uid, uint gid, string readableBy)
+    {
+        // The kernel gives group members the group bits even when the other bits would let them read.
+        var e = Analyze(Bytes("cpu-clock.data"), 0x184, uid, gid);
+        Assert.True(e.ReadableByOthers);
+        Assert.StartsWith(readableBy, e.ReadableBy);
+    }
+
+    [Theory]
+    [InlineData(0xffffffffu, "PerfDataInvalid")]
+    [InlineData(137u, "PerfDataInvalid")]
+    [InlineData(63u, "PerfDataInvalid")]
+    [InlineData(136u, "ok")]
+    [InlineData(0u, "ok")]
+    public void The_attribute_size_must_be_one_perf_event_attr_can_have(uint size, string outcome)
+    {
+        var data = Bytes("cpu-clock.data");
+        long attrs = (long)BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(24));
+        // A size larger than the entry that holds it is corrupt too.
+        long entry = (long)BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(16)) - 16;
+        if (size > entry && outcome == "ok") outcome = "PerfDataInvalid";
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan((int)attrs + 4), size);
+        Assert.Equal(outcome, Outcome(data));
+    }
+
+    [Fact]
+    public void Empty_files_and_a_bare_pipe_header_are_not_recordings()
+    {
+        var e = Assert.Throws<PerfSecurityException>(() => Parse(Array.Empty<byte>()));
+        Assert.Equal("PerfDataNotPerfFile", e.ErrorId);
+        Assert.Contains("empty", e.Message);
+        byte[] pipe = Bytes("pipe.data")[..16];
+        e = Assert.Throws<PerfSecurityException>(() => Parse(pipe));
+        Assert.Equal("PerfDataNotPerfFile", e.ErrorId);
+        Assert.Contains("no samples", e.Message);
+        Assert.Equal("PerfDataTruncated", Outcome(Bytes("pipe.data")[..20]));
+    }
+
+    [Theory]
     [InlineData(0x81a4u, "-rw-r--r--")]
     [InlineData(0x8180u, "-rw-------")]
     [InlineData(0x8de9u, "-rwsr-s--x")]
@@ -172,8 +213,9 @@ public sealed class PerfDataParserTests
         {
             string o = Outcome(data[..len]);
             outcomes[o] = outcomes.GetValueOrDefault(o) + 1;
-            // A file-mode recording needs every byte up to its last feature section.
-            if (!pipe) Assert.Equal("PerfDataTruncated", o);
+            // An empty file is no recording; a file-mode recording needs every byte up to its last feature section.
+            if (len == 0) Assert.Equal("PerfDataNotPerfFile", o);
+            else if (!pipe) Assert.Equal("PerfDataTruncated", o);
         }
         _out.WriteLine($"{name}: {data.Length} truncations: {string.Join(", ", outcomes.Select(kv => $"{kv.Key} {kv.Value}"))}");
     }
