@@ -50,7 +50,7 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             {
                 IEnumerable<EventInfo> events = type switch
                 {
-                    PerfEventType.Tracepoint => TracepointEvents(explicitly: Type is not null),
+                    PerfEventType.Tracepoint => TracepointEvents(explicitly: Type is not null, patterns),
                     PerfEventType.Pmu => EventCatalog.Pmu(),
                     _ => EventCatalog.Generic(type),
                 };
@@ -87,7 +87,7 @@ public sealed class GetPerfEventCommand : PerfCmdlet
     // An alias still needing its "=?" values cannot be opened as listed: not tried.
     private static bool? Probe(EventDefinition def) => def.Parameters.Count > 0 ? null : EventCatalog.Probe(def);
 
-    private IEnumerable<EventInfo> TracepointEvents(bool explicitly)
+    private IEnumerable<EventInfo> TracepointEvents(bool explicitly, List<WildcardPattern?> patterns)
     {
         string? tracefs = Tracefs.Locate();
         if (tracefs is null)
@@ -95,7 +95,8 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             const string message = "tracefs is not mounted (neither /sys/kernel/tracing nor /sys/kernel/debug/tracing): no tracepoints listed. As root: mount -t tracefs nodev /sys/kernel/tracing";
             if (explicitly)
                 WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, message));
-            else if (!_warnedTracefs && Name.Any(n => n.Contains(':') || WildcardPattern.ContainsWildcardCharacters(n)))
+            // A literal tracepoint gets its own error from the resolver; patterns would silently match nothing.
+            else if (!_warnedTracefs && patterns.Any(p => p is not null))
                 WriteWarning(message);
             _warnedTracefs = true;
             yield break;
