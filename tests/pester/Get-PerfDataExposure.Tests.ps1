@@ -200,6 +200,31 @@ Describe 'Get-PerfDataExposure' {
         }
     }
 
+    It 'a POSIX ACL entry for one user: the kernel lets that user read, and ReadableBy names them' -Tag Security {
+        $reader = New-TestUser -Prefix psexa
+        $outsider = New-TestUser -Prefix psexn
+        $copy = Join-Path $Dir "acl-$(Get-Random).data"
+        try {
+            Copy-Item $Plain $copy
+            & chmod 0640 $copy
+            & setfacl -m "u:${reader}:r" $copy
+            $LASTEXITCODE | Should -Be 0
+            & setpriv --reuid $reader --regid $reader --init-groups cat $copy *> $null
+            $LASTEXITCODE | Should -Be 0 -Because 'the named entry grants read'
+            & setpriv --reuid $outsider --regid $outsider --init-groups cat $copy *> $null
+            $LASTEXITCODE | Should -Not -Be 0
+            $e = Get-PerfDataExposure $copy
+            $e.ReadableByOthers | Should -BeTrue
+            $e.ReadableBy | Should -Be "$reader (POSIX ACL)"
+            $e.Risk | Should -Be 'High'
+        }
+        finally {
+            Remove-Item $copy -ErrorAction SilentlyContinue
+            Remove-TestUser $reader
+            Remove-TestUser $outsider
+        }
+    }
+
     It 'scans a tree with -Recurse, skipping files that are not perf data' {
         $tree = Join-Path $Dir 'tree'
         $null = New-Item -ItemType Directory "$tree/a/b"

@@ -1,3 +1,4 @@
+using PerfSecurity.Acl;
 using PerfSecurity.Users;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
@@ -49,11 +50,11 @@ public static class DataExposureAnalyzer
                 throw new PerfSecurityException("PerfDataNotRegularFile", FailureKind.InvalidArgument,
                     $"'{path}' is not a regular file (a pipe or device); save the perf output to a file first.", path);
             var header = PerfDataParser.Parse(new FileByteSource(fd, (long)st.Size), path);
-            return Analyze(path, header, st, accounts);
+            return Analyze(path, header, st, accounts, PosixAclFile.Read(fd, path).Acl);
         }
     }
 
-    public static DataExposure Analyze(string path, PerfDataHeader h, FileStatus st, AccountDatabase accounts)
+    public static DataExposure Analyze(string path, PerfDataHeader h, FileStatus st, AccountDatabase accounts, PosixAcl? acl = null)
     {
         ulong sampleType = 0;
         foreach (var a in h.Attributes) sampleType |= a.SampleType;
@@ -128,6 +129,7 @@ public static class DataExposureAnalyzer
             (false, true) when groupOthers.Count > 0 => $"group {group} ({members})",
             _ => "owner and root only",
         };
+        if (acl is { IsMinimal: false }) (readable, readableBy) = AclReaders(st, acl, accounts);
 
         bool cat4 = evidence.ContainsKey(4);
         var memory = MemoryContentFields.Where(Has).ToList();
@@ -144,6 +146,23 @@ public static class DataExposureAnalyzer
             SymbolicMode(st.Mode), readable, readableBy, categories, evidenceLines, risk, reason, h.PipeMode,
             h.Hostname, h.OsRelease, h.PerfVersion, h.Architecture, h.CpuDescription, h.CmdLine, events, fields,
             h.Features.Select(PerfDataFormat.FeatureName).ToArray(), h.DataSize, h.BuildIdCount);
+    }
+
+    // With named entries the mode no longer tells: each user of the account database is judged as the kernel
+    // judges them (AclAccess), and a user of no group the ACL names stands for everyone else.
+    private static (bool Readable, string ReadableBy) AclReaders(FileStatus st, PosixAcl acl, AccountDatabase accounts)
+    {
+        bool Reads(uint uid, IReadOnlyCollection<uint> gids) => AclAccess.Allows(st.Uid, st.Gid, st.Permissions, acl, uid, gids, AclPermissions.Read);
+        var users = accounts.Users.Where(u => u.Uid != st.Uid && u.Uid != 0).ToList();
+        var readers = users.Where(u => Reads(u.Uid, accounts.GroupsOf(u.Uid))).Select(u => u.Name).ToList();
+        bool anyone = Reads(uint.MaxValue - 1, Array.Empty<uint>());
+        if (anyone)
+        {
+            var denied = users.Select(u => u.Name).Except(readers).ToList();
+            return (true, denied.Count == 0 ? "every user (POSIX ACL other::r)"
+                : $"every user except {string.Join(", ", denied)} (POSIX ACL entries that deny them reading)");
+        }
+        return readers.Count > 0 ? (true, $"{string.Join(", ", readers)} (POSIX ACL)") : (false, "owner and root only");
     }
 
     /// <summary>The ls -l form of a mode, with setuid/setgid/sticky.</summary>

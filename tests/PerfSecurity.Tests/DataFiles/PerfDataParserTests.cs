@@ -1,3 +1,4 @@
+using PerfSecurity.Acl;
 using PerfSecurity.Users;
 using System.Buffers.Binary;
 using System.Diagnostics;
@@ -91,6 +92,30 @@ public sealed class PerfDataParserTests
         var e = Analyze(Bytes("cpu-clock.data"), 0x184, uid, gid);
         Assert.True(e.ReadableByOthers);
         Assert.StartsWith(readableBy, e.ReadableBy);
+    }
+
+    [Fact]
+    public void Named_acl_entries_decide_who_reads()
+    {
+        // 0640 alice:alice with user:bob:r-- (mask r--): the mode alone says owner only, the kernel lets bob read.
+        var bob = PosixAcl.Create(new[]
+        {
+            new AclEntry(AclTag.UserObj, AclPermissions.Read | AclPermissions.Write), new AclEntry(AclTag.User, AclPermissions.Read, 1001),
+            new AclEntry(AclTag.GroupObj, AclPermissions.None), new AclEntry(AclTag.Mask, AclPermissions.Read), new AclEntry(AclTag.Other, AclPermissions.None),
+        });
+        var data = Bytes("cpu-clock.data");
+        var st = new FileStatus(0x8000 | 0x1a0, 1000, 1000, (ulong)data.Length, 1, 1, 1);
+        var e = DataExposureAnalyzer.Analyze("mem.data", Parse(data), st, Accounts, bob);
+        Assert.True(e.ReadableByOthers);
+        Assert.Equal("bob (POSIX ACL)", e.ReadableBy);
+        // other::r-- but group:perf_users:--- : bob (a listed member) is refused, everyone else reads.
+        var deny = PosixAcl.Create(new[]
+        {
+            new AclEntry(AclTag.UserObj, AclPermissions.Read | AclPermissions.Write), new AclEntry(AclTag.GroupObj, AclPermissions.None),
+            new AclEntry(AclTag.Group, AclPermissions.None, 1002), new AclEntry(AclTag.Mask, AclPermissions.Read), new AclEntry(AclTag.Other, AclPermissions.Read),
+        });
+        e = DataExposureAnalyzer.Analyze("mem.data", Parse(data), new FileStatus(0x8000 | 0x1a4, 1000, 1000, (ulong)data.Length, 1, 1, 1), Accounts, deny);
+        Assert.Equal("every user except bob (POSIX ACL entries that deny them reading)", e.ReadableBy);
     }
 
     [Theory]
