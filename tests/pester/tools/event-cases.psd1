@@ -156,6 +156,23 @@
         @{ Event = 'fake/bad/' }
         @{ Event = 'fake/event=1,,umask=2/' }
         @{ Event = 'fake/event=0x3c' }
+        @{ Event = 'fake/ev1,umask=2/' }
+        @{ Event = 'fake/event=2,ev1/' }
+        @{ Event = 'fake/ev1=1/' }
+        @{ Event = 'fake/ev1=2/' }
+        @{ Event = 'fake/EV.DOT/' }
+        @{ Event = 'fake/ev3,umask=0x100/' }
+        @{ Event = 'fake/umask=?,umask=3/' }
+        @{ Event = 'fake/ev1/ukhGHpppPSDIWe' }
+        @{ Event = 'fake/ev1/uk:' }
+        @{ Event = 'uncore_imc/event=1/' }
+        @{ Event = 'solo_3/event=1/' }
+        @{ Event = 'tsc/config=1/' }
+        @{ Event = 'r1A2b' }
+        @{ Event = 'task-clock#' }
+        @{ Event = 'task clock' }
+        @{ Event = '0x1:0x1/config=2/' }
+        @{ Event = '99999999999999999999:1' }
         @{ Event = 'ev1' }
         @{ Event = 'ev-dash' }
         @{ Event = 'energy:u' }
