@@ -14,13 +14,12 @@ public enum EventTermType
 /// <summary>One term of an event string or of a PMU alias file: key=number, key=string, or a bare key (number 1).</summary>
 public sealed class EventTerm
 {
-    internal EventTerm(EventTermType type, string? key, ulong number, string? text, bool noValue)
+    internal EventTerm(EventTermType type, string? key, ulong number, string? text)
     {
         Type = type;
         Key = key;
         Number = number;
         Text = text;
-        NoValue = noValue;
     }
 
     public EventTermType Type { get; }
@@ -30,14 +29,10 @@ public sealed class EventTerm
     /// <summary>The value of a string term (null for numbers).</summary>
     public string? Text { get; }
     public bool IsString => Text is not null;
-    /// <summary>Written without "=value" (then the number is 1).</summary>
-    public bool NoValue { get; }
-    /// <summary>"field=?": a value the user supplies beside the alias.</summary>
-    public bool IsParameter => Type == EventTermType.User && Text == "?";
     /// <summary>Consumed as the value of a "=?" term, so not applied again on its own.</summary>
     internal bool Used { get; set; }
 
-    internal EventTerm Clone() => new(Type, Key, Number, Text, NoValue);
+    internal EventTerm Clone() => new(Type, Key, Number, Text);
 }
 
 /// <summary>
@@ -217,21 +212,21 @@ public sealed class EventResolver
         switch (t.Kind)
         {
             case Tok.Raw:
-                return new EventTerm(EventTermType.Config, null, t.Number, null, false);
+                return new EventTerm(EventTermType.Config, null, t.Number, null);
             case Tok.DriverConfig:
-                return new EventTerm(EventTermType.DriverConfig, t.Text, 0, t.Text, false);
+                return new EventTerm(EventTermType.DriverConfig, t.Text, 0, t.Text);
             case Tok.Name or Tok.Term:
             {
                 EventTermType type = t.Kind == Tok.Name ? EventTermType.User : KeywordType(t.Text);
                 string? key = type == EventTermType.User ? t.Text : null;
                 if (p.Peek.Kind == Tok.LBracket)
                     throw Syntax(p.Text, $"indexed terms ({t.Text}[…]) are not supported");
-                if (!p.Accept(Tok.Equals)) return new EventTerm(type, key, 1, null, true);
+                if (!p.Accept(Tok.Equals)) return new EventTerm(type, key, 1, null);
                 Token v = p.Next();
                 return v.Kind switch
                 {
-                    Tok.Value => new EventTerm(type, key, v.Number, null, false),
-                    Tok.Name => new EventTerm(type, key, 0, v.Text, false),
+                    Tok.Value => new EventTerm(type, key, v.Number, null),
+                    Tok.Name => new EventTerm(type, key, 0, v.Text),
                     Tok.Error => throw Syntax(p.Text, $"'{v.Text}' does not fit in 64 bits"),
                     _ => throw Syntax(p.Text, $"'{t.Text}=' needs a decimal or 0x hexadecimal number"),
                 };
@@ -536,7 +531,7 @@ public sealed class EventResolver
     internal EventDefinition ResolveAlias(PmuInfo pmu, PmuInfo.NamedEvent alias)
     {
         string name = $"{pmu.Name}/{alias.Name}{string.Concat(alias.Terms.Where(t => t.IsString).Select(t => $",{t.Key ?? TermName(t)}={t.Text}"))}/";
-        return Configure(name, pmu, new List<EventTerm> { new(EventTermType.User, alias.Name, 1, null, true) }, listing: true);
+        return Configure(name, pmu, new List<EventTerm> { new(EventTermType.User, alias.Name, 1, null) }, listing: true);
     }
 
     // A bare alias name (tsc, energy-pkg): the alias on every PMU that has it (parse_events_multi_pmu_add).
@@ -546,7 +541,7 @@ public sealed class EventResolver
         PerfSecurityException? failure = null;
         foreach (PmuInfo pmu in AllPmus().Where(x => x.Events.ContainsKey(name)))
         {
-            var terms = (userTerms ?? new List<EventTerm>()).Append(new EventTerm(EventTermType.User, name, 1, null, false)).ToList();
+            var terms = (userTerms ?? new List<EventTerm>()).Append(new EventTerm(EventTermType.User, name, 1, null)).ToList();
             try { defs.Add(Configure(text, pmu, terms)); }
             catch (PerfSecurityException e) { failure = e; }
         }

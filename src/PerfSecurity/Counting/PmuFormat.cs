@@ -74,11 +74,7 @@ public sealed class PmuFormatField
 public sealed class PmuInfo
 {
     /// <summary>An event alias of the PMU's events/ folder: the terms it stands for, with its scale and unit.</summary>
-    public sealed record NamedEvent(string Name, string Text, IReadOnlyList<EventTerm> Terms, double Scale, string? Unit)
-    {
-        /// <summary>The terms written "=?": values the user must give beside the alias (pmu/alias,term=N/).</summary>
-        public IEnumerable<string> Parameters => Terms.Where(t => t.IsParameter).Select(t => t.Key!);
-    }
+    public sealed record NamedEvent(string Name, string Text, IReadOnlyList<EventTerm> Terms, double Scale, string? Unit);
 
     private PmuInfo(string name, uint type, Dictionary<string, PmuFormatField> formats, Dictionary<string, NamedEvent> events)
     {
