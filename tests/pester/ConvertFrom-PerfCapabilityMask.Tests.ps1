@@ -87,7 +87,7 @@ Describe 'ConvertFrom-PerfSecureBits' {
     }
 
     It 'agrees with capsh --print run under those secure bits' {
-        foreach ($bits in 0, 47, 239) {
+        foreach ($bits in 0, 47, 239, 0x100, 0x500, 0xa00, 0xfef) {
             $line = & capsh "--secbits=$bits" --print | Where-Object { $_ -like 'Securebits:*' }
             $line | Should -Match ([regex]::Escape("Securebits: $((ConvertFrom-PerfSecureBits $bits).Text) "))
         }
@@ -99,8 +99,9 @@ Describe 'ConvertFrom-PerfSecureBits' {
         ((Get-PerfProcessCapability -Id $PID) | ConvertFrom-PerfSecureBits).Value | Should -Be 0
     }
 
-    It 'rejects values above 255' {
-        ConvertFrom-PerfSecureBits 256 -ErrorVariable err -ErrorAction SilentlyContinue
+    It 'rejects values above 4095, the highest with only bits the kernel defines' {
+        (ConvertFrom-PerfSecureBits 4095).Flags | Should -HaveCount 12
+        ConvertFrom-PerfSecureBits 4096 -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'PerfSecureBitsInvalid,PerfSecurity.Commands.ConvertFromPerfSecureBitsCommand'
     }
 }

@@ -1,6 +1,23 @@
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
+    $script:ProbeDir = "/tmp/psprocprobe-$([guid]::NewGuid().ToString('n').Substring(0, 10))"
+    $null = New-Item -ItemType Directory $ProbeDir
+    function script:Build-Probe([string] $Name, [string[]] $Flags = @()) {
+        $out = Join-Path $ProbeDir $Name
+        $log = & gcc -O2 -Wall -o $out "$PSScriptRoot/probes/$Name.c" @Flags 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "gcc $Name failed: $log" }
+        $out
+    }
+    function script:Invoke-ModuleUnder([string[]] $Prefix, [string] $Command) {
+        # Runs $Prefix (a probe and its arguments) which then executes a pwsh that imports the module and runs $Command.
+        $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModuleDir'; $Command"
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+        $rest = @($Prefix | Select-Object -Skip 1)
+        & $Prefix[0] @rest dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" }
+    }
 }
+
+AfterAll { Remove-Item -Recurse -Force $ProbeDir -ErrorAction SilentlyContinue }
 
 Describe 'Get-PerfProcessCapability' {
     It 'agrees with pscap on the processes with capabilities and their permitted sets' {
@@ -112,3 +129,42 @@ Describe 'Get-PerfProcessCapability' {
         finally { $proc.Kill(); $proc.WaitForExit() }
     }
 }
+
+Describe 'Secure bits 8-11 (Linux 6.14+)' {
+    BeforeAll {
+        $script:SecbitsProbe = Build-Probe 'secbits-probe'
+    }
+
+    It 'reads back <Bits> set with prctl(PR_SET_SECUREBITS), as the kernel and capsh show it' -ForEach @(
+        @{ Bits = '0x100' }, @{ Bits = '0x400' }, @{ Bits = '0x500' }, @{ Bits = '0xf00' }, @{ Bits = '0xfef' }
+    ) {
+        $out = Invoke-ModuleUnder @($SecbitsProbe, $Bits) @'
+$p = Get-PerfProcessCapability -Id $PID
+$d = ConvertFrom-PerfSecureBits $p.SecureBits
+[pscustomobject]@{ SecureBits = $p.SecureBits; Flags = $p.SecureBitsFlags; DecodedFlags = $d.Flags; Text = $d.Text } | ConvertTo-Json -Compress
+'@
+        $kernelLine = $out | Where-Object { $_ -like 'kernel *' }
+        $kernelLine | Should -Not -BeNullOrEmpty -Because ($out -join "`n")
+        $kernel = [int]($kernelLine -split ' ')[1]
+        $kernel | Should -Be ([Convert]::ToInt32($Bits, 16)) -Because 'this kernel accepts the bits'
+        $r = ($out | Where-Object { $_.StartsWith('{') }) | ConvertFrom-Json
+        $r.SecureBits | Should -Be $kernel
+        # One name per set bit, none of them an unnamed "bit N".
+        @($r.Flags).Count | Should -Be ([System.Numerics.BitOperations]::PopCount([uint32]$kernel))
+        $r.Flags | Should -Not -Match '^bit '
+        $r.DecodedFlags | Should -Be $r.Flags
+        $capsh = & capsh "--secbits=$kernel" --print | Where-Object { $_ -like 'Securebits:*' }
+        $capsh | Should -Match ([regex]::Escape("Securebits: $($r.Text) "))
+    }
+
+    It 'names SECBIT_EXEC_RESTRICT_FILE and SECBIT_EXEC_DENY_INTERACTIVE as the kernel header does' {
+        $header = '/usr/include/linux/securebits.h'
+        if (-not (Select-String -Path $header -Pattern 'SECURE_EXEC_DENY_INTERACTIVE_LOCKED' -Quiet -ErrorAction SilentlyContinue)) {
+            Set-ItResult -Skipped -Because "$header predates Linux 6.14"; return
+        }
+        $numbers = @{}
+        foreach ($m in Select-String -Path $header -Pattern '^#define\s+SECURE_(EXEC_\w+)\s+(\d+)') { $numbers["SECBIT_$($m.Matches[0].Groups[1].Value)"] = [int]$m.Matches[0].Groups[2].Value }
+        foreach ($name in $numbers.Keys) { (ConvertFrom-PerfSecureBits $name).Value | Should -Be (1 -shl $numbers[$name]) -Because $name }
+    }
+}
+

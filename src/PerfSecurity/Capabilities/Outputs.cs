@@ -129,6 +129,10 @@ public sealed class SecureBitsValue
         KeepCapsLocked = b.HasFlag(Capabilities.SecureBits.KeepCapsLocked);
         NoCapAmbientRaise = b.HasFlag(Capabilities.SecureBits.NoCapAmbientRaise);
         NoCapAmbientRaiseLocked = b.HasFlag(Capabilities.SecureBits.NoCapAmbientRaiseLocked);
+        ExecRestrictFile = b.HasFlag(Capabilities.SecureBits.ExecRestrictFile);
+        ExecRestrictFileLocked = b.HasFlag(Capabilities.SecureBits.ExecRestrictFileLocked);
+        ExecDenyInteractive = b.HasFlag(Capabilities.SecureBits.ExecDenyInteractive);
+        ExecDenyInteractiveLocked = b.HasFlag(Capabilities.SecureBits.ExecDenyInteractiveLocked);
     }
 
     public int Value { get; }
@@ -143,6 +147,10 @@ public sealed class SecureBitsValue
     public bool KeepCapsLocked { get; }
     public bool NoCapAmbientRaise { get; }
     public bool NoCapAmbientRaiseLocked { get; }
+    public bool ExecRestrictFile { get; }
+    public bool ExecRestrictFileLocked { get; }
+    public bool ExecDenyInteractive { get; }
+    public bool ExecDenyInteractiveLocked { get; }
 
     public override string ToString() => Text;
 }
