@@ -168,3 +168,86 @@ $d = ConvertFrom-PerfSecureBits $p.SecureBits
     }
 }
 
+Describe 'A process whose leader has exited while a thread runs on' {
+    BeforeAll {
+        $script:ZombieProbe = Build-Probe 'zombie-leader-probe' @('-pthread')
+        $script:ZombieCells = [System.Collections.Generic.List[object]]::new()
+        function script:Start-ZombieLeader([string] $Leader, [string] $Thread) {
+            # The probe runs as nobody; the leader keeps $Leader, the thread $Thread (perfmon or none), then the leader exits.
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($ZombieProbe)
+            foreach ($a in (& id -u nobody), (& id -g nobody), $Leader, $Thread) { $psi.ArgumentList.Add("$a") }
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $p = [System.Diagnostics.Process]::Start($psi)
+            $ready = Read-ProbeLine $p
+            if ($ready -notmatch '^ready (\d+) (\d+)$') { throw "the probe did not start: $ready $($p.StandardError.ReadToEnd())" }
+            [pscustomobject]@{ Process = $p; Pid = [int]$Matches[1]; Tid = [int]$Matches[2] }
+        }
+        function script:Read-ProbeLine($Process) {
+            $task = $Process.StandardOutput.ReadLineAsync()
+            if (-not $task.Wait(10000)) { throw 'the probe did not answer within 10 s' }
+            $task.Result
+        }
+        function script:Get-StatusMask([string] $File, [string] $Key) {
+            $line = Get-Content $File | Where-Object { $_ -like "${Key}:*" }
+            [Convert]::ToUInt64(($line -split '\s+')[1], 16)
+        }
+    }
+
+    AfterAll {
+        $agree = @($ZombieCells | Where-Object { $_.Predicted -eq ($_.Errno -eq 0) }).Count
+        Write-Host "zombie leader: $agree of $($ZombieCells.Count) cells agree with the kernel"
+    }
+
+    It 'leader <Leader>, thread <Thread>: reads the live thread and predicts what the kernel does at paranoid <Level>' -ForEach @(
+        foreach ($level in 2, 1, 0) { foreach ($pair in @('none', 'perfmon'), @('perfmon', 'none')) { @{ Level = $level; Leader = $pair[0]; Thread = $pair[1] } } }
+    ) {
+        $probe = Start-ZombieLeader $Leader $Thread
+        try {
+            # What the kernel shows: a zombie leader with its last sets, and the thread with its own.
+            (Get-Content "/proc/$($probe.Pid)/status" | Where-Object { $_ -like 'State:*' }) | Should -Match 'Z \(zombie\)'
+            $threadEffective = Get-StatusMask "/proc/$($probe.Pid)/task/$($probe.Tid)/status" CapEff
+            $leaderEffective = Get-StatusMask "/proc/$($probe.Pid)/status" CapEff
+            $threadEffective | Should -Not -Be $leaderEffective
+
+            $caps = Get-PerfProcessCapability -Id $probe.Pid
+            $caps.ThreadId | Should -Be $probe.Tid
+            $caps.EffectiveMask | Should -Be $threadEffective
+            $caps.User | Should -Be 'nobody'
+
+            Use-ParanoidLevel $Level {
+                foreach ($try in 1..5) {
+                    Set-ParanoidRuntime $Level
+                    $rules = Get-PerfAccess -ProcessId $probe.Pid
+                    $observed = @{}
+                    foreach ($scope in @{ UserProfiling = 'user'; KernelProfiling = 'kernel'; CpuWide = 'cpu' }.GetEnumerator()) {
+                        $probe.Process.StandardInput.WriteLine($scope.Value)
+                        $probe.Process.StandardInput.Flush()
+                        $observed[$scope.Key] = [int](Read-ProbeLine $probe.Process)
+                    }
+                    # Other test runs may change the level at any moment: retry until it held for the whole cell.
+                    if ((Get-ParanoidRuntime) -eq $Level) { break }
+                }
+                $mismatches = foreach ($scope in $observed.Keys) {
+                    $rule = $rules | Where-Object { "$($_.Scope)" -eq $scope }
+                    $ZombieCells.Add([pscustomobject]@{ Level = $Level; Leader = $Leader; Thread = $Thread; Scope = $scope; Predicted = $rule.Allowed; Errno = $observed[$scope] })
+                    if ($rule.Allowed -ne ($observed[$scope] -eq 0)) { "${scope}: predicted $($rule.Allowed), kernel errno $($observed[$scope]) ($($rule.Reason))" }
+                }
+                $mismatches | Should -BeNullOrEmpty
+            }
+        }
+        finally {
+            $probe.Process.StandardInput.Close()
+            if (-not $probe.Process.WaitForExit(5000)) { $probe.Process.Kill() }
+        }
+    }
+
+    It 'saw both outcomes and agreed in every cell' {
+        @($ZombieCells | Where-Object { $_.Errno -eq 0 }).Count | Should -BeGreaterThan 0
+        @($ZombieCells | Where-Object { $_.Errno -ne 0 }).Count | Should -BeGreaterThan 0
+        @($ZombieCells | Where-Object { $_.Predicted -ne ($_.Errno -eq 0) }) | Should -BeNullOrEmpty
+        $ZombieCells.Count | Should -Be 18
+    }
+}
+

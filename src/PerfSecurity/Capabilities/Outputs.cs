@@ -59,6 +59,7 @@ public sealed class ProcessCapability
         NoNewPrivs = s.NoNewPrivs;
         Seccomp = s.Seccomp;
         IsKernelThread = s.IsKernelThread;
+        ThreadId = s.ThreadId;
         SecureBits = secureBits;
         SecureBitsFlags = secureBits is int b ? SecureBitsText.Names(b) : null;
     }
@@ -86,6 +87,11 @@ public sealed class ProcessCapability
     /// <summary>0 disabled, 1 strict, 2 filter.</summary>
     public int Seccomp { get; }
     public bool IsKernelThread { get; }
+    /// <summary>
+    /// Null when the sets are the process leader's; otherwise the live thread they were read from, because the
+    /// leader has exited (a zombie) while this thread runs on. getpcaps and pscap show the exited leader's sets.
+    /// </summary>
+    public int? ThreadId { get; }
     /// <summary>The secure bits (prctl PR_GET_SECUREBITS); the kernel reveals them only for the current process, so null for others.</summary>
     public int? SecureBits { get; }
     public string[]? SecureBitsFlags { get; }
