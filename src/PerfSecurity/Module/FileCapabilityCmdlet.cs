@@ -64,6 +64,10 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
         if (f.Length == 0 || f.Any(c => c is not ('e' or 'i' or 'p')))
             throw new PerfSecurityException("PerfCapabilityInvalidFlag", FailureKind.InvalidArgument,
                 $"'{flag}' is not a flag combination. Use letters e (effective), i (inheritable) and p (permitted), for example 'ep'.", flag);
+        // The file keeps one effective bit over permitted ∪ inheritable, so 'e' alone would store nothing of the set.
+        if (f.Contains('e') && !f.Contains('p') && !f.Contains('i') && !set.IsEmpty)
+            throw new PerfSecurityException("PerfCapabilityInvalidEffective", FailureKind.InvalidArgument,
+                $"The flag 'e' alone grants nothing: at exec a file's effective capabilities become its permitted and inheritable ones, and '{flag}' sets neither. Use 'ep' (or 'ei').", flag);
         return new CapabilityState(f.Contains('e') ? set : CapabilitySet.Empty, f.Contains('p') ? set : CapabilitySet.Empty, f.Contains('i') ? set : CapabilitySet.Empty);
     }
 }
