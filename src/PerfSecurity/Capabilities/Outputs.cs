@@ -9,6 +9,8 @@ public sealed class FileCapability
     public FileCapability(string path, FileCapabilityData data)
     {
         Path = path;
+        RawPath = Native.PathBytes.Encode(path);
+        DisplayPath = Native.PathBytes.Display(path);
         Text = data.Text;
         Permitted = data.Permitted.Names();
         Inheritable = data.Inheritable.Names();
@@ -19,7 +21,15 @@ public sealed class FileCapability
         InheritableMask = data.Inheritable.Mask;
     }
 
+    /// <summary>
+    /// The path; bytes of the name that are not UTF-8 are held as U+DC80..U+DCFF (one per byte), so the
+    /// module's -Path and -LiteralPath find the file again from this string.
+    /// </summary>
     public string Path { get; }
+    /// <summary>The path's bytes, as the kernel has them.</summary>
+    public byte[] RawPath { get; }
+    /// <summary>The path for people: each byte that is not UTF-8 shown as \xNN.</summary>
+    public string DisplayPath { get; }
     /// <summary>Exactly what libcap's getcap prints after the path.</summary>
     public string Text { get; }
     public string[] Permitted { get; }
@@ -32,7 +42,7 @@ public sealed class FileCapability
     public ulong PermittedMask { get; }
     public ulong InheritableMask { get; }
 
-    public override string ToString() => $"{Path} {Text}";
+    public override string ToString() => $"{DisplayPath} {Text}";
 }
 
 /// <summary>The capability sets and privilege flags of one process, from /proc/&lt;pid&gt;/status.</summary>
