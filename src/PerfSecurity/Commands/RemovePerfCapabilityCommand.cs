@@ -30,18 +30,18 @@ public sealed class RemovePerfCapabilityCommand : FileCapabilityCmdlet
                 var current = StoredCapability.Read(file);
                 if (!current.Exists)
                 {
-                    WriteVerbose($"'{Shown(path)}' has no file capabilities; nothing to remove.");
+                    WriteVerbose($"'{ShownPath(path)}' has no file capabilities; nothing to remove.");
                     return;
                 }
                 string what = current.Data is { } data ? $"'{data.Text}'" : $"({current.Describe()})";
-                if (!ShouldProcess(Shown(path), $"Remove file capabilities {what}")) return;
+                if (!ShouldProcess(ShownPath(path), $"Remove file capabilities {what}")) return;
                 if (!file.Remove())
                 {
-                    WriteVerbose($"'{Shown(path)}' lost its file capabilities before they were removed; nothing to remove.");
+                    WriteVerbose($"'{ShownPath(path)}' lost its file capabilities before they were removed; nothing to remove.");
                     return;
                 }
                 // An unreadable value has no text to return; the verbose line says what was removed.
-                if (current.Data is null) WriteVerbose($"Removed the file capabilities of '{Shown(path)}' ({current.Describe()}).");
+                if (current.Data is null) WriteVerbose($"Removed the file capabilities of '{ShownPath(path)}' ({current.Describe()}).");
                 else if (PassThru) WriteObject(new FileCapability(path, current.Data));
             });
         }

@@ -138,8 +138,5 @@ public sealed class PmuInfo
     }
 
     internal static string? ReadOrNull(string path)
-    {
-        try { return File.Exists(path) ? File.ReadAllText(path).Trim() : null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
+        => IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.KernelValueLimit)?.Trim();
 }

@@ -30,24 +30,25 @@ public static class DataExposureAnalyzer
     /// <summary>Opens, checks and parses one file. Never blocks on FIFOs or devices.</summary>
     public static DataExposure Read(string path, AccountDatabase accounts)
     {
+        if (Directory.Exists(path))
+            throw new PerfSecurityException("PerfDataPathIsDirectory", FailureKind.InvalidArgument,
+                $"'{path}' is a directory; use -Recurse to examine the perf.data files under it.", path);
         FileDescriptor fd;
-        try { fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY); }
-        catch (SystemCallException e)
+        FileStatus st;
+        try { fd = IO.BoundedFile.Open(path, "PerfData", noFollow: false, out st); }
+        catch (PerfSecurityException e) when (e.ErrorId == "PerfDataNotFound" && e.InnerException is SystemCallException sc)
         {
-            string hint = e.IsPermissionError
-                ? " Only its owner, its group (if group-readable) and root can read it: run as one of them."
-                : "";
-            throw PerfSecurityException.FromSystemCall("PerfDataOpenFailed", e, $"Cannot open '{path}': {Errno.Describe(e.Errno)}.{hint}", path);
+            // One id for every failure to open, as before: the cmdlet reports a missing file itself.
+            throw PerfSecurityException.FromSystemCall("PerfDataOpenFailed", sc, e.Message, path);
         }
+        catch (PerfSecurityException e) when (e.ErrorId == "PerfDataOpenFailed" && e.Kind == FailureKind.PermissionDenied)
+        {
+            throw new PerfSecurityException(e.ErrorId, e.Kind,
+                e.Message + " Only its owner, its group (if group-readable) and root can read it: run as one of them.", path, e.InnerException);
+        }
+        // Read at the offsets the header names (pread), never sequentially to an end: no size bound is needed.
         using (fd)
         {
-            FileStatus st = FileSystem.Stat(fd);
-            if (st.IsDirectory)
-                throw new PerfSecurityException("PerfDataPathIsDirectory", FailureKind.InvalidArgument,
-                    $"'{path}' is a directory; use -Recurse to examine the perf.data files under it.", path);
-            if (!st.IsRegularFile)
-                throw new PerfSecurityException("PerfDataNotRegularFile", FailureKind.InvalidArgument,
-                    $"'{path}' is not a regular file (a pipe or device); save the perf output to a file first.", path);
             var header = PerfDataParser.Parse(new FileByteSource(fd, (long)st.Size), path);
             return Analyze(path, header, st, accounts);
         }
@@ -190,16 +191,14 @@ public static class PerfDataFiles
     /// <summary>Whether the file starts with a perf.data magic; unreadable files count as candidates so their error is reported.</summary>
     public static bool HasPerfMagic(string path)
     {
+        Span<byte> b = stackalloc byte[8];
         try
         {
-            using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-            Span<byte> b = stackalloc byte[8];
-            int n = FileSystem.Read(fd, b);
-            if (n < 8) return false;
+            if (IO.BoundedFile.ReadHead(path, b) < 8) return false;
             ulong magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b);
             return magic is PerfDataFormat.Magic or PerfDataFormat.MagicSwapped or PerfDataFormat.MagicVersion1;
         }
-        catch (SystemCallException e) when (e.IsPermissionError) { return true; }
-        catch (SystemCallException) { return false; }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied) { return true; }
+        catch (PerfSecurityException) { return false; }
     }
 }

@@ -69,7 +69,7 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
     }
 
     /// <summary>A path for messages: bytes that are not UTF-8 as \xNN.</summary>
-    protected static string Shown(string path) => Native.PathBytes.Display(path);
+    protected static string ShownPath(string path) => Native.PathBytes.Display(path);
 
     private static bool Exists(string path)
     {

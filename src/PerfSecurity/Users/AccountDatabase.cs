@@ -33,12 +33,7 @@ public sealed class AccountDatabase
     public static AccountDatabase Load(string root = "/")
         => new(ReadOrEmpty(Path.Combine(root, "etc/passwd")), ReadOrEmpty(Path.Combine(root, "etc/group")));
 
-    private static string ReadOrEmpty(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (IOException) { return ""; }
-        catch (UnauthorizedAccessException) { return ""; }
-    }
+    private static string ReadOrEmpty(string path) => IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.AccountDatabaseLimit) ?? "";
 
     private static IEnumerable<string[]> Rows(string text, int minFields)
     {
