@@ -3,6 +3,8 @@ using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
 using PerfSecurity.Native;
+using PerfSecurity.Text;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 
@@ -25,13 +27,18 @@ public static class CapabilityShell
     private const uint ScriptMode = 0x1ED; // 0755
     private const uint SudoersMode = 0x120; // 0440
 
-    /// <summary>capsh's real path: a symlink is resolved so the script names the program that runs.</summary>
+    /// <summary>
+    /// capsh's real path, walked like any path this module trusts (root's links followed): the script names the
+    /// program that runs as root, which must be root's on a path only root can change.
+    /// </summary>
     public static string LocateCapsh()
     {
         string found = ExternalTool.Find("capsh") ?? throw new PerfSecurityException("PerfCapabilityShellCapshNotInstalled", FailureKind.NotInstalled,
             "capsh is not installed. Install the 'libcap2-bin' package (Debian/Ubuntu) or 'libcap' (Fedora).", "capsh");
-        try { return new FileInfo(found).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? found; }
-        catch (IOException) { return found; }
+        if (SecurePath.FindWeakness(found, PathOptions.FollowFinalLink, out string? real) is { } weakness)
+            throw new PerfSecurityException("PerfCapabilityShellUntrustedPath", FailureKind.SecurityError,
+                $"{weakness}: the capsh the script would run as root could be replaced by someone other than root. Reinstall it from the distribution's package.", found);
+        return real!;
     }
 
     public static string Iab(CapabilitySet caps) => string.Join(",", caps.Names().Select(n => "^" + n));
@@ -57,6 +64,9 @@ public static class CapabilityShell
     /// <summary>Checks the request before anything is written.</summary>
     public static void Validate(CapabilityShellRequest r)
     {
+        // The name goes into the sudoers rule: only an existing group with a valid name, so that it cannot add users or rules.
+        AccountName.RequireGroup(r.Group, "-Group", "PerfCapabilityShellGroupNotFound",
+            $"Create it first with New-PerfUsersGroup -Name {CommandLine.Quote(r.Group)}.");
         foreach (var (value, name) in new[] { (r.Path, "-Path"), (r.SudoersPath, "-SudoersPath") })
         {
             if (!value.StartsWith('/'))
@@ -68,8 +78,6 @@ public static class CapabilityShell
         }
         if (r.Capabilities.IsEmpty)
             throw new PerfSecurityException("PerfCapabilityShellNoCapability", FailureKind.InvalidArgument, "No capability was given; give at least cap_perfmon.", r.Capabilities);
-        if (r.Group.Length == 0)
-            throw new PerfSecurityException("PerfCapabilityShellInvalidGroup", FailureKind.InvalidArgument, "-Group must not be empty.", r.Group);
     }
 
     /// <summary>
@@ -94,8 +102,6 @@ public static class CapabilityShell
         string capsh = LocateCapsh();
 
         var warnings = new List<string>();
-        if (GroupDatabase.Find(r.Group) is null)
-            warnings.Add($"The group '{r.Group}' does not exist yet, so nobody can use the shell; create it with New-PerfUsersGroup -Name {r.Group} or Add-PerfUsersGroupMember.");
         string sudoersName = System.IO.Path.GetFileName(r.SudoersPath);
         if (System.IO.Path.GetDirectoryName(r.SudoersPath) == "/etc/sudoers.d" && (sudoersName.Contains('.') || sudoersName.EndsWith('~')))
             warnings.Add($"sudo's @includedir skips files whose names contain '.' or end in '~': '{r.SudoersPath}' would be ignored. Choose a name without them.");
@@ -229,8 +235,8 @@ public static class CapabilityShell
         }
     }
 
-    /// <summary>The largest script or drop-in this module would write; a bigger file is not one of ours.</summary>
-    private const int MaxFileBytes = 65536;
+    /// <summary>The largest script or drop-in read back; a bigger file is not one of ours.</summary>
+    private const long MaxFileBytes = 65536;
 
     /// <summary>Whether the walked file already has this content, owner root:root and this mode.</summary>
     private static bool IsInPlace(ResolvedPath target, string text, uint mode)

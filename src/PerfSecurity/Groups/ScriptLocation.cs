@@ -42,15 +42,13 @@ public static class ScriptLocation
     private static bool IsUnder(string path, string dir)
         => path == dir || path.StartsWith(dir.TrimEnd('/') + "/", StringComparison.Ordinal);
 
-    /// <summary>/home, /root and the homes of login accounts (see the class summary), with each one's owner.</summary>
+    /// <summary>The homes of login accounts (see the class summary) with each one's owner, then /home and /root.</summary>
     private static IEnumerable<(string Home, string? Owner)> HomeDirectories()
     {
-        yield return ("/home", null);
-        yield return ("/root", null);
         uint uidMin = UidMin();
         string[] lines;
         try { lines = File.ReadAllLines("/etc/passwd"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { lines = Array.Empty<string>(); }
         foreach (string line in lines)
         {
             string[] f = line.Split(':');
@@ -63,6 +61,8 @@ public static class ScriptLocation
             try { real = FileSystem.RealPath(home); } catch (Errors.SystemCallException) { continue; }
             if (real != home && real != "/") yield return (real, f[0]);
         }
+        yield return ("/home", null);
+        yield return ("/root", null);
     }
 
     private static uint UidMin()

@@ -1,4 +1,3 @@
-using System.Text;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 
@@ -81,25 +80,15 @@ public sealed class ResolvedPath : IDisposable
         }
     }
 
-    /// <summary>The file's bytes, at most <paramref name="maxBytes"/> of them (a longer file is refused, not cut).</summary>
-    public byte[] ReadAll(int maxBytes)
+    /// <summary>The file's bytes through the walked descriptor, at most <paramref name="maxBytes"/> (…TooLarge beyond, not cut).</summary>
+    public byte[] ReadAll(long maxBytes)
     {
         using FileDescriptor fd = OpenRegularFile();
-        var buffer = new byte[Math.Min(maxBytes + 1, 65536)];
-        using var content = new MemoryStream();
-        while (true)
-        {
-            int n = FileSystem.Read(fd, buffer);
-            if (n == 0) return content.ToArray();
-            content.Write(buffer, 0, n);
-            if (content.Length > maxBytes)
-                throw new PerfSecurityException(Area + "FileTooLarge", FailureKind.LimitsExceeded,
-                    $"'{Path}' is larger than {maxBytes} bytes; it is not the file expected here.", Path);
-        }
+        return BoundedFile.ReadAll(fd, FileSystem.Stat(fd), maxBytes, Path, Area);
     }
 
     /// <summary>The file as UTF-8 text (see <see cref="ReadAll"/>).</summary>
-    public string ReadAllText(int maxBytes) => Encoding.UTF8.GetString(ReadAll(maxBytes));
+    public string ReadAllText(long maxBytes) => BoundedFile.Decode(ReadAll(maxBytes));
 
     /// <summary>Removes the entry from the walked directory (unlinkat); false when it was already gone.</summary>
     public bool Remove() => FileSystem.UnlinkAt(Directory, Name, 0, RealPath);
@@ -109,23 +98,12 @@ public sealed class ResolvedPath : IDisposable
     {
         if (st.IsRegularFile) return;
         throw new PerfSecurityException(Area + "TargetNotRegularFile", FailureKind.InvalidArgument,
-            $"'{Path}' is {KindOf(st)}, not a regular file.", Path);
+            $"'{Path}' is {BoundedFile.KindOf(st)}, not a regular file.", Path);
     }
 
     private PerfSecurityException Replaced(SystemCallException? e)
         => new(Area + "UntrustedPath", FailureKind.SecurityError,
             $"'{RealPath}' was replaced while it was being opened; nothing was changed. Run the command again, and find out who else changes '{DirectoryPath}'.", Path, e);
-
-    internal static string KindOf(FileStatus st) => (st.Mode & FileStatus.S_IFMT) switch
-    {
-        FileStatus.S_IFDIR => "a directory",
-        FileStatus.S_IFLNK => "a symbolic link",
-        0x1000 => "a FIFO (named pipe)",
-        0x2000 => "a character device",
-        0x6000 => "a block device",
-        0xC000 => "a socket",
-        _ => "of an unknown type",
-    };
 
     public void Dispose()
     {

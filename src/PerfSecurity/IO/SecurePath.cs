@@ -25,8 +25,6 @@ public enum PathRefusalKind
     NotFound,
     /// <summary>The last component is a symbolic link, which is never followed there (…TargetIsSymlink).</summary>
     FinalLink,
-    /// <summary>The file is not a regular file (…TargetNotRegularFile).</summary>
-    NotRegularFile,
     /// <summary>A system call failed or a component is not a directory (…OpenFailed).</summary>
     Failed,
 }
@@ -96,7 +94,6 @@ public static class SecurePath
             $"{r.Sentence}, so '{path}' could be made to name another file while it is being changed. {Advice}", path),
         PathRefusalKind.NotFound => new PerfSecurityException(area + "FileNotFound", FailureKind.ObjectNotFound, r.Sentence + ".", path),
         PathRefusalKind.FinalLink => new PerfSecurityException(area + "TargetIsSymlink", FailureKind.InvalidArgument, r.Sentence + ".", path),
-        PathRefusalKind.NotRegularFile => new PerfSecurityException(area + "TargetNotRegularFile", FailureKind.InvalidArgument, r.Sentence + ".", path),
         _ => new PerfSecurityException(area + "OpenFailed", r.Errno == 0 ? FailureKind.InvalidOperation : PerfSecurityException.KindOf(r.Errno), r.Sentence + ".", path,
             r.Errno == 0 ? null : new SystemCallException("openat", r.Errno, path)),
     };

@@ -1,27 +1,27 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
 /// <summary>
 /// The *at() calls: names looked up in a directory held open, so a path walked once cannot be
-/// redirected between the check and the change (IO/SecurePath walks paths with these).
+/// redirected between the check and the change (IO/SecurePath walks paths with these). Names reach the kernel as
+/// the bytes they name, and come back from it the same way (<see cref="PathBytes"/>).
 /// </summary>
 public static partial class FileSystem
 {
     public const int AT_REMOVEDIR = 0x200;
 
-    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int OpenAtRaw(int dirfd, string path, int flags, uint mode);
 
-    [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static unsafe partial nint ReadLinkAtRaw(int dirfd, string path, byte* buffer, nuint size);
 
-    [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int RenameAtRaw(int olddirfd, string oldpath, int newdirfd, string newpath);
 
-    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int UnlinkAtRaw(int dirfd, string path, int flags);
 
     /// <summary>openat(2), always close-on-exec; <paramref name="shownAs"/> names the file in an error.</summary>
@@ -58,7 +58,7 @@ public static partial class FileSystem
             fixed (byte* p = buffer) n = ReadLinkAtRaw(link.Value, "", p, (nuint)size);
             if (n < 0) throw new SystemCallException("readlinkat", Errno.Last, shownAs);
             // readlink truncates silently: a full buffer may mean a longer target (PATH_MAX is 4096).
-            if (n < size) return Encoding.UTF8.GetString(buffer, 0, (int)n);
+            if (n < size) return PathBytes.Decode(buffer.AsSpan(0, (int)n));
             if (size >= 4096) throw new SystemCallException("readlinkat", Errno.ERANGE, shownAs);
             size = 4096;
         }
@@ -98,7 +98,7 @@ public static partial class FileSystem
                 int reclen = BitConverter.ToUInt16(buffer, offset + 16);
                 int start = offset + 19;
                 int end = Array.IndexOf(buffer, (byte)0, start, reclen - 19);
-                string name = Encoding.UTF8.GetString(buffer, start, (end < 0 ? offset + reclen : end) - start);
+                string name = PathBytes.Decode(buffer.AsSpan(start, (end < 0 ? offset + reclen : end) - start));
                 if (name is not ("." or "..")) names.Add(name);
                 offset += reclen;
             }

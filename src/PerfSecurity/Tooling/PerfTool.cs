@@ -77,10 +77,8 @@ public static partial class PerfTool
     /// </summary>
     public static string? ExecTarget(string scriptPath, string? invokedAs = null)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(scriptPath); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        return ExecTarget(lines, Path.GetDirectoryName(scriptPath) ?? "/", Path.GetDirectoryName(invokedAs ?? scriptPath));
+        string? text = IO.BoundedFile.TryReadAllText(scriptPath, IO.BoundedFile.TextLimit);
+        return text is null ? null : ExecTarget(text.Split('\n'), Path.GetDirectoryName(scriptPath) ?? "/", Path.GetDirectoryName(invokedAs ?? scriptPath));
     }
 
     /// <param name="lines">The script.</param>
