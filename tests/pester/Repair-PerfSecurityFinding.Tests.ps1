@@ -204,7 +204,7 @@ Describe 'Repair-PerfSecurityFinding' {
                 (Invoke-PerfSecurityAudit -DataPath $target -Id PERF-DATA-READABLE).Status | Should -Be 'Fail'
                 # The user keeps their own perf.data readable (they cannot chmod root's file) and swaps the names.
                 $procs += Start-AsUser -User $user -Command "while :; do chmod 644 '$race/d/perf.data' '$race/link/perf.data' 2>/dev/null; done"
-                $procs += Start-AsUser -User $user -Command "exec '$swapper' '$race/d' '$race/link'"
+                $procs += Start-AsUser -User $user -Command "exec '$swapper' x '$race/d' '$race/link'"
                 Start-Sleep -Milliseconds 100
                 $procs | ForEach-Object { $_.HasExited | Should -BeFalse }
                 $refused = 0
