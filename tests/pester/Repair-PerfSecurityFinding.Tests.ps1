@@ -43,6 +43,33 @@ Describe 'Repair-PerfSecurityFinding' {
             }
         }
 
+        It 'runs the Remediation the audit prints, as printed: <Profile> <Status> turns into Pass' -ForEach @(
+            @{ Profile = 'PerfSecurityGuide'; Status = 'Warning'; Expected = 1 }
+            @{ Profile = 'Kspp'; Status = 'Fail'; Expected = 2 }
+        ) {
+            [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "0`n")
+            Use-ParanoidLevel 2 {
+                $f = Invoke-PerfSecurityAudit -Profile $Profile -Id PERF-KPTR-RESTRICT
+                $f.Status | Should -Be $Status
+                $f.Remediation | Should -BeLike 'Repair-PerfSecurityFinding PERF-KPTR-RESTRICT*'
+                Invoke-Expression $f.Remediation
+                (Invoke-PerfSecurityAudit -Profile $Profile -Id PERF-KPTR-RESTRICT).Status | Should -Be 'Pass'
+                [int](Get-Content /proc/sys/kernel/kptr_restrict) | Should -Be $Expected
+                (Get-PerfSysctl kernel.kptr_restrict).PersistedValue | Should -Be "$Expected"
+            }
+        }
+
+        It 'leaves a warning it cannot repair alone, without an error' {
+            $copy = New-CapableCopy 'perf-rootgroup' 'cap_perfmon=ep' '0750'
+            $f = Invoke-PerfSecurityAudit -Path $copy -Id PERF-BINARY-GROUP
+            $f.Status | Should -Be 'Warning'
+            $before = Get-SystemFingerprint -Path $copy
+            $out = $f | Repair-PerfSecurityFinding -Verbose -ErrorVariable err 4>&1 | Out-String
+            $err | Should -BeNullOrEmpty
+            $out | Should -Match 'Warning, not repaired automatically'
+            Get-SystemFingerprint -Path $copy | Should -Be $before
+        }
+
         It '-WhatIf changes nothing' {
             Use-ParanoidLevel 2 {
                 $f = Invoke-PerfSecurityAudit -Profile Kspp -Id PERF-PARANOID-RUNTIME, PERF-KPTR-RESTRICT

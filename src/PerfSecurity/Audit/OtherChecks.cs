@@ -49,7 +49,7 @@ public sealed class PerfDataReadableCheck : AuditCheck
         foreach (var f in exposed)
         {
             yield return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "mode o-r", f.Describe(),
-                $"Invoke-PerfSecurityAudit -DataPath '{f.Path}' | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # chmod o-rwx",
+                $"{AuditCatalog.RepairCommand(this, profile, f.Path)}  # chmod o-rwx",
                 reference, f.Path, repairable: true);
         }
         if (exposed.Count == 0)
@@ -100,7 +100,7 @@ public sealed class DoubleDenialCheck : AuditCheck
             string program = d.Executable ?? $"({d.Command})";
             yield return Make(profile, FindingStatus.Fail, FindingSeverity.Low, expected,
                 $"{program}: {d.BothDeniedCount} double denial(s) for {string.Join(",", d.User)}, last {d.LastSeen:u}",
-                d.Recommendation ?? $"Set-PerfCapability -Path '{program}' -Capability cap_perfmon", reference, d.Executable ?? context.AuditLogPath);
+                d.Recommendation ?? $"Set-PerfCapability -Path {AuditCatalog.Quote(program)} -Capability cap_perfmon", reference, d.Executable ?? context.AuditLogPath);
         }
         if (doubles.Count == 0)
             yield return Make(profile, FindingStatus.Pass, FindingSeverity.Low, expected,

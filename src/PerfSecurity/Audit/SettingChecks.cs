@@ -6,7 +6,6 @@ namespace PerfSecurity.Audit;
 internal static class Profiles
 {
     public static readonly AuditProfile[] All = { AuditProfile.PerfSecurityGuide, AuditProfile.Scap, AuditProfile.Kspp, AuditProfile.Lynis };
-    public static string Flag(AuditProfile p) => p == AuditProfile.PerfSecurityGuide ? "" : $" -Profile {p}";
 }
 
 /// <summary>PERF-PARANOID-RUNTIME: the running kernel.perf_event_paranoid against each standard.</summary>
@@ -62,7 +61,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
             var wrong = all.Where(a => a.Value != "2").ToList();
             bool pass = all.Count > 0 && wrong.Count == 0;
             if (wrong.Count > 0)
-                remediation = $"Set-PerfParanoid -Level 2 -Persist; Invoke-PerfSecurityAudit -Profile Scap | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding -Force  # comments out {string.Join(", ", wrong.Select(w => $"{w.File}:{w.Line}"))}";
+                remediation = $"{AuditCatalog.RepairCommand(this, profile)} -Force  # persists 2 and comments out {string.Join(", ", wrong.Select(w => $"{w.File}:{w.Line}"))}";
             yield return Make(profile, pass ? FindingStatus.Pass : FindingStatus.Fail, rule.Severity, "2 in every config line", listing,
                 remediation, rule.Reference + " (OVAL: runtime and every configuration occurrence)", repairable: true);
             yield break;
@@ -142,7 +141,7 @@ public sealed class KptrRestrictCheck : AuditCheck
         var status = ProfileRules.KptrStatus(profile, kptr.Value, paranoid);
         string actual = kptr.Value.ToString() + (kptr.Value == 0 && paranoid <= 1 ? $" (with perf_event_paranoid {paranoid}: kernel addresses visible to every user)" : "");
         yield return Make(profile, status, rule.Severity, rule.Expected, actual,
-            $"Invoke-PerfSecurityAudit{Audit.Profiles.Flag(profile)} | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # sets {Key} = {rule.RepairTo} and persists it",
+            $"{AuditCatalog.RepairCommand(this, profile)}  # sets {Key} = {rule.RepairTo} and persists it",
             rule.Reference, repairable: true);
     }
 

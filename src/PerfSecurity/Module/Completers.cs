@@ -39,17 +39,16 @@ public sealed class SysctlNameCompleter : FixedSetCompleter
         => Sysctl.PerfKeys().Select(k => (k, SysctlCatalog.Describe(k) is { Length: > 0 } d ? d : k));
 }
 
-/// <summary>Completes the audit profiles with the standard each stands for.</summary>
+/// <summary>Completes one audit profile (Repair-PerfSecurityFinding -Profile) with the standard it stands for.</summary>
 public sealed class AuditProfileCompleter : FixedSetCompleter
 {
-    protected override IEnumerable<(string, string)> Values() => new[]
-    {
-        ("PerfSecurityGuide", "The kernel guide 'Perf events and tool security' and this module's safety rules (paranoid >= 2)"),
-        ("Scap", "ComplianceAsCode/SCAP and DISA STIG: perf_event_paranoid = 2 at runtime and in every config file"),
-        ("Kspp", "KSPP / kernel-hardening-checker: perf_event_paranoid = 3, kptr_restrict = 2"),
-        ("Lynis", "Lynis KRNL-6000: perf_event_paranoid 2|3|4, kptr_restrict 2"),
-        ("All", "Every profile, one verdict per standard"),
-    };
+    protected override IEnumerable<(string, string)> Values() => Audit.AuditCatalog.ProfileNames(includeAll: false);
+}
+
+/// <summary>Completes the audit profiles and All (Invoke-PerfSecurityAudit -Profile).</summary>
+public sealed class AuditProfileOrAllCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values() => Audit.AuditCatalog.ProfileNames(includeAll: true);
 }
 
 /// <summary>Completes the ids of the audit checks.</summary>
