@@ -121,7 +121,7 @@ public sealed class BinaryWritableCheck : BinaryCheck
             ? $"Remove-PerfCapability -Path {AuditCatalog.Quote(b.Path)}  # then make it root-owned and set the capabilities again"
             : $"{AuditCatalog.RepairCommand(this, profile, b.Path)}  # chmod go-w";
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "owner root, mode go-w",
-            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups; DESIGN safety rule", b.Path,
+            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups (a root-owned perf binary); capabilities(7) (File capabilities)", b.Path,
             repairable: !foreignOwner);
     }
 
@@ -147,7 +147,7 @@ public sealed class BinaryScriptCheck : BinaryCheck
         return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
             b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
             $"Remove-PerfCapability -Path {AuditCatalog.Quote(b.Path)}{(real is null ? "" : $"; Set-PerfCapability -Path {AuditCatalog.Quote(real)} -Text '{b.CapabilityText}'")}",
-            "kernel-facts §10: file capabilities are ignored on scripts", b.Path, repairable: true);
+            "execve(2) (Interpreter scripts: the interpreter runs, so the script's file capabilities are ignored); capabilities(7)", b.Path, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)

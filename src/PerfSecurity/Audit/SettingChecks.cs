@@ -104,7 +104,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
-            $"Set-PerfParanoid -Level {target} -Persist", "perf-security: Unprivileged users; kernel-facts §12 persistence", repairable: true);
+            $"Set-PerfParanoid -Level {target} -Persist", "perf-security: Unprivileged users (perf_event_paranoid); sysctl.d(5) (what the next boot applies)", repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
