@@ -177,14 +177,22 @@ public sealed class BinaryGroupCheck : BinaryCheck
         string remediation = $"New-PerfUsersGroup -Path {AuditCatalog.Quote(b.Path)}";
         if (group is null)
             return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "a group that exists", $"gid {b.Status.Gid} has no group entry", remediation, reference, b.Path);
-        if (b.Status.Gid == 0)
+        // The ACL variant: the binary keeps its group and one named ACL entry grants the perf group.
+        BinaryAcl? acl = null;
+        try { acl = BinaryAcl.Read(b); }
+        catch (Errors.PerfSecurityException e) { context.NoteUnreadable(b.Path, e.Message); }
+        Accounts.GroupEntry? aclGroup = acl?.Guard is { Kind: Acl.AclGrantKind.Group } byAcl ? Accounts.GroupById(byAcl.Id) : null;
+        Accounts.GroupEntry guard = aclGroup ?? group.Value;
+        string actual = aclGroup is { } ag ? $"group {group.Value.Name}; the ACL entry group:{ag.Name} grants {ag.Name} ({ag.Members.Length} members)"
+            : $"group {group.Value.Name} ({group.Value.Members.Length} members)";
+        if (aclGroup is null && b.Status.Gid == 0)
             return Make(profile, FindingStatus.Warning, FindingSeverity.Low, "a dedicated group such as perf_users", $"group {group.Value.Name}",
                 remediation, reference, b.Path);
         var shellGroups = context.SudoersRules.SelectMany(r => r.Groups).Distinct().ToList();
-        if (shellGroups.Count > 0 && !shellGroups.Contains(group.Value.Name))
+        if (shellGroups.Count > 0 && !shellGroups.Contains(guard.Name))
             return Make(profile, FindingStatus.Warning, FindingSeverity.Low, $"the capability shell's group ({string.Join(", ", shellGroups)})",
-                $"group {group.Value.Name}", remediation, reference, b.Path);
-        return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "a dedicated group", $"group {group.Value.Name} ({group.Value.Members.Length} members)", remediation, reference, b.Path);
+                actual, remediation, reference, b.Path);
+        return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "a dedicated group", actual, remediation, reference, b.Path);
     }
 }
 
