@@ -32,6 +32,8 @@
         @{ Name = 'ssh'; Package = 'openssh-client'; For = 'PowerShell remoting over SSH' }
         @{ Name = 'ssh-keygen'; Package = 'openssh-client'; For = 'keys for the test sshd' }
         @{ Name = 'getfattr'; Package = 'attr'; For = 'the security.capability xattr as stored on disk' }
+        @{ Name = 'getfacl'; Package = 'acl'; For = 'POSIX ACLs as the acl tools read them' }
+        @{ Name = 'setfacl'; Package = 'acl'; For = 'POSIX ACLs on test binaries' }
         @{ Name = 'gcc'; Package = 'gcc'; For = 'small probe programs the tests compile' }
         @{ Name = 'cc'; Package = 'gcc'; For = 'small probe programs the tests compile' }
         @{ Name = 'pkill'; Package = 'procps'; For = 'ending a test user''s processes' }
@@ -41,6 +43,7 @@
         @{ Name = 'chmod'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'chown'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'chgrp'; Package = 'coreutils'; For = 'test fixtures' }
+        @{ Name = 'cp'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'mkfifo'; Package = 'coreutils'; For = 'FIFOs the readers must not block on' }
         @{ Name = 'sync'; Package = 'coreutils'; For = 'crash-safety tests' }
         @{ Name = 'id'; Package = 'coreutils'; For = 'user ids' }
