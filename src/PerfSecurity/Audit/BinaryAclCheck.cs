@@ -1,6 +1,7 @@
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -53,7 +54,7 @@ public sealed class BinaryAclCheck : BinaryCheck
             : $"{string.Join(", ", outsiders.Select(o => o.Describe()))} may execute it ({acl.AclText})";
         string remediation = acl.Guard switch
         {
-            { Kind: AclGrantKind.Group } g => $"New-PerfUsersGroup -Name '{Quote(Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString())}' -Path '{Quote(b.Path)}' -Grant Acl",
+            { Kind: AclGrantKind.Group } g => $"New-PerfUsersGroup -Name '{Quote(Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString(CultureInfo.InvariantCulture))}' -Path '{Quote(b.Path)}' -Grant Acl",
             { Kind: AclGrantKind.OwningGroup, Id: not 0 } g => $"New-PerfUsersGroup -Name '{Quote(b.GroupName)}' -Path '{Quote(b.Path)}'",
             _ => $"New-PerfUsersGroup -Path '{Quote(b.Path)}'",
         };
@@ -62,5 +63,5 @@ public sealed class BinaryAclCheck : BinaryCheck
             "perf-security: Privileged Perf users groups (file system ACLs); acl(5) access check algorithm", b.Path);
     }
 
-    private static string Quote(string s) => s.Replace("'", "''");
+    private static string Quote(string s) => s.Replace("'", "''", StringComparison.Ordinal);
 }

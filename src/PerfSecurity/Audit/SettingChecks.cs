@@ -1,5 +1,6 @@
 using PerfSecurity.IO;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -25,7 +26,7 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
             yield break;
         }
         var status = ProfileRules.ParanoidStatus(profile, level.Value);
-        string actual = level.Value.ToString();
+        string actual = level.Value.ToString(CultureInfo.InvariantCulture);
         if (ParanoidLevel.DeniesAll(level.Value, context.Kernel.Flavor)) actual += $" ({context.Kernel.Flavor}: denies all unprivileged use)";
         yield return Make(profile, status, rule.Severity, rule.Expected, actual, $"Set-PerfParanoid -Level {rule.RepairTo} -Persist", rule.Reference, repairable: true);
     }
@@ -34,9 +35,9 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
     {
         int level = ProfileRules.Paranoid(finding.Profile).RepairTo;
         yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {level} (runtime)",
-            () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, level.ToString()));
+            () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, level.ToString(CultureInfo.InvariantCulture)));
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {level} for the next boot",
-            () => KernelSettings.Persist(Sysctl.ParanoidKey, level.ToString()));
+            () => KernelSettings.Persist(Sysctl.ParanoidKey, level.ToString(CultureInfo.InvariantCulture)));
     }
 }
 
@@ -67,7 +68,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
             yield break;
         }
         var winner = all.LastOrDefault();
-        int next = winner is not null && int.TryParse(winner.Value, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = winner is not null && int.TryParse(winner.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
         var status = ProfileRules.ParanoidStatus(profile, next);
         string actual = winner is null ? $"{next} (kernel default; {listing})" : $"{next} ({winner.File}:{winner.Line})";
         yield return Make(profile, status, rule.Severity, rule.Expected, actual, remediation, rule.Reference, repairable: true);
@@ -75,7 +76,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
-        string level = ProfileRules.Paranoid(finding.Profile).RepairTo.ToString();
+        string level = ProfileRules.Paranoid(finding.Profile).RepairTo.ToString(CultureInfo.InvariantCulture);
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {level} for the next boot",
             () => KernelSettings.Persist(Sysctl.ParanoidKey, level));
         if (finding.Profile != AuditProfile.Scap) yield break;
@@ -100,7 +101,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int? level = context.ReadSysctl(Sysctl.ParanoidKey);
         if (level is null) yield break;
         var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
-        int next = winner is not null && int.TryParse(winner.Value, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = winner is not null && int.TryParse(winner.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
@@ -111,8 +112,8 @@ public sealed class ParanoidDriftCheck : AuditCheck
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
         var winner = SysctlConfiguration.Load().Effective(Sysctl.ParanoidKey);
-        int next = winner is not null && int.TryParse(winner.Value, out int v) ? v : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
-        string target = Math.Max(level, next).ToString(); // the stricter of the two: a repair never weakens
+        int next = winner is not null && int.TryParse(winner.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
+        string target = Math.Max(level, next).ToString(CultureInfo.InvariantCulture); // the stricter of the two: a repair never weakens
         yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {target} (runtime)",
             () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, target));
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {target} for the next boot",
@@ -139,7 +140,7 @@ public sealed class KptrRestrictCheck : AuditCheck
         }
         int paranoid = context.ReadSysctl(Sysctl.ParanoidKey) ?? 2;
         var status = ProfileRules.KptrStatus(profile, kptr.Value, paranoid);
-        string actual = kptr.Value.ToString() + (kptr.Value == 0 && paranoid <= 1 ? $" (with perf_event_paranoid {paranoid}: kernel addresses visible to every user)" : "");
+        string actual = kptr.Value.ToString(CultureInfo.InvariantCulture) + (kptr.Value == 0 && paranoid <= 1 ? $" (with perf_event_paranoid {paranoid}: kernel addresses visible to every user)" : "");
         yield return Make(profile, status, rule.Severity, rule.Expected, actual,
             $"{AuditCatalog.RepairCommand(this, profile)}  # sets {Key} = {rule.RepairTo} and persists it",
             rule.Reference, repairable: true);
@@ -147,9 +148,9 @@ public sealed class KptrRestrictCheck : AuditCheck
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
-        string value = ProfileRules.KptrRestrict(finding.Profile).RepairTo.ToString();
+        string value = ProfileRules.KptrRestrict(finding.Profile).RepairTo.ToString(CultureInfo.InvariantCulture);
         int current = Sysctl.ReadInt(Key) ?? 0;
-        if (current > int.Parse(value)) value = current.ToString(); // never lower it
+        if (current > int.Parse(value, CultureInfo.InvariantCulture)) value = current.ToString(CultureInfo.InvariantCulture); // never lower it
         yield return new RepairStep(Sysctl.PathOf(Key), $"Set {Key} to {value} (runtime)", () => KernelSettings.SetRuntime(Key, value));
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Key} = {value} for the next boot", () => KernelSettings.Persist(Key, value));
     }

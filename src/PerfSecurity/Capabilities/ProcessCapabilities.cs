@@ -23,7 +23,7 @@ public static class ProcessCapabilities
         bool nnp = false, kthread = false;
         foreach (string line in text.Split('\n'))
         {
-            int colon = line.IndexOf(':');
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0) continue;
             string key = line[..colon];
             string value = line[(colon + 1)..].Trim();
@@ -51,7 +51,7 @@ public static class ProcessCapabilities
 
     // Old kernels print two 8-digit words; spaces are dropped either way.
     private static ulong Hex(string value)
-        => ulong.TryParse(value.Replace(" ", ""), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v) ? v : 0;
+        => ulong.TryParse(value.Replace(" ", "", StringComparison.Ordinal), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v) ? v : 0;
 
     /// <summary>A process's status, or null when it has gone or its /proc entry is hidden (hidepid).</summary>
     public static ProcessStatus? Read(int pid, string procRoot = "/proc")

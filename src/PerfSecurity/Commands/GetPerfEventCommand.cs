@@ -87,14 +87,14 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             const string message = "tracefs is not mounted (neither /sys/kernel/tracing nor /sys/kernel/debug/tracing): no tracepoints listed. As root: mount -t tracefs nodev /sys/kernel/tracing";
             if (explicitly)
                 WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, message));
-            else if (!_warnedTracefs && Name.Any(n => n.Contains(':') || WildcardPattern.ContainsWildcardCharacters(n)))
+            else if (!_warnedTracefs && Name.Any(n => n.Contains(':', StringComparison.Ordinal) || WildcardPattern.ContainsWildcardCharacters(n)))
                 WriteWarning(message);
             _warnedTracefs = true;
             yield break;
         }
         // Only the subsystems a literal "subsystem:" prefix can match, when every name has one.
         var subsystems = EventCatalog.TracepointSubsystems(tracefs).ToList();
-        var prefixes = Name.Select(n => n.IndexOf(':') is int c and > 0 && !WildcardPattern.ContainsWildcardCharacters(n[..c]) ? n[..c] : null).ToList();
+        var prefixes = Name.Select(n => n.IndexOf(':', StringComparison.Ordinal) is int c and > 0 && !WildcardPattern.ContainsWildcardCharacters(n[..c]) ? n[..c] : null).ToList();
         if (prefixes.All(p => p is not null)) subsystems = subsystems.Where(s => prefixes.Contains(s)).ToList();
         var progress = new ProgressRecord(1, "Listing tracepoints", tracefs);
         for (int i = 0; i < subsystems.Count; i++)

@@ -65,7 +65,7 @@ public static class CommandRunner
     /// <summary>Finds an executable the way the shell would: a path as given, otherwise the first match on PATH.</summary>
     public static string? FindExecutable(string name, string? path)
     {
-        if (name.Contains('/')) return File.Exists(name) ? Path.GetFullPath(name) : null;
+        if (name.Contains('/', StringComparison.Ordinal)) return File.Exists(name) ? Path.GetFullPath(name) : null;
         foreach (string dir in (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
             string candidate = Path.Combine(dir, name);
@@ -91,5 +91,5 @@ public static class CommandRunner
     }
 
     private static string Quote(string s)
-        => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
+        => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)) ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

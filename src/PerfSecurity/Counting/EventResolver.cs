@@ -26,7 +26,7 @@ public sealed partial class EventResolver
     {
         string s = (text ?? "").Trim();
         if (s.Length == 0) throw Syntax(text ?? "", "the event string is empty");
-        if (s.Contains('/')) return ResolvePmu(s);
+        if (s.Contains('/', StringComparison.Ordinal)) return ResolvePmu(s);
 
         string[] parts = s.Split(':');
         if (parts.Any(p => p.Length == 0)) throw Syntax(s, "an empty part between colons");
@@ -124,7 +124,7 @@ public sealed partial class EventResolver
         {
             string term = raw.Trim();
             if (term.Length == 0) throw Syntax(text, "an empty term");
-            int eq = term.IndexOf('=');
+            int eq = term.IndexOf('=', StringComparison.Ordinal);
             string key = eq < 0 ? term : term[..eq].Trim();
             string? valueText = eq < 0 ? null : term[(eq + 1)..].Trim();
             if (valueText == "?")
@@ -173,9 +173,9 @@ public sealed partial class EventResolver
                 $"'{modifiers}' in '{text}' is not a modifier: use u (user), k (kernel) and h (hypervisor), such as :u or :uk.", text);
         return def with
         {
-            ExcludeUser = !modifiers.Contains('u'),
-            ExcludeKernel = !modifiers.Contains('k'),
-            ExcludeHv = !modifiers.Contains('h'),
+            ExcludeUser = !modifiers.Contains('u', StringComparison.Ordinal),
+            ExcludeKernel = !modifiers.Contains('k', StringComparison.Ordinal),
+            ExcludeHv = !modifiers.Contains('h', StringComparison.Ordinal),
             HasModifiers = true,
         };
     }

@@ -26,7 +26,7 @@ public sealed class PmuFormatField
     public static PmuFormatField Parse(string name, string text)
     {
         text = text.Trim();
-        int colon = text.IndexOf(':');
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0) throw Bad(name, text);
         int word = text[..colon] switch
         {
@@ -115,7 +115,7 @@ public sealed class PmuInfo
             foreach (string file in Directory.EnumerateFiles(eventDir).Order(StringComparer.Ordinal))
             {
                 string ev = Path.GetFileName(file);
-                if (ev.Contains('.')) continue; // .scale, .unit, .per-pkg, .snapshot
+                if (ev.Contains('.', StringComparison.Ordinal)) continue; // .scale, .unit, .per-pkg, .snapshot
                 string? terms = ReadOrNull(file);
                 if (terms is null) continue;
                 double scale = double.TryParse(ReadOrNull(file + ".scale"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) ? s : 1;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
@@ -45,7 +46,7 @@ public static class CapabilityShell
         => "#!/bin/sh\n"
          + Marker + "\n"
          + "if [ -z \"${SUDO_USER:-}\" ]; then echo \"$0: run this through sudo\" >&2; exit 1; fi\n"
-         + $"exec {capshPath} --iab={Iab(caps)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l \"$@\"\n";
+         + string.Create(CultureInfo.InvariantCulture, $"exec {capshPath} --iab={Iab(caps)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l \"$@\"\n");
 
     public static string SudoersRule(string group, string scriptPath, bool noPassword)
         => $"%{group} ALL=(root) {(noPassword ? "NOPASSWD: " : "")}{scriptPath}";
@@ -87,7 +88,7 @@ public static class CapabilityShell
         if (GroupDatabase.Find(r.Group) is null)
             warnings.Add($"The group '{r.Group}' does not exist yet, so nobody can use the shell; create it with New-PerfUsersGroup -Name {r.Group} or Add-PerfUsersGroupMember.");
         string sudoersName = System.IO.Path.GetFileName(r.SudoersPath);
-        if (System.IO.Path.GetDirectoryName(r.SudoersPath) == "/etc/sudoers.d" && (sudoersName.Contains('.') || sudoersName.EndsWith('~')))
+        if (System.IO.Path.GetDirectoryName(r.SudoersPath) == "/etc/sudoers.d" && (sudoersName.Contains('.', StringComparison.Ordinal) || sudoersName.EndsWith('~')))
             warnings.Add($"sudo's @includedir skips files whose names contain '.' or end in '~': '{r.SudoersPath}' would be ignored. Choose a name without them.");
 
         string script = ScriptText(capsh, r.Capabilities);
@@ -108,7 +109,7 @@ public static class CapabilityShell
         bool stop = false;
         if (scriptNeeded)
         {
-            string action = $"Write the capsh script (root:root 0755): exec {capsh} --iab={Iab(r.Capabilities)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l";
+            string action = string.Create(CultureInfo.InvariantCulture, $"Write the capsh script (root:root 0755): exec {capsh} --iab={Iab(r.Capabilities)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l");
             if (gate.Approve(r.Path, action))
             {
                 Write(r.Path, script, ScriptMode, "PerfCapabilityShellWriteFailed");
@@ -156,7 +157,7 @@ public static class CapabilityShell
             ToolResult res = ExternalTool.RunUnchecked(visudo, new[] { "-c", "-f", temp });
             if (res.ExitCode != 0)
             {
-                string said = (res.StandardError + res.StandardOutput).Replace(temp, target).Trim();
+                string said = (res.StandardError + res.StandardOutput).Replace(temp, target, StringComparison.Ordinal).Trim();
                 if (said.Length > 0 && !said.EndsWith('.')) said += ".";
                 throw new PerfSecurityException("PerfCapabilityShellSudoersInvalid", FailureKind.InvalidArgument,
                     $"visudo rejected the rule '{text.Split('\n')[1]}' (exit {res.ExitCode}): {said} Nothing was written.", target);

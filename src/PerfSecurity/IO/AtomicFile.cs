@@ -1,5 +1,6 @@
 using System.Text;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.IO;
 
@@ -59,7 +60,7 @@ public static class AtomicFile
         foreach (string file in candidates)
         {
             string[] parts = Path.GetFileName(file)[prefix.Length..].Split('.');
-            if (parts.Length == 3 && int.TryParse(parts[0], out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            if (parts.Length == 3 && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
                 TryUnlink(file);
         }
     }

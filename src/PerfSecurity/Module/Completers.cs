@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Module;
 
@@ -28,7 +29,7 @@ public sealed class ParanoidLevelCompleter : FixedSetCompleter
     {
         var flavor = KernelInfo.Current.Flavor;
         for (int level = ParanoidLevel.Minimum; level <= ParanoidLevel.Maximum; level++)
-            yield return (level.ToString(), ParanoidLevel.Describe(level, flavor));
+            yield return (level.ToString(CultureInfo.InvariantCulture), ParanoidLevel.Describe(level, flavor));
     }
 }
 
@@ -95,7 +96,7 @@ public sealed class EventNameCompleter : IArgumentCompleter
             foreach (EventInfo e in Counting.EventCatalog.Pmu()) Add(e.Name, e.Description);
             if (Counting.Tracefs.Locate() is string tracefs)
             {
-                int colon = prefix.IndexOf(':');
+                int colon = prefix.IndexOf(':', StringComparison.Ordinal);
                 if (colon > 0)
                 {
                     foreach (EventInfo e in Counting.EventCatalog.Tracepoints(tracefs, prefix[..colon])) Add(e.Name, e.Description);
@@ -115,7 +116,7 @@ public sealed class EventNameCompleter : IArgumentCompleter
 public sealed class CounterSessionIdCompleter : FixedSetCompleter
 {
     protected override IEnumerable<(string, string)> Values()
-        => CounterSessionRegistry.Current.All.Select(s => (s.Id.ToString(), $"{s.Name}: {s.Target} [{string.Join(", ", s.Events)}]"));
+        => CounterSessionRegistry.Current.All.Select(s => (s.Id.ToString(CultureInfo.InvariantCulture), $"{s.Name}: {s.Target} [{string.Join(", ", s.Events)}]"));
 }
 
 /// <summary>Completes the names of this runspace's counter sessions.</summary>

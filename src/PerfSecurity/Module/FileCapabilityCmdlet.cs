@@ -64,7 +64,7 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
         if (f.Length == 0 || f.Any(c => c is not ('e' or 'i' or 'p')))
             throw new PerfSecurityException("PerfCapabilityInvalidFlag", FailureKind.InvalidArgument,
                 $"'{flag}' is not a flag combination. Use letters e (effective), i (inheritable) and p (permitted), for example 'ep'.", flag);
-        return new CapabilityState(f.Contains('e') ? set : CapabilitySet.Empty, f.Contains('p') ? set : CapabilitySet.Empty, f.Contains('i') ? set : CapabilitySet.Empty);
+        return new CapabilityState(f.Contains('e', StringComparison.Ordinal) ? set : CapabilitySet.Empty, f.Contains('p', StringComparison.Ordinal) ? set : CapabilitySet.Empty, f.Contains('i', StringComparison.Ordinal) ? set : CapabilitySet.Empty);
     }
 }
 

@@ -1,4 +1,5 @@
 using PerfSecurity.Resources;
+using System.Globalization;
 
 namespace PerfSecurity;
 
@@ -125,7 +126,7 @@ public sealed class FileDescriptorBudget
         }
         Explanation = $"{events} event(s) × {cpus} CPU(s) × {threads} thread(s) = {required} descriptors"
             + (InUse is int u ? $", next to {u} already open" : $", plus about {Headroom} for everything else")
-            + $"; soft limit {SoftLimit?.ToString() ?? "unlimited"}, hard limit {HardLimit?.ToString() ?? "unlimited"}."
+            + $"; soft limit {SoftLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, hard limit {HardLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}."
             + (Sufficient ? " Enough." : SufficientAfterRaise ? " perf raises the soft limit to the hard one itself; other tools need `ulimit -n`." : " Raise the hard limit in limits.d.");
     }
 

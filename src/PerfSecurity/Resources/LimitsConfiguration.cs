@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace PerfSecurity.Resources;
 
 /// <summary>One line of limits.conf: domain, type (soft/hard/-), item, value (null = unlimited).</summary>
@@ -43,7 +44,7 @@ public sealed class LimitsConfiguration
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i];
-            int hash = line.IndexOf('#');
+            int hash = line.IndexOf('#', StringComparison.Ordinal);
             if (hash >= 0) line = line[..hash];
             string[] f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             if (f.Length != 4) continue;
@@ -53,7 +54,7 @@ public sealed class LimitsConfiguration
             ulong? value;
             string v = f[3].ToLowerInvariant();
             if (v is "unlimited" or "infinity" or "-1") value = null;
-            else if (ulong.TryParse(v, out ulong n)) value = n;
+            else if (ulong.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong n)) value = n;
             else continue;
             yield return new LimitsEntry(f[0], type, item, value, file, i + 1);
         }
@@ -87,11 +88,11 @@ public sealed class LimitsConfiguration
         if (domain.StartsWith('@'))
         {
             string g = domain[1..];
-            if (g.Contains(':')) return InRange(g, primaryGid, gids, exactUsesAll: true) ? 2 : -1;
+            if (g.Contains(':', StringComparison.Ordinal)) return InRange(g, primaryGid, gids, exactUsesAll: true) ? 2 : -1;
             uint? gid = groupIdOf(g);
             return gid is uint id && gids.Contains(id) ? 1 : -1;
         }
-        if (domain.Contains(':')) return InRange(domain, uid, null, exactUsesAll: false) ? 2 : -1;
+        if (domain.Contains(':', StringComparison.Ordinal)) return InRange(domain, uid, null, exactUsesAll: false) ? 2 : -1;
         return -1;
     }
 
@@ -100,8 +101,8 @@ public sealed class LimitsConfiguration
     {
         string[] parts = spec.Split(':');
         if (parts.Length != 2) return false;
-        bool hasMin = uint.TryParse(parts[0], out uint min);
-        bool hasMax = uint.TryParse(parts[1], out uint max);
+        bool hasMin = uint.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out uint min);
+        bool hasMax = uint.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out uint max);
         if (!hasMin && hasMax) return exactUsesAll && all is not null ? all.Contains(max) : primary == max;
         if (hasMin && !hasMax) return parts[1].Length == 0 && primary >= min;
         return hasMin && hasMax && primary >= min && primary <= max;

@@ -1,6 +1,7 @@
 using System.Text;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
+using System.Globalization;
 
 namespace PerfSecurity.Settings;
 
@@ -23,7 +24,7 @@ public static class KernelSettings
         var config = SysctlConfiguration.Load(root);
         var all = config.AllFor(Sysctl.ParanoidKey);
         SysctlAssignment? winner = all.LastOrDefault();
-        int? persisted = winner is not null && int.TryParse(winner.Value, out int p) ? p : null;
+        int? persisted = winner is not null && int.TryParse(winner.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int p) ? p : null;
         return new ParanoidSetting(level, persisted, winner?.File,
             all.Select(a => $"{a.File}:{a.Line}").ToArray(), KernelInfo.Current);
     }

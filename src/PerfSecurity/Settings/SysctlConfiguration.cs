@@ -103,7 +103,7 @@ public sealed class SysctlConfiguration
 
             bool ignoreErrors = line[0] == '-';
             if (ignoreErrors) line = line[1..];
-            int eq = line.IndexOf('=');
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) continue;
             string key = NormalizeKey(line[..eq].Trim());
             if (key.Length == 0) continue;
