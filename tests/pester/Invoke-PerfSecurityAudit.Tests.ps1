@@ -165,7 +165,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             $f.Actual | Should -Match ([regex]::Escape("${bad}:1 = 3"))
             [IO.File]::WriteAllText($bad, "kernel.perf_event_paranoid = 2`n")
             $others = (Get-PerfParanoid).AlsoSetIn | Where-Object { $_ -notlike "$bad*" }
-            if ($others) { Set-ItResult -Skipped -Because "another file also sets the key: $others" }
+            if ($others) { Set-ItResult -Skipped -Because "machine: another sysctl file of this host also sets the key: $others" }
             (Get-Finding PERF-PARANOID-PERSISTED Scap).Status | Should -Be 'Pass'
         }
 
