@@ -44,6 +44,11 @@
         @{ Name = 'chown'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'chgrp'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'cp'; Package = 'coreutils'; For = 'test fixtures' }
+        @{ Name = 'rm'; Package = 'coreutils'; For = 'test fixtures' }
+        @{ Name = 'truncate'; Package = 'coreutils'; For = 'file system images' }
+        @{ Name = 'mkfs.ext4'; Package = 'e2fsprogs'; For = 'file system images with and without ACL support' }
+        @{ Name = 'debugfs'; Package = 'e2fsprogs'; For = 'inspecting file system images' }
+        @{ Name = 'nm'; Package = 'binutils'; For = 'the symbols of a built binary' }
         @{ Name = 'mkfifo'; Package = 'coreutils'; For = 'FIFOs the readers must not block on' }
         @{ Name = 'sync'; Package = 'coreutils'; For = 'crash-safety tests' }
         @{ Name = 'id'; Package = 'coreutils'; For = 'user ids' }

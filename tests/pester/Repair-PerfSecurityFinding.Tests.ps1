@@ -89,8 +89,8 @@ Describe 'Repair-PerfSecurityFinding' {
             (Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED).Status | Should -Be 'Fail'
             $after = Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED | Repair-PerfSecurityFinding -Force -PassThru
             [IO.File]::ReadAllText($file) | Should -Be "# fixture`n# kernel.perf_event_paranoid = 3`nkernel.kptr_restrict = $KptrBefore`n"
-            $others = (Get-PerfParanoid).AlsoSetIn | Where-Object { $_ -notlike "$DropIn*" }
-            if ($others) { Set-ItResult -Skipped -Because "machine: another sysctl file of this host also sets the key: $others" }
+            $others = Get-ParanoidLineOtherThan 2 -Except $DropIn
+            if ($others) { Set-ItResult -Skipped -Because "machine: this host's sysctl configuration sets another level: $others" }
             $after.Status | Should -Be 'Pass'
         }
 

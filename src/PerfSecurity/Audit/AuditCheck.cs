@@ -114,23 +114,4 @@ public static class AuditCatalog
         FindingStatus.Pass => 2,
         _ => 3,
     };
-
-    /// <summary>
-    /// The command that repairs a finding of <paramref name="check"/>: Repair-PerfSecurityFinding with the check id, and
-    /// the profile and file when they are needed to find it again.
-    /// </summary>
-    public static string RepairCommand(AuditCheck check, AuditProfile profile, string? target = null)
-        => $"Repair-PerfSecurityFinding {check.Id}{(profile == AuditProfile.PerfSecurityGuide ? "" : $" -Profile {profile}")}{(target is null ? "" : $" -Target {Quote(target)}")}";
-
-    /// <summary>A path as a PowerShell single-quoted string (every kind of single quote doubled), for remediation command lines.</summary>
-    public static string Quote(string text)
-    {
-        var b = new System.Text.StringBuilder("'");
-        foreach (char c in text)
-        {
-            b.Append(c);
-            if (c is '\'' or '\u2018' or '\u2019' or '\u201A' or '\u201B') b.Append(c);
-        }
-        return b.Append('\'').ToString();
-    }
 }

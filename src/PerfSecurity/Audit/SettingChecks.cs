@@ -28,7 +28,7 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
         var status = ProfileRules.ParanoidStatus(profile, level.Value);
         string actual = level.Value.ToString(CultureInfo.InvariantCulture);
         if (ParanoidLevel.DeniesAll(level.Value, context.Kernel.Flavor)) actual += $" ({context.Kernel.Flavor}: denies all unprivileged use)";
-        yield return Make(profile, status, rule.Severity, rule.Expected, actual, $"Set-PerfParanoid -Level {rule.RepairTo} -Persist", rule.Reference, repairable: true);
+        yield return Make(profile, status, rule.Severity, rule.Expected, actual, Remediations.SetParanoid(rule.RepairTo), rule.Reference, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
@@ -56,13 +56,13 @@ public sealed class ParanoidPersistedCheck : AuditCheck
         var rule = ProfileRules.Paranoid(profile);
         var all = context.SysctlConfig.AllFor(Sysctl.ParanoidKey);
         string listing = all.Count == 0 ? "not set in any sysctl file" : string.Join("; ", all.Select(a => $"{a.File}:{a.Line} = {a.Value}"));
-        string remediation = $"Set-PerfParanoid -Level {rule.RepairTo} -Persist";
+        string remediation = Remediations.SetParanoid(rule.RepairTo);
         if (profile == AuditProfile.Scap)
         {
             var wrong = all.Where(a => a.Value != "2").ToList();
             bool pass = all.Count > 0 && wrong.Count == 0;
             if (wrong.Count > 0)
-                remediation = $"{AuditCatalog.RepairCommand(this, profile)} -Force  # persists 2 and comments out {string.Join(", ", wrong.Select(w => $"{w.File}:{w.Line}"))}";
+                remediation = Remediations.SetParanoidEverywhere(Id, wrong.Select(w => (w.File, w.Line)));
             yield return Make(profile, pass ? FindingStatus.Pass : FindingStatus.Fail, rule.Severity, "2 in every config line", listing,
                 remediation, rule.Reference + " (OVAL: runtime and every configuration occurrence)", repairable: true);
             yield break;
@@ -105,7 +105,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
-            $"Set-PerfParanoid -Level {target} -Persist", "perf-security: Unprivileged users (perf_event_paranoid); sysctl.d(5) (what the next boot applies)", repairable: true);
+            Remediations.SetParanoid(target), "perf-security: Unprivileged users (perf_event_paranoid); sysctl.d(5) (what the next boot applies)", repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
@@ -142,7 +142,7 @@ public sealed class KptrRestrictCheck : AuditCheck
         var status = ProfileRules.KptrStatus(profile, kptr.Value, paranoid);
         string actual = kptr.Value.ToString(CultureInfo.InvariantCulture) + (kptr.Value == 0 && paranoid <= 1 ? $" (with perf_event_paranoid {paranoid}: kernel addresses visible to every user)" : "");
         yield return Make(profile, status, rule.Severity, rule.Expected, actual,
-            $"{AuditCatalog.RepairCommand(this, profile)}  # sets {Key} = {rule.RepairTo} and persists it",
+            Remediations.RepairFromAudit(Id, profile, note: $"sets {Key} = {rule.RepairTo} and persists it"),
             rule.Reference, repairable: true);
     }
 
@@ -163,7 +163,7 @@ public static class SysctlFileEditor
     {
         // A link (99-sysctl.conf → ../sysctl.conf) must stay a link: edit its target.
         path = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-        string text = File.ReadAllText(path);
+        string text = BoundedFile.ReadAllText(path, BoundedFile.TextLimit, "PerfSysctlFile");
         string[] lines = text.Split('\n');
         foreach (int n in lineNumbers)
             if (n >= 1 && n <= lines.Length && !lines[n - 1].TrimStart().StartsWith('#')) lines[n - 1] = "# " + lines[n - 1];

@@ -81,8 +81,9 @@ public static class PerfUsersGroupSetup
 
         public void Execute()
         {
-            // Unknown users are refused before anything is changed.
-            var users = _r.Members.Select(GroupDatabase.RequireUser).ToList();
+            // Bad names and unknown users are refused before anything is changed; a group about to be created needs only a valid name.
+            Users.AccountName.RequireValid(_r.GroupName, Users.AccountKind.Group, "-Name");
+            var users = _r.Members.Select(m => GroupDatabase.RequireUser(m, "-Member")).ToList();
 
             Accounts.GroupEntry? group = GroupDatabase.Find(_r.GroupName);
             if (group is null)

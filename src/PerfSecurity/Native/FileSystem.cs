@@ -4,7 +4,10 @@ using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
-/// <summary>open/read/write/fsync/rename/fchmod/fchown/statx: files handled by descriptor, not by path.</summary>
+/// <summary>
+/// open/read/write/fsync/rename/fchmod/fchown/statx: files handled by descriptor, not by path.
+/// Path strings reach the kernel as the bytes they name (<see cref="PathBytes"/>).
+/// </summary>
 public static partial class FileSystem
 {
     public const int O_RDONLY = 0x0;
@@ -26,7 +29,7 @@ public static partial class FileSystem
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_EMPTY_PATH = 0x1000;
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int OpenRaw(string path, int flags, uint mode);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
@@ -47,16 +50,16 @@ public static partial class FileSystem
     [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
     private static partial int FChownRaw(int fd, uint owner, uint group);
 
-    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int RenameRaw(string from, string to);
 
-    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int UnlinkRaw(string path);
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static unsafe partial int StatxRaw(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
 
-    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial IntPtr RealPathRaw(string path, IntPtr resolved);
 
     [LibraryImport("libc", EntryPoint = "free")]
@@ -64,6 +67,17 @@ public static partial class FileSystem
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
+
+    [LibraryImport("libc", EntryPoint = "faccessat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int FAccessAtRaw(int dirfd, string path, int mode, int flags);
+
+    private const int X_OK = 1, AT_EACCESS = 0x200;
+
+    /// <summary>
+    /// Whether this process may execute the file, judged by the kernel with the effective ids (faccessat X_OK,
+    /// AT_EACCESS): 0, or the errno exec would meet (EACCES for no x bit or a noexec mount, ENOENT, ...).
+    /// </summary>
+    public static int CheckExecute(string path) => FAccessAtRaw(AT_FDCWD, path, X_OK, AT_EACCESS) == 0 ? 0 : Errno.Last;
 
     /// <summary>Opens a file; always close-on-exec so no descriptor leaks into commands we start.</summary>
     public static FileDescriptor Open(string path, int flags, uint mode = 0)
@@ -132,7 +146,7 @@ public static partial class FileSystem
     {
         IntPtr p = RealPathRaw(path, IntPtr.Zero);
         if (p == IntPtr.Zero) throw new SystemCallException("realpath", Errno.Last, path);
-        try { return Marshal.PtrToStringUTF8(p) ?? path; }
+        try { unsafe { return PathBytes.FromCString((byte*)p); } }
         finally { Free(p); }
     }
 

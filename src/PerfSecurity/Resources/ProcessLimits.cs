@@ -16,12 +16,12 @@ public static class ProcessLimits
     {
         string path = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "limits");
         string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        try { text = IO.BoundedFile.ReadAllText(path, IO.BoundedFile.KernelValueLimit, "PerfProcessLimits"); }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound)
         {
             throw new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process {pid}.", pid);
         }
-        catch (UnauthorizedAccessException)
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied)
         {
             throw new PerfSecurityException("PerfProcessLimitsDenied", FailureKind.PermissionDenied,
                 $"Cannot read the limits of process {pid}: it belongs to another user. Run as root or as its owner.", pid);

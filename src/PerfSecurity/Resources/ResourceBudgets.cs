@@ -17,8 +17,7 @@ public static class ResourceBudgets
     public static int OnlineCpus(string root = "/")
     {
         string path = Path.Combine(root, "sys/devices/system/cpu/online");
-        try { return CountCpuList(File.ReadAllText(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Environment.ProcessorCount; }
+        return IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.KernelValueLimit) is { } list ? CountCpuList(list) : Environment.ProcessorCount;
     }
 
     /// <summary>Counts a CPU list such as "0-3,8,10-11".</summary>
@@ -52,8 +51,7 @@ public static class ResourceBudgets
     /// </summary>
     public static BudgetSubject ForUser(string userName, string? filePath, string root = "/")
     {
-        var user = Accounts.UserByName(userName)
-            ?? throw new PerfSecurityException("PerfUserNotFound", FailureKind.ObjectNotFound, $"There is no user '{userName}'.", userName);
+        var user = AccountName.RequireUser(userName, "-UserName", "PerfUserNotFound");
         uint[] gids = Accounts.GroupIdsOf(user.Name, user.Gid);
         var config = LimitsConfiguration.Load(root);
         uint? GroupId(string name) => Accounts.GroupByName(name)?.Gid;

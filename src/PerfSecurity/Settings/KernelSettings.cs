@@ -69,7 +69,9 @@ public static class KernelSettings
         key = SysctlConfiguration.NormalizeKey(key);
         string path = DropInPath(root);
         var entries = new List<KeyValuePair<string, string>>();
-        string? current = File.Exists(path) ? File.ReadAllText(path) : null;
+        string? current;
+        try { current = BoundedFile.ReadAllText(path, BoundedFile.TextLimit, "PerfSysctlDropIn"); }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound) { current = null; }
         if (current is not null)
         {
             foreach (var a in SysctlConfiguration.Parse(current, path))

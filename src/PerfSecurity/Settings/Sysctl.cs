@@ -17,9 +17,9 @@ public static class Sysctl
     public static string? Read(string key, string root = "/")
     {
         string path = PathOf(key, root);
-        try { return File.ReadAllText(path).Trim(); }
-        catch (FileNotFoundException) { return null; }
-        catch (DirectoryNotFoundException) { return null; }
+        // Under -Root the file may be anything: a FIFO or a device is refused, not waited on.
+        try { return IO.BoundedFile.ReadAllText(path, IO.BoundedFile.KernelValueLimit, "PerfSysctlValue").Trim(); }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound) { return null; }
     }
 
     public static int? ReadInt(string key, string root = "/")
