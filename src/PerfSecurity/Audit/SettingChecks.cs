@@ -67,8 +67,8 @@ public sealed class ParanoidPersistedCheck : AuditCheck
                 remediation, rule.Reference + " (OVAL: runtime and every configuration occurrence)", repairable: true);
             yield break;
         }
-        var winner = all.LastOrDefault();
-        int next = winner is not null && int.TryParse(winner.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
+        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
         var status = ProfileRules.ParanoidStatus(profile, next);
         string actual = winner is null ? $"{next} (kernel default; {listing})" : $"{next} ({winner.File}:{winner.Line})";
         yield return Make(profile, status, rule.Severity, rule.Expected, actual, remediation, rule.Reference, repairable: true);
@@ -101,7 +101,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int? level = context.ReadSysctl(Sysctl.ParanoidKey);
         if (level is null) yield break;
         var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
-        int next = winner is not null && int.TryParse(winner.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
@@ -111,8 +111,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
-        var winner = SysctlConfiguration.Load().Effective(Sysctl.ParanoidKey);
-        int next = winner is not null && int.TryParse(winner.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
+        int next = SysctlConfiguration.Load().EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
         string target = Math.Max(level, next).ToString(CultureInfo.InvariantCulture); // the stricter of the two: a repair never weakens
         yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {target} (runtime)",
             () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, target));

@@ -62,6 +62,9 @@ public static partial class FileSystem
     [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial IntPtr RealPathRaw(string path, IntPtr resolved);
 
+    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial nint ReadLinkRaw(string path, byte* buffer, nuint size);
+
     [LibraryImport("libc", EntryPoint = "free")]
     private static partial void Free(IntPtr p);
 
@@ -150,6 +153,16 @@ public static partial class FileSystem
         finally { Free(p); }
     }
 
+    /// <summary>The target of a symbolic link, as stored (not resolved).</summary>
+    public static unsafe string ReadLink(string path)
+    {
+        var buffer = new byte[4096];
+        nint n;
+        fixed (byte* p = buffer) n = ReadLinkRaw(path, p, (nuint)buffer.Length);
+        if (n < 0) throw new SystemCallException("readlink", Errno.Last, path);
+        return Encoding.UTF8.GetString(buffer, 0, (int)n);
+    }
+
     /// <summary>Removes a file; a missing file is not an error.</summary>
     public static void UnlinkIfExists(string path)
     {
@@ -170,7 +183,8 @@ public static partial class FileSystem
         int flags = followLinks ? 0 : AT_SYMLINK_NOFOLLOW;
         if (StatxRaw(AT_FDCWD, path, flags, StatxBuffer.BasicStats, &b) != 0)
             throw new SystemCallException("statx", Errno.Last, path);
-        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor);
+        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor,
+            ((ulong)b.RdevMajor << 32) | b.RdevMinor);
     }
 
     /// <summary>statx of an open descriptor: the file itself, whatever its path now points to.</summary>
@@ -179,7 +193,8 @@ public static partial class FileSystem
         StatxBuffer b;
         if (StatxRaw(fd.Value, "", AT_EMPTY_PATH, StatxBuffer.BasicStats, &b) != 0)
             throw new SystemCallException("statx", Errno.Last);
-        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor);
+        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor,
+            ((ulong)b.RdevMajor << 32) | b.RdevMinor);
     }
 
     // struct statx is the same on every architecture (unlike struct stat).
@@ -208,11 +223,14 @@ public static partial class FileSystem
     }
 }
 
-/// <summary>What statx says of a file.</summary>
-public readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong Size, uint LinkCount, ulong Inode, ulong Device)
+/// <summary>What statx says of a file; SpecialDevice is the major:minor of a device node (major in the high half).</summary>
+public readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong Size, uint LinkCount, ulong Inode, ulong Device, ulong SpecialDevice = 0)
 {
     public const uint S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+    public const uint S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFSOCK = 0xC000;
     public bool IsRegularFile => (Mode & S_IFMT) == S_IFREG;
+    /// <summary>The character device 1:3, /dev/null: reads as empty (the usual way to mask a configuration file).</summary>
+    public bool IsNullDevice => (Mode & S_IFMT) == S_IFCHR && SpecialDevice == (1UL << 32 | 3);
     public bool IsDirectory => (Mode & S_IFMT) == S_IFDIR;
     public bool IsSymbolicLink => (Mode & S_IFMT) == S_IFLNK;
     /// <summary>Permission bits including setuid/setgid/sticky (07777).</summary>

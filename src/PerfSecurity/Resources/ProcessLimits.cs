@@ -55,6 +55,28 @@ public static class ProcessLimits
         return false;
     }
 
+    /// <summary>
+    /// The descriptors a program started by the process would inherit: those without close-on-exec
+    /// (the "flags" line of /proc/&lt;pid&gt;/fdinfo/&lt;fd&gt;, O_CLOEXEC = 02000000 octal), ascending.
+    /// </summary>
+    public static int[] InheritedFileNumbers(int pid, string procRoot = "/proc")
+    {
+        var result = new List<int>();
+        foreach (int fd in OpenFileNumbers(pid, procRoot))
+        {
+            string info;
+            try { info = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "fdinfo", fd.ToString(CultureInfo.InvariantCulture))); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // closed meanwhile
+            foreach (string line in info.Split('\n'))
+            {
+                if (!line.StartsWith("flags:", StringComparison.Ordinal)) continue;
+                if ((Convert.ToInt64(line[6..].Trim(), 8) & 0x80000) == 0) result.Add(fd);
+                break;
+            }
+        }
+        return result.ToArray();
+    }
+
     /// <summary>The numbers of a process's open descriptors, ascending.</summary>
     public static int[] OpenFileNumbers(int pid, string procRoot = "/proc")
     {
