@@ -6,9 +6,8 @@ BeforeAll {
     $script:Group = "pug_t$Tag"
     $script:Member = New-TestUser 'pugm'
     $script:Other = New-TestUser 'pugo'
-    $script:Dir = Join-Path '/tmp' "perfusers-$Tag"
-    $null = New-Item -ItemType Directory $Dir
-    & chmod 755 $Dir
+    # Root's alone up to /: the capability shell script may not live where others could replace it.
+    $script:Dir = New-RootOnlyDirectory 'perfusers'
     $script:Copy = "$Dir/perf"
     Copy-Item /usr/bin/perf $Copy
     & chmod 755 $Copy
@@ -138,13 +137,13 @@ Describe 'New-PerfUsersGroup' {
     }
 
     Context 'a failure at each step leaves no capable binary that others may execute' {
-        It 'groupadd rejects the name: PerfUsersGroupCreateFailed, nothing changed' {
+        It 'a name groupadd would reject is refused first: PerfAccountNameInvalid, nothing changed' {
             $f = "$Dir/perf-badname"; Copy-Item /usr/bin/perf $f; & chmod 755 $f
             $before = Get-Snapshot -Path $f
             $err = $null
             try { New-PerfUsersGroup -Name 'bad name!' -Path $f } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'PerfUsersGroupCreateFailed,*'
-            $err.Exception.Message | Should -Match 'groupadd'
+            $err.FullyQualifiedErrorId | Should -BeLike 'PerfAccountNameInvalid,*'
+            $err.Exception.Message | Should -Match "-Name 'bad name!' is not a valid group name"
             Get-Snapshot -Path $f | Should -Be $before
             Test-Exposed $f | Should -BeFalse
         }
@@ -306,12 +305,12 @@ Describe 'Add-PerfUsersGroupMember and Remove-PerfUsersGroupMember' {
 Describe 'New-PerfCapabilityShell and Remove-PerfCapabilityShell' {
     BeforeAll { $script:Shell = "$Dir/perf-shell" }
 
-    It 'rejects a rule visudo refuses and writes nothing' {
+    It 'refuses a group name that is not a valid name and writes nothing' {
         $before = Get-Snapshot -Path "$Dir/bad-shell"
         $err = $null
         try { New-PerfCapabilityShell -Path "$Dir/bad-shell" -Group 'bad group' -SudoersPath "$Dir/badsudoers" } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -BeLike 'PerfCapabilityShellSudoersInvalid,*'
-        $err.Exception.Message | Should -Match 'syntax error'
+        $err.FullyQualifiedErrorId | Should -BeLike 'PerfAccountNameInvalid,*'
+        $err.Exception.Message | Should -Match 'a space'
         Test-Path "$Dir/bad-shell" | Should -BeFalse
         Test-Path "$Dir/badsudoers" | Should -BeFalse
         Get-Snapshot -Path "$Dir/bad-shell" | Should -Be $before

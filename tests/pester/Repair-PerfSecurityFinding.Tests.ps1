@@ -43,6 +43,35 @@ Describe 'Repair-PerfSecurityFinding' {
             }
         }
 
+        It 'runs the Remediation the audit prints, as printed: <Profile> <Status> turns into Pass' -ForEach @(
+            @{ Profile = 'PerfSecurityGuide'; Status = 'Warning'; Expected = 1 }
+            @{ Profile = 'Kspp'; Status = 'Fail'; Expected = 2 }
+        ) {
+            [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "0`n")
+            Use-ParanoidLevel 2 {
+                $f = Invoke-PerfSecurityAudit -Profile $Profile -Id PERF-KPTR-RESTRICT
+                $f.Status | Should -Be $Status
+                $f.Remediation | Should -BeLike 'Repair-PerfSecurityFinding PERF-KPTR-RESTRICT*'
+                Invoke-Expression $f.Remediation
+                (Invoke-PerfSecurityAudit -Profile $Profile -Id PERF-KPTR-RESTRICT).Status | Should -Be 'Pass'
+                [int](Get-Content /proc/sys/kernel/kptr_restrict) | Should -Be $Expected
+                (Get-PerfSysctl kernel.kptr_restrict).PersistedValue | Should -Be "$Expected"
+            }
+        }
+
+        It 'leaves a warning it cannot repair alone, without an error' {
+            $copy = New-CapableCopy 'perf-rootgroup' 'cap_perfmon=ep' '0750'
+            $f = Invoke-PerfSecurityAudit -Path $copy -Id PERF-BINARY-GROUP
+            $f.Status | Should -Be 'Warning'
+            # The file as stored: owner, group, mode and the capability xattr.
+            $state = { "$(& stat -c '%U:%G %a' $copy) $(& getfattr --absolute-names -n security.capability -e hex $copy 2>&1)" }
+            $before = & $state
+            $out = $f | Repair-PerfSecurityFinding -Verbose -ErrorVariable err 4>&1 | Out-String
+            $err | Should -BeNullOrEmpty
+            $out | Should -Match 'Warning, not repaired automatically'
+            & $state | Should -Be $before
+        }
+
         It '-WhatIf changes nothing' {
             Use-ParanoidLevel 2 {
                 $f = Invoke-PerfSecurityAudit -Profile Kspp -Id PERF-PARANOID-RUNTIME, PERF-KPTR-RESTRICT
@@ -60,8 +89,8 @@ Describe 'Repair-PerfSecurityFinding' {
             (Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED).Status | Should -Be 'Fail'
             $after = Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED | Repair-PerfSecurityFinding -Force -PassThru
             [IO.File]::ReadAllText($file) | Should -Be "# fixture`n# kernel.perf_event_paranoid = 3`nkernel.kptr_restrict = $KptrBefore`n"
-            $others = (Get-PerfParanoid).AlsoSetIn | Where-Object { $_ -notlike "$DropIn*" }
-            if ($others) { Set-ItResult -Skipped -Because "another file also sets the key: $others" }
+            $others = Get-ParanoidLineOtherThan 2 -Except $DropIn
+            if ($others) { Set-ItResult -Skipped -Because "machine: this host's sysctl configuration sets another level: $others" }
             $after.Status | Should -Be 'Pass'
         }
 
@@ -122,6 +151,104 @@ Describe 'Repair-PerfSecurityFinding' {
             $before = Get-SystemFingerprint -Path $path
             Invoke-PerfSecurityAudit -Path $path | Repair-PerfSecurityFinding -WhatIf
             Get-SystemFingerprint -Path $path | Should -Be $before
+        }
+    }
+
+    Context 'forged and swapped findings' -Tag Security {
+        # A finding is input: any object with Id, Profile and Target binds. Repair judges the check itself on the file
+        # it would change, and acts only on what that check covers.
+        BeforeAll {
+            function script:Invoke-Forged([string] $Id, [string] $Target) {
+                $ev = $null
+                [pscustomobject]@{ Id = $Id; Profile = 'PerfSecurityGuide'; Target = $Target } |
+                    Repair-PerfSecurityFinding -Confirm:$false -ErrorVariable ev -ErrorAction SilentlyContinue
+                $ev
+            }
+        }
+
+        It 'leaves an unrelated capable binary alone (forged PERF-BINARY-OTHERS-EXECUTE)' {
+            $helper = New-CapableCopy 'ptp-helper' 'cap_net_bind_service,cap_net_admin=ep' '0755'
+            $before = Get-SystemFingerprint -Path $helper
+            $ev = Invoke-Forged 'PERF-BINARY-OTHERS-EXECUTE' $helper
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+            Get-SystemFingerprint -Path $helper | Should -Be $before
+            & stat -c '%a' $helper | Should -Be '755'
+        }
+
+        It 'leaves a non-perf binary that holds cap_sys_admin alone (forged PERF-BINARY-SYS-ADMIN)' {
+            $tool = New-CapableCopy 'backup-tool' 'cap_sys_admin,cap_dac_read_search=ep' '0750'
+            $before = & getcap $tool
+            $ev = Invoke-Forged 'PERF-BINARY-SYS-ADMIN' $tool
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+            & getcap $tool | Should -Be $before
+        }
+
+        It 'repairs nothing inside a directory named as the target' {
+            $sub = Join-Path $Dir 'dir-target'
+            $null = New-Item -ItemType Directory $sub
+            $inside = Join-Path $sub 'perf'
+            Copy-Item /bin/true $inside; & chmod 0755 $inside; & setcap cap_perfmon=ep $inside
+            $ev = Invoke-Forged 'PERF-BINARY-OTHERS-EXECUTE' $sub
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+            & stat -c '%a' $inside | Should -Be '755'
+            $ev = Invoke-Forged 'PERF-DATA-READABLE' $sub
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+        }
+
+        It 'never changes a capable binary on a path a user controls' {
+            $user = New-TestUser 'psrepair'
+            $owned = Join-Path $Dir "user-$user"
+            try {
+                $null = New-Item -ItemType Directory $owned
+                & chown "${user}:$user" $owned
+                $perf = Join-Path $owned 'perf'
+                Copy-Item /bin/true $perf; & chmod 0755 $perf; & setcap cap_perfmon=ep $perf
+                $ev = Invoke-Forged 'PERF-BINARY-OTHERS-EXECUTE' $perf
+                $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditUntrustedPath,*'
+                & stat -c '%a' $perf | Should -Be '755'
+            }
+            finally { Remove-TestUser $user }
+        }
+
+        It 'chmods only a perf.data file while a user swaps a directory on its path for a link to root files (1000 attempts)' {
+            $user = New-TestUser 'psrepair'
+            $race = Join-Path $Dir "race-$user"
+            $swapper = Join-Path $Dir 'swap'
+            $procs = @()
+            try {
+                & gcc -O2 -o $swapper "$PSScriptRoot/tools/swap.c"; & chmod 0755 $swapper
+                # Root's directory holds a file with the perf.data name that is not a perf.data file.
+                $rootDir = Join-Path $Dir "rootdir-$user"
+                $null = New-Item -ItemType Directory $rootDir
+                $victim = Join-Path $rootDir 'perf.data'
+                [IO.File]::WriteAllText($victim, "root's file, readable by all`n"); & chmod 0644 $victim
+                # The user's directory: d/perf.data is a real perf.data; link -> root's directory; d and link swap.
+                $null = New-Item -ItemType Directory $race
+                & chown "${user}:$user" $race
+                & runuser -u $user -- mkdir "$race/d"
+                & perf record -q -e cpu-clock -o "$Dir/race.data" -- true 2>&1 | Out-Null
+                Copy-Item "$Dir/race.data" "$race/d/perf.data"; & chown "${user}:$user" "$race/d/perf.data"; & chmod 0644 "$race/d/perf.data"
+                & runuser -u $user -- ln -s $rootDir "$race/link"
+                $target = "$race/d/perf.data"
+                (Invoke-PerfSecurityAudit -DataPath $target -Id PERF-DATA-READABLE).Status | Should -Be 'Fail'
+                # The user keeps their own perf.data readable (they cannot chmod root's file) and swaps the names.
+                $procs += Start-AsUser -User $user -Command "while :; do chmod 644 '$race/d/perf.data' '$race/link/perf.data' 2>/dev/null; done"
+                $procs += Start-AsUser -User $user -Command "exec '$swapper' x '$race/d' '$race/link'"
+                Start-Sleep -Milliseconds 100
+                $procs | ForEach-Object { $_.HasExited | Should -BeFalse }
+                $refused = 0
+                for ($i = 0; $i -lt 1000; $i++) {
+                    $ev = Invoke-Forged 'PERF-DATA-READABLE' $target
+                    if ($ev) { $refused++ }
+                    if ([IO.File]::GetUnixFileMode($victim) -ne [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead') { break }
+                }
+                & stat -c '%a' $victim | Should -Be '644' -Because "root's file must never be changed (attempt $i, $refused refused)"
+                $i | Should -Be 1000
+            }
+            finally {
+                foreach ($p in $procs) { & kill -TERM $p.Id 2>$null; $p.WaitForExit(2000) | Out-Null }
+                Remove-TestUser $user
+            }
         }
     }
 

@@ -23,6 +23,18 @@ function Restore-ParanoidState($Saved) {
     Get-ChildItem /etc/sysctl.d -Force -Filter '.99-zz-perfsecurity.conf.*.tmp' | Remove-Item -Force
 }
 
+function Get-ParanoidLineOtherThan {
+    # The sysctl configuration lines (file:line = value) that set kernel.perf_event_paranoid to another value than $Value,
+    # outside the files in $Except: a host's own configuration that a test must leave alone.
+    param([string] $Value, [string[]] $Except = @())
+    foreach ($at in (Get-PerfParanoid).AlsoSetIn) {
+        $file, $line = $at -split ':(?=\d+$)'
+        if ($file -in $Except) { continue }
+        $set = ((Get-Content $file)[[int]$line - 1] -split '=', 2)[1].Trim()
+        if ($set -ne $Value) { "$at = $set" }
+    }
+}
+
 function Get-ParanoidRuntime { [int](Get-Content /proc/sys/kernel/perf_event_paranoid) }
 
 function Set-ParanoidRuntime([int] $Level) {
@@ -180,6 +192,18 @@ function Get-SystemFingerprint {
         $lines.Add("$p $stat $caps")
     }
     $lines -join "`n"
+}
+
+function New-RootOnlyDirectory {
+    <#
+    A scratch directory on a path only root can change (root-owned and 0755 up to /), for files the module refuses
+    to put where others could replace them: the capability shell script and its sudoers rule. Remove it when done.
+    #>
+    param([string] $Prefix = 'pstest')
+    $dir = '/opt/{0}-{1}' -f $Prefix, (Get-Random -Minimum 10000 -Maximum 99999)
+    $null = New-Item -ItemType Directory $dir
+    & chmod 755 $dir
+    $dir
 }
 
 function Start-AsUser {

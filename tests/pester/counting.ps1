@@ -52,12 +52,53 @@ int main(int argc, char **argv) {
     return 0;
 }
 '@
-    foreach ($name in 'touch', 'getppid', 'spin', 'gospin') {
+    Set-Content "$dir/cpuburn.c" @'
+#include <stdlib.h>
+#include <time.h>
+/* Burns CPU in user space until this process has used argv[1] ms of CPU time, whatever the speed of the CPU. */
+int main(int argc, char **argv) {
+    long long want = atoll(argv[1]) * 1000000LL;
+    struct timespec t;
+    volatile unsigned long x = 0;
+    do {
+        for (int i = 0; i < 100000; i++) x += i;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    } while (t.tv_sec * 1000000000LL + t.tv_nsec < want);
+    return 0;
+}
+'@
+    foreach ($name in 'touch', 'getppid', 'spin', 'gospin', 'cpuburn') {
         & cc -O1 -o "$dir/$name" "$dir/$name.c"
         if ($LASTEXITCODE -ne 0) { throw "cc $name.c failed" }
     }
     & chmod -R a+rX $dir
     $dir
+}
+
+function Get-KernelHz {
+    <#
+    The kernel's tick rate (CONFIG_HZ): from /boot/config-<release> or /proc/config.gz, else measured as the jiffies
+    that pass in a second of /proc/timer_list's clock.
+    #>
+    $release = (Get-Content /proc/sys/kernel/osrelease).Trim()
+    $config = if (Test-Path "/boot/config-$release") { Get-Content "/boot/config-$release" }
+    elseif (Test-Path /proc/config.gz) {
+        $gz = [IO.Compression.GZipStream]::new([IO.File]::OpenRead('/proc/config.gz'), [IO.Compression.CompressionMode]::Decompress)
+        try { [IO.StreamReader]::new($gz).ReadToEnd() -split "`n" } finally { $gz.Dispose() }
+    }
+    $line = $config | Where-Object { $_ -match '^CONFIG_HZ=(\d+)$' } | Select-Object -First 1
+    if ($line) { return [int]($line -replace '^CONFIG_HZ=', '') }
+    function Read-Jiffies {
+        $t = Get-Content /proc/timer_list
+        [pscustomobject]@{
+            Ns = [double](($t | Where-Object { $_ -match '^now at (\d+) nsecs' } | Select-Object -First 1) -replace '\D', '')
+            Jiffies = [double](($t | Where-Object { $_ -match '^jiffies: (\d+)' } | Select-Object -First 1) -replace '\D', '')
+        }
+    }
+    $a = Read-Jiffies; Start-Sleep -Seconds 1; $b = Read-Jiffies
+    $measured = ($b.Jiffies - $a.Jiffies) / (($b.Ns - $a.Ns) / 1e9)
+    # The nearest of the rates Kconfig offers.
+    100, 250, 300, 1000 | Sort-Object { [math]::Abs($_ - $measured) } | Select-Object -First 1
 }
 
 function Mount-TestTracefs {
@@ -92,4 +133,70 @@ function Invoke-PerfStat {
         if ($f.Count -ge 3 -and $f[0] -match '^[0-9.]+$') { $values[$f[2]] = [double]$f[0] }
     }
     $values
+}
+
+function Get-PerfStatAttr {
+    <#
+    The perf_event_attr perf itself builds for one event string: perf stat -vv prints each attr before it opens it;
+    the first one printed is perf's encoding (later ones are its fallbacks). Returns the fields Get-PerfEvent reports,
+    or $null when perf rejects the string (then .Output holds perf's message).
+    #>
+    param([string] $Event)
+    $out = & perf stat -vv -e $Event -- true 2>&1 | ForEach-Object { "$_" }
+    $block = @()
+    $inside = $false
+    foreach ($line in $out) {
+        if ($line -eq 'perf_event_attr:') { $inside = $true; continue }
+        if ($inside -and $line -match '^-{10,}') { break }
+        if ($inside) { $block += $line }
+    }
+    if (-not $block) { return [pscustomobject]@{ Accepted = $false; Output = ($out -join "`n") } }
+    $f = @{}
+    foreach ($line in $block) {
+        if ($line -match '^\s+(.+?)\s{2,}(\S+)$') { $f[$Matches[1]] = $Matches[2] }
+    }
+    function Num($key) { if (-not $f.ContainsKey($key)) { return [uint64]0 }; $v = $f[$key]; if ($v -like '0x*') { [Convert]::ToUInt64($v.Substring(2), 16) } else { [uint64]$v } }
+    $exclude = 0
+    foreach ($pair in @(@('exclude_user', 1), @('exclude_kernel', 2), @('exclude_hv', 4), @('exclude_idle', 8), @('exclude_host', 16), @('exclude_guest', 32))) {
+        if ((Num $pair[0]) -ne 0) { $exclude += $pair[1] }
+    }
+    [pscustomobject]@{
+        Accepted = $true
+        PerfType = [uint32](Num 'type')
+        Config = Num 'config'
+        Config1 = Num '{ bp_addr, config1 }'
+        Config2 = Num '{ bp_len, config2 }'
+        Exclude = $exclude
+        PreciseIp = [int](Num 'precise_ip')
+        Pinned = (Num 'pinned') -ne 0
+        Exclusive = (Num 'exclusive') -ne 0
+        BreakpointAccess = [int](Num 'bp_type')
+        Output = ($out -join "`n")
+    }
+}
+
+function Compare-EventEncoding {
+    <#
+    Resolves $Event with Get-PerfEvent and with perf (Get-PerfStatAttr); returns Agree, and What differs.
+    #>
+    param([string] $Event)
+    $perf = Get-PerfStatAttr $Event
+    $err = $null
+    # Escaped: a literal event string, not a pattern over the list.
+    $mine = Get-PerfEvent -Name ([WildcardPattern]::Escape($Event)) -ErrorAction SilentlyContinue -ErrorVariable err | Select-Object -First 1
+    $row = [ordered]@{ Event = $Event; PerfAccepts = $perf.Accepted; ModuleAccepts = [bool]$mine; Agree = $false; What = ''; ErrorId = "$($err | Select-Object -First 1 | ForEach-Object FullyQualifiedErrorId)" }
+    if ($perf.Accepted -ne [bool]$mine) {
+        $row.What = if ($perf.Accepted) { "perf accepts, module: $($err | Select-Object -First 1)" } else { "perf rejects: $(($perf.Output -split "`n" | Select-Object -First 2) -join ' ')" }
+    }
+    elseif (-not $perf.Accepted) { $row.Agree = $true }
+    else {
+        $diff = foreach ($p in 'PerfType', 'Config', 'Config1', 'Config2', 'Exclude', 'PreciseIp', 'Pinned', 'Exclusive', 'BreakpointAccess') {
+            $m = $mine.$p
+            if ($m -is [enum]) { $m = [int]$m }
+            if ("$m" -ne "$($perf.$p)") { "$p perf=$($perf.$p) module=$m" }
+        }
+        $row.Agree = -not $diff
+        $row.What = $diff -join '; '
+    }
+    [pscustomobject]$row
 }

@@ -1,6 +1,7 @@
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -53,14 +54,12 @@ public sealed class BinaryAclCheck : BinaryCheck
             : $"{string.Join(", ", outsiders.Select(o => o.Describe()))} may execute it ({acl.AclText})";
         string remediation = acl.Guard switch
         {
-            { Kind: AclGrantKind.Group } g => $"New-PerfUsersGroup -Name '{Quote(Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString())}' -Path '{Quote(b.Path)}' -Grant Acl",
-            { Kind: AclGrantKind.OwningGroup, Id: not 0 } g => $"New-PerfUsersGroup -Name '{Quote(b.GroupName)}' -Path '{Quote(b.Path)}'",
-            _ => $"New-PerfUsersGroup -Path '{Quote(b.Path)}'",
+            { Kind: AclGrantKind.Group } g => Remediations.NewPerfUsersGroup(b.Path, Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString(CultureInfo.InvariantCulture), grantAcl: true),
+            { Kind: AclGrantKind.OwningGroup, Id: not 0 } => Remediations.NewPerfUsersGroup(b.Path, b.GroupName),
+            _ => Remediations.NewPerfUsersGroup(b.Path),
         };
         return Make(profile, outsiders.Count > 0 ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High,
             "no ACL entry that lets anyone but root and the perf group execute it", actual, remediation,
             "perf-security: Privileged Perf users groups (file system ACLs); acl(5) access check algorithm", b.Path);
     }
-
-    private static string Quote(string s) => s.Replace("'", "''");
 }

@@ -37,13 +37,23 @@ public abstract class BinaryCheck : AuditCheck
 
     protected abstract Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary);
 
-    /// <summary>Opens the file (no symlink) and re-checks it is the same kind of file before changing it.</summary>
-    protected static void OnDescriptor(string path, Action<FileDescriptor> change)
+    public override RepairTargetKind TargetKind => RepairTargetKind.PerfBinary;
+
+    /// <summary>
+    /// Walks to the binary, proves on the descriptor that it is a perf binary and that the check still fails for it
+    /// (<paramref name="stillFails"/>, judged on what the descriptor says), then changes it through that descriptor.
+    /// </summary>
+    protected static void OnPerfBinary(string path, Func<FileStatus, FileCapabilityData?, bool> stillFails, Action<FileDescriptor, FileStatus, FileCapabilityData?> change)
     {
-        using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-        if (!FileSystem.Stat(fd).IsRegularFile) throw new Errors.PerfSecurityException("PerfAuditTargetChanged", Errors.FailureKind.InvalidOperation,
-            $"'{path}' is no longer a regular file; audit again.", path);
-        change(fd);
+        var (resolved, fd) = RepairTarget.OpenPerfBinary(path);
+        using (resolved)
+        using (fd)
+        {
+            FileStatus st = FileSystem.Stat(fd);
+            FileCapabilityData? caps = FileCapabilities.Read(fd, resolved.RealPath);
+            if (!stillFails(st, caps)) return; // repaired meanwhile: nothing to do
+            change(fd, st, caps);
+        }
     }
 }
 
@@ -56,12 +66,14 @@ public sealed class BinarySysAdminCheck : BinaryCheck
     protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
     {
         var caps = b.Capabilities!;
-        bool bad = (caps.Permitted | caps.Inheritable).Contains(CapabilityTable.SysAdmin);
+        bool bad = HasSysAdmin(caps);
         var wanted = Without(caps);
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "no cap_sys_admin (cap_perfmon instead)", b.CapabilityText,
-            $"Set-PerfCapability -Path '{b.Path}' -Capability {string.Join(',', wanted.Permitted.Names())} -Flag ep",
+            Remediations.SetCapabilities(b.Path, wanted.Permitted),
             "perf-security: perf_events access control (CAP_SYS_ADMIN is discouraged)", b.Path, repairable: true);
     }
+
+    private static bool HasSysAdmin(FileCapabilityData caps) => (caps.Permitted | caps.Inheritable).Contains(CapabilityTable.SysAdmin);
 
     /// <summary>The same capabilities without cap_sys_admin; cap_perfmon added when sys_admin was the only monitoring capability.</summary>
     public static FileCapabilityData Without(FileCapabilityData caps)
@@ -76,12 +88,12 @@ public sealed class BinarySysAdminCheck : BinaryCheck
     {
         string path = finding.Target!;
         yield return new RepairStep(path, "Replace cap_sys_admin by cap_perfmon in the file capabilities", () =>
-        {
-            using var file = CapabilityFile.Open(path);
-            var caps = file.Read();
-            if (caps is null) return;
-            file.Write(Without(caps));
-        });
+            OnPerfBinary(path, (_, caps) => caps is not null && HasSysAdmin(caps), (fd, _, caps) =>
+            {
+                // The same safety checks as Set-PerfCapability, on the descriptor already held.
+                using var file = CapabilityFile.FromDescriptor(fd, path);
+                file.Write(Without(caps!));
+            }));
     }
 }
 
@@ -95,7 +107,7 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
     {
         bool bad = (b.Status.Permissions & 0x7) != 0;
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "mode o-rwx (e.g. 0750)", $"mode {b.ModeText}",
-            $"New-PerfUsersGroup -Path '{b.Path}'  # or: chmod o-rwx '{b.Path}'", "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", b.Path, repairable: true);
+            Remediations.NewPerfUsersGroup(b.Path, note: "or chmod o-rwx it"), "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", b.Path, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
@@ -103,7 +115,8 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
         string path = finding.Target!;
         // chmod keeps file capabilities (only chown clears them).
         yield return new RepairStep(path, "Remove every permission of others (chmod o-rwx)",
-            () => OnDescriptor(path, fd => FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x7u, path)));
+            () => OnPerfBinary(path, (st, caps) => caps is not null && (st.Permissions & 0x7) != 0,
+                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~0x7u, path)));
     }
 }
 
@@ -118,20 +131,21 @@ public sealed class BinaryWritableCheck : BinaryCheck
         bool foreignOwner = b.Status.Uid != 0;
         bool bad = foreignOwner || (b.Status.Permissions & 0x12) != 0;
         string remediation = foreignOwner
-            ? $"Remove-PerfCapability -Path '{b.Path}'  # then make it root-owned and set the capabilities again"
-            : $"Invoke-PerfSecurityAudit -Path '{b.Path}' | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # chmod go-w";
+            ? Remediations.RemoveCapabilities(b.Path, "then make it root-owned and set the capabilities again")
+            : Remediations.RepairFromAudit(Id, path: b.Path, note: "chmod go-w");
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "owner root, mode go-w",
-            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups; DESIGN safety rule", b.Path,
+            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups (a root-owned perf binary); capabilities(7) (File capabilities)", b.Path,
             repairable: !foreignOwner);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         string path = finding.Target!;
-        var st = FileSystem.Stat(path, followLinks: false);
-        if (st.Uid != 0) yield break; // chown would clear the capabilities: left to the administrator
+        // A binary owned by another user is not repaired (chown would clear the capabilities): the walk refuses it,
+        // since its owner could replace it at any time.
         yield return new RepairStep(path, "Remove write permission of group and others (chmod go-w)",
-            () => OnDescriptor(path, fd => FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x12u, path)));
+            () => OnPerfBinary(path, (st, caps) => caps is not null && st.Uid == 0 && (st.Permissions & 0x12) != 0,
+                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~0x12u, path)));
     }
 }
 
@@ -146,18 +160,19 @@ public sealed class BinaryScriptCheck : BinaryCheck
         string? real = b.IsScript ? Tooling.PerfTool.ExecTarget(b.Path) : null;
         return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
             b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
-            $"Remove-PerfCapability -Path '{b.Path}'{(real is null ? "" : $"; Set-PerfCapability -Path '{real}' -Text '{b.CapabilityText}'")}",
-            "kernel-facts §10: file capabilities are ignored on scripts", b.Path, repairable: true);
+            Remediations.MoveCapabilities(b.Path, real, b.CapabilityText),
+            "execve(2) (Interpreter scripts: the interpreter runs, so the script's file capabilities are ignored); capabilities(7)", b.Path, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         string path = finding.Target!;
         yield return new RepairStep(path, "Remove the file capabilities the kernel ignores on this script", () =>
-        {
-            using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-            Xattr.Remove(fd, FileCapabilityData.XattrName, path);
-        });
+            OnPerfBinary(path, (_, caps) => caps is not null, (fd, _, _) =>
+            {
+                if (!PerfProgram.IsScriptFile(fd)) return; // no longer a script: the capabilities are not ignored
+                Xattr.Remove(fd, FileCapabilityData.XattrName, path);
+            }));
     }
 }
 
@@ -174,7 +189,7 @@ public sealed class BinaryGroupCheck : BinaryCheck
     {
         var group = Accounts.GroupById(b.Status.Gid);
         string reference = "perf-security: Privileged Perf users groups (chgrp perf_users perf)";
-        string remediation = $"New-PerfUsersGroup -Path '{b.Path}'";
+        string remediation = Remediations.NewPerfUsersGroup(b.Path);
         if (group is null)
             return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "a group that exists", $"gid {b.Status.Gid} has no group entry", remediation, reference, b.Path);
         // The ACL variant: the binary keeps its group and one named ACL entry grants the perf group.
@@ -217,6 +232,6 @@ public sealed class BinaryIpcLockCheck : BinaryCheck
             return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", "cap_ipc_lock present", "", reference, b.Path);
         string actual = topPids.Count == 0 ? "no cap_ipc_lock; perf top not running" : $"no cap_ipc_lock; perf top running (pid {string.Join(", ", topPids)})";
         return Make(profile, topPids.Count == 0 ? FindingStatus.Pass : FindingStatus.Warning, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", actual,
-            "Measure-PerfMlockBudget -ProcessCount 2  # then run perf top -m <MmapPages>", reference, b.Path);
+            Remediations.ShrinkPerfTopBuffers, reference, b.Path);
     }
 }

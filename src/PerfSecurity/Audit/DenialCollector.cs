@@ -1,5 +1,6 @@
 using PerfSecurity.Users;
 using PerfSecurity.DataFiles;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -109,14 +110,9 @@ public sealed class DenialCollector
     public IEnumerable<CapabilityDenial> Results()
         => _byProcess.Values.OrderByDescending(s => s.Count).ThenBy(s => s.Exe ?? s.Comm, StringComparer.Ordinal).Select(s => s.ToDenial());
 
-    /// <summary>The exact command that grants CAP_PERFMON alone.</summary>
+    /// <summary>The exact command that grants CAP_PERFMON alone (a comment when the log names no path).</summary>
     public static string Recommend(string? exe, string? comm)
-    {
-        if (exe is null)
-            return $"Grant CAP_PERFMON alone to the program run as '{comm}' (its path is not in the log): Set-PerfCapability -Path <path of {comm}> -Capability cap_perfmon";
-        string path = exe.IndexOfAny(new[] { ' ', '\'', '$', '`', '"' }) >= 0 ? $"'{exe.Replace("'", "''")}'" : exe;
-        return $"Set-PerfCapability -Path {path} -Capability cap_perfmon";
-    }
+        => exe is null ? Remediations.GrantPerfmonByName(comm ?? "?") : Remediations.GrantPerfmon(exe);
 
     private sealed class Pending
     {
@@ -162,8 +158,8 @@ public sealed class DenialCollector
         private static int? Capability(string? v)
         {
             if (v is null) return null;
-            if (int.TryParse(v, out int n)) return n;
-            if (v.StartsWith("unknown-capability(", StringComparison.Ordinal) && int.TryParse(v.AsSpan(19).TrimEnd(')'), out n)) return n;
+            if (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n)) return n;
+            if (v.StartsWith("unknown-capability(", StringComparison.Ordinal) && int.TryParse(v.AsSpan(19).TrimEnd(')'), NumberStyles.Integer, CultureInfo.InvariantCulture, out n)) return n;
             return v switch { "perfmon" => Cap38, "sys_admin" => Cap21, _ => null };
         }
 
@@ -171,7 +167,7 @@ public sealed class DenialCollector
         {
             string? v = r.Get(key);
             if (v is null or "unset" or "4294967295" or "-1") return (null, null);
-            if (uint.TryParse(v, out uint id))
+            if (uint.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out uint id))
                 return (id, r.Enriched.TryGetValue(enrichedKey, out var name) ? name : accounts.UserName(id));
             return (null, v); // ausearch -i printed the name
         }
@@ -180,7 +176,7 @@ public sealed class DenialCollector
         {
             string? v = r.Get("syscall");
             if (v is null) return null;
-            if (!int.TryParse(v, out int n)) return v;
+            if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n)) return v;
             string? arch = r.Get("arch");
             return (arch, n) switch
             {

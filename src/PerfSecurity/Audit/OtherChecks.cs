@@ -25,7 +25,7 @@ public sealed class SudoersScopeCheck : AuditCheck
             string actual = $"{rule.File}:{rule.Line}: {rule.Text}" + (problems.Count > 0 ? " — " + string.Join("; ", problems) : "");
             string group = rule.Groups.FirstOrDefault() ?? "perf_users";
             yield return Make(profile, problems.Count == 0 ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.High, expected, actual,
-                $"Remove-PerfCapabilityShell; New-PerfCapabilityShell -Group {group}  # replaces {rule.File}", reference, rule.File);
+                Remediations.ReplaceCapabilityShell(group, rule.File), reference, rule.File);
         }
     }
 }
@@ -49,7 +49,7 @@ public sealed class PerfDataReadableCheck : AuditCheck
         foreach (var f in exposed)
         {
             yield return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "mode o-r", f.Describe(),
-                $"Invoke-PerfSecurityAudit -DataPath '{f.Path}' | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # chmod o-rwx",
+                Remediations.RepairFromAudit(Id, dataPath: f.Path, note: "chmod o-rwx"),
                 reference, f.Path, repairable: true);
         }
         if (exposed.Count == 0)
@@ -57,12 +57,14 @@ public sealed class PerfDataReadableCheck : AuditCheck
                 $"{files.Count} perf.data file(s) under {string.Join(", ", context.DataPaths)}, none readable by others", "", reference);
     }
 
+    public override RepairTargetKind TargetKind => RepairTargetKind.PerfDataFile;
+
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         string path = finding.Target!;
         yield return new RepairStep(path, "Remove every permission of others (chmod o-rwx)", () =>
         {
-            using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
+            using var fd = RepairTarget.OpenPerfData(path);
             FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x7u, path);
         });
     }
@@ -100,7 +102,7 @@ public sealed class DoubleDenialCheck : AuditCheck
             string program = d.Executable ?? $"({d.Command})";
             yield return Make(profile, FindingStatus.Fail, FindingSeverity.Low, expected,
                 $"{program}: {d.BothDeniedCount} double denial(s) for {string.Join(",", d.User)}, last {d.LastSeen:u}",
-                d.Recommendation ?? $"Set-PerfCapability -Path '{program}' -Capability cap_perfmon", reference, d.Executable ?? context.AuditLogPath);
+                d.Recommendation ?? DenialCollector.Recommend(d.Executable, d.Command), reference, d.Executable ?? context.AuditLogPath);
         }
         if (doubles.Count == 0)
             yield return Make(profile, FindingStatus.Pass, FindingSeverity.Low, expected,
@@ -116,7 +118,7 @@ public sealed class LibcapPerfmonCheck : AuditCheck
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
-        const string reference = "perf-security: Privileged Perf users groups (libcap without cap_perfmon: use 38 and perf top -e cycles); kernel-facts §1.2, §11.1";
+        const string reference = "perf-security: Privileged Perf users groups (libcap without cap_perfmon: use 38 and perf top -e cycles); capabilities(7) (CAP_PERFMON, since Linux 5.8)";
         var tool = context.Tool;
         if (tool is null)
         {
@@ -133,7 +135,7 @@ public sealed class LibcapPerfmonCheck : AuditCheck
         bool ok = tool.LibcapKnowsPerfmon == true;
         yield return Make(profile, ok ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium, "libcap >= 2.36",
             $"{tool.RealBinary} links {libcap}",
-            "Get-PerfToolInfo  # upgrade libcap2; until then use perf top -e cycles and the number 38 for cap_perfmon", reference, tool.RealBinary);
+            Remediations.UpgradeLibcap, reference, tool.RealBinary);
     }
 }
 
@@ -147,6 +149,6 @@ public sealed class UnreadableCheck : AuditCheck
     {
         if (context.Unreadable.Count == 0) yield break;
         yield return Make(profile, FindingStatus.Warning, FindingSeverity.Info, "all inputs readable",
-            string.Join("; ", context.Unreadable), "sudo pwsh -c Invoke-PerfSecurityAudit  # run as root for a complete audit", "this module");
+            string.Join("; ", context.Unreadable), Remediations.RunAuditAsRoot, "sudoers(5), sysctl.d(5), auditd(8): files only root may read");
     }
 }

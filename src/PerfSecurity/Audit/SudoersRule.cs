@@ -1,5 +1,6 @@
 using PerfSecurity.Native;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 
 namespace PerfSecurity.Audit;
 
@@ -17,9 +18,9 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
         for (int i = 0; i < files.Count; i++)
         {
             string text;
-            try { text = System.IO.File.ReadAllText(files[i]); }
-            catch (FileNotFoundException) { continue; }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { context.NoteUnreadable(files[i], e.Message); continue; }
+            try { text = BoundedFile.ReadAllText(files[i], BoundedFile.TextLimit, "PerfAuditSudoers"); }
+            catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound) { continue; }
+            catch (PerfSecurityException e) { context.NoteUnreadable(files[i], e.Message); continue; }
             rules.AddRange(Parse(text, files[i], files, context));
         }
         return rules;
@@ -51,7 +52,7 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
             if (hash >= 0) line = line[..hash].TrimEnd();
             if (words[0].StartsWith("Defaults", StringComparison.Ordinal) || words[0].EndsWith("_Alias", StringComparison.Ordinal)) continue;
 
-            int eq = line.IndexOf('=');
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
             if (eq < 0 || words.Length < 2) continue;
             string users = words[0];
             string commandPart = line[(eq + 1)..];
@@ -77,7 +78,7 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
             foreach (string f in Directory.EnumerateFiles(dir).OrderBy(f => f, StringComparer.Ordinal))
             {
                 string name = Path.GetFileName(f);
-                if (name.Contains('.') || name.EndsWith('~')) continue;
+                if (name.Contains('.', StringComparison.Ordinal) || name.EndsWith('~')) continue;
                 includes.Add(f);
             }
         }
@@ -90,13 +91,13 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
         string s = item.Trim();
         if (s.StartsWith('('))
         {
-            int close = s.IndexOf(')');
+            int close = s.IndexOf(')', StringComparison.Ordinal);
             s = close < 0 ? "" : s[(close + 1)..].Trim();
         }
         while (true)
         {
-            int colon = s.IndexOf(':');
-            if (colon <= 0 || s[..colon].Contains(' ') || s[..colon].Contains('/')) break;
+            int colon = s.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || s[..colon].Contains(' ', StringComparison.Ordinal) || s[..colon].Contains('/', StringComparison.Ordinal)) break;
             s = s[(colon + 1)..].Trim(); // a tag such as NOPASSWD: or SETENV:
         }
         return s;
@@ -104,13 +105,7 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
 
     public static bool RunsCapsh(string path)
     {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.Length > 65536) return false;
-            return System.IO.File.ReadAllText(path).Contains("capsh", StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        return BoundedFile.TryReadAllText(path, 65536)?.Contains("capsh", StringComparison.Ordinal) == true;
     }
 
     /// <summary>Why this rule is wider than the guide's "%perf_users ALL=/usr/local/bin/perf.shell"; empty when it is not.</summary>
@@ -128,15 +123,9 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
             else if (Path.GetFileName(program) == "capsh") yield return $"it runs capsh directly ({c}), so callers choose their own capabilities and user";
             else if (c.IndexOfAny(new[] { '*', '?', '[' }) >= 0) yield return $"the command '{c}' has a wildcard";
         }
-        if (Script is not null && Path.GetFileName(Script) != "capsh")
-        {
-            FileStatus st = default;
-            bool ok = true;
-            try { st = FileSystem.Stat(Script); } catch (SystemCallException) { ok = false; }
-            if (!ok) yield return $"its script {Script} cannot be inspected";
-            else if (st.Uid != 0 || (st.Permissions & 0x12) != 0)
-                yield return $"its script {Script} can be changed by others than root (owner {st.Uid}, mode {Convert.ToString(st.Permissions, 8).PadLeft(4, '0')})";
-        }
+        // The test New-PerfCapabilityShell applies: script, its directory and every one above root's alone, not in /tmp or a home.
+        if (Script is not null && Path.GetFileName(Script) != "capsh" && PerfSecurity.Groups.ScriptLocation.FindWeakness(Script) is { } weakness)
+            yield return $"its script {Script} can be changed by others than root: {weakness}";
     }
 
     /// <summary>The groups (without %) the rule is granted to.</summary>

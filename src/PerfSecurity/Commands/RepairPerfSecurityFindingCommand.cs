@@ -13,11 +13,12 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Finding")]
     public Finding? InputObject { get; set; }
 
-    /// <summary>The check id, for findings that lost their type (remoting, JSON).</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+    /// <summary>The check id (as in a finding's Remediation), or from findings that lost their type (remoting, JSON).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
     [ArgumentCompleter(typeof(AuditCheckIdCompleter))]
     public string? Id { get; set; }
 
+    /// <summary>The profile whose verdict to repair (one profile: each sets its own target value).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
     [ArgumentCompleter(typeof(AuditProfileCompleter))]
     public AuditProfile Profile { get; set; } = AuditProfile.PerfSecurityGuide;
@@ -42,20 +43,30 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
         try { check = AuditCatalog.Get(id); }
         catch (PerfSecurityException e) { WriteFailure(e); return; }
 
-        // Judge again now: the finding may be stale, and a repair must act on the present state.
-        Finding? current = Evaluate(check, profile, target);
+        // Judge again now, from the id, profile and target alone: the finding may be stale, edited or forged, and a
+        // repair must act on the present state of what its check covers.
+        Finding? current;
+        try { current = FindingRepairer.Evaluate(check, profile, target); }
+        catch (PerfSecurityException e) { WriteFailure(e); return; }
         if (current is null)
         {
             WriteVerbose($"{id} [{profile}] {target}: no longer reported; nothing to repair.");
             return;
         }
-        if (current.Status != FindingStatus.Fail)
+        if (current.Status is FindingStatus.Pass or FindingStatus.NotApplicable)
         {
             WriteVerbose($"{id} [{profile}] {target}: {current.Status}; nothing to repair.");
             if (PassThru) WriteObject(current);
             return;
         }
-        var steps = current.Repairable ? check.Repair(current).ToList() : new List<RepairStep>();
+        var steps = FindingRepairer.Plan(check, current);
+        if (steps.Count == 0 && current.Status == FindingStatus.Warning)
+        {
+            // A warning is advice, not a failure: one this module cannot fix is left to the administrator, without an error.
+            WriteVerbose($"{id} [{profile}] {target}: Warning, not repaired automatically ({current.Actual}). To act on it: {current.Remediation}");
+            if (PassThru) WriteObject(current);
+            return;
+        }
         if (steps.Count == 0)
         {
             WriteFailure(new PerfSecurityException("PerfAuditNotRepairable", FailureKind.InvalidOperation,
@@ -98,23 +109,11 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
         }
         if (PassThru && changed)
         {
-            var after = Evaluate(check, profile, target);
-            if (after is not null) WriteObject(after);
-        }
-    }
-
-    private Finding? Evaluate(AuditCheck check, AuditProfile profile, string? target)
-    {
-        try
-        {
-            var context = new AuditContext(target is null ? null : new[] { target }, target is null ? null : new[] { target });
-            var findings = check.Run(context, profile).ToList();
-            return target is null ? findings.FirstOrDefault() : findings.FirstOrDefault(f => f.Target == target) ?? findings.FirstOrDefault();
-        }
-        catch (PerfSecurityException e)
-        {
-            WriteFailure(e);
-            return null;
+            try
+            {
+                if (FindingRepairer.Evaluate(check, profile, target) is { } after) WriteObject(after);
+            }
+            catch (PerfSecurityException e) { WriteFailure(e); }
         }
     }
 }

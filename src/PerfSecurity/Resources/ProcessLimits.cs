@@ -1,4 +1,5 @@
 using PerfSecurity.Errors;
+using System.Globalization;
 
 namespace PerfSecurity.Resources;
 
@@ -13,14 +14,14 @@ public static class ProcessLimits
 
     public static IReadOnlyDictionary<string, LimitPair> Read(int pid, string procRoot = "/proc")
     {
-        string path = Path.Combine(procRoot, pid.ToString(), "limits");
+        string path = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "limits");
         string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        try { text = IO.BoundedFile.ReadAllText(path, IO.BoundedFile.KernelValueLimit, "PerfProcessLimits"); }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound)
         {
             throw new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process {pid}.", pid);
         }
-        catch (UnauthorizedAccessException)
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied)
         {
             throw new PerfSecurityException("PerfProcessLimitsDenied", FailureKind.PermissionDenied,
                 $"Cannot read the limits of process {pid}: it belongs to another user. Run as root or as its owner.", pid);
@@ -50,8 +51,30 @@ public static class ProcessLimits
     {
         value = null;
         if (field == "unlimited") return true;
-        if (ulong.TryParse(field, out ulong v)) { value = v; return true; }
+        if (ulong.TryParse(field, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v)) { value = v; return true; }
         return false;
+    }
+
+    /// <summary>
+    /// The descriptors a program started by the process would inherit: those without close-on-exec
+    /// (the "flags" line of /proc/&lt;pid&gt;/fdinfo/&lt;fd&gt;, O_CLOEXEC = 02000000 octal), ascending.
+    /// </summary>
+    public static int[] InheritedFileNumbers(int pid, string procRoot = "/proc")
+    {
+        var result = new List<int>();
+        foreach (int fd in OpenFileNumbers(pid, procRoot))
+        {
+            string info;
+            try { info = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "fdinfo", fd.ToString(CultureInfo.InvariantCulture))); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // closed meanwhile
+            foreach (string line in info.Split('\n'))
+            {
+                if (!line.StartsWith("flags:", StringComparison.Ordinal)) continue;
+                if ((Convert.ToInt64(line[6..].Trim(), 8) & 0x80000) == 0) result.Add(fd);
+                break;
+            }
+        }
+        return result.ToArray();
     }
 
     /// <summary>The numbers of a process's open descriptors, ascending.</summary>
@@ -59,8 +82,8 @@ public static class ProcessLimits
     {
         try
         {
-            var numbers = Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, pid.ToString(), "fd"))
-                .Select(f => int.TryParse(Path.GetFileName(f), out int n) ? n : -1).Where(n => n >= 0).ToArray();
+            var numbers = Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "fd"))
+                .Select(f => int.TryParse(Path.GetFileName(f), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : -1).Where(n => n >= 0).ToArray();
             Array.Sort(numbers);
             return numbers;
         }
