@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -69,7 +70,7 @@ public sealed record PerfSecurityBaseline(
         foreach (var b in context.Binaries.OrderBy(b => b.Path, StringComparer.Ordinal))
         {
             BinaryAcl acl = BinaryAcl.Read(b);
-            binaries.Add(new BaselineBinary(b.Path, Accounts.UserById(b.Status.Uid)?.Name ?? b.Status.Uid.ToString(), b.GroupName, b.ModeText,
+            binaries.Add(new BaselineBinary(b.Path, Accounts.UserById(b.Status.Uid)?.Name ?? b.Status.Uid.ToString(CultureInfo.InvariantCulture), b.GroupName, b.ModeText,
                 acl.Acl is null ? "" : string.Join(",", acl.Acl.ToText(AclNames)), b.Capabilities?.Text));
             if (b.Capabilities is null) continue;
             // The groups that guard a capable binary: its own group (unless root's), or the one its ACL grants.
@@ -87,7 +88,7 @@ public sealed record PerfSecurityBaseline(
                 try
                 {
                     var st = FileSystem.Stat(r.Script);
-                    owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString();
+                    owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString(CultureInfo.InvariantCulture);
                     mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
                 }
                 catch (SystemCallException e) { context.NoteUnreadable(r.Script, Errno.Describe(e.Errno)); }

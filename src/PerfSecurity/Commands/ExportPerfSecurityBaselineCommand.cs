@@ -54,7 +54,8 @@ public sealed class ExportPerfSecurityBaselineCommand : PerfCmdlet
                 $"The file '{file}' already exists and -NoClobber was given. Choose another -Path or leave out -NoClobber.", file));
         if (!ShouldProcess(file, "Write the perf security baseline")) return;
         // Whole or not at all, owned by the caller, readable by all (it holds hashes and settings, no secrets).
-        try { AtomicFile.Write(file, json, 0x1A4 /* 0644 */, Native.FileSystem.GetEffectiveUserId(), Native.FileSystem.GetEffectiveGroupId()); }
+        try { AtomicFile.Write(file, json, "PerfBaseline", 0x1A4 /* 0644 */, Native.FileSystem.GetEffectiveUserId(), Native.FileSystem.GetEffectiveGroupId()); }
+        catch (PerfSecurityException e) { ThrowFailure(e); }
         catch (SystemCallException e)
         {
             ThrowFailure(PerfSecurityException.FromSystemCall("PerfBaselineWriteFailed", e, $"Cannot write the baseline to '{file}': {Native.Errno.Describe(e.Errno)}.", file));

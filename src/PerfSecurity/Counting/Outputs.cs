@@ -19,6 +19,7 @@ public enum PerfEventType
 
 /// <summary>The privilege levels and contexts an event does not count (attr.exclude_*), as its modifiers set them.</summary>
 [Flags]
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum PerfEventExclusion
 {
     None = 0,
@@ -32,6 +33,7 @@ public enum PerfEventExclusion
 
 /// <summary>The accesses a breakpoint event (mem:) triggers on: HW_BREAKPOINT_R, _W, _X.</summary>
 [Flags]
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum PerfBreakpointAccess
 {
     None = 0,

@@ -64,7 +64,7 @@ public static class ReportText
         var sb = new StringBuilder(v.Length + 8);
         foreach (char c in v)
         {
-            if (MarkdownSpecial.IndexOf(c) >= 0) sb.Append('\\');
+            if (MarkdownSpecial.Contains(c, StringComparison.Ordinal)) sb.Append('\\');
             sb.Append(c);
         }
         return sb.ToString();

@@ -99,6 +99,7 @@ public sealed class MlockBudget
 }
 
 /// <summary>Who opens the events of a descriptor budget.</summary>
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum DescriptorOpener
 {
     /// <summary>A perf process started from the subject: it inherits the subject's descriptors that lack close-on-exec.</summary>
