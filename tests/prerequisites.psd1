@@ -60,6 +60,9 @@
         @{ Name = 'find'; Package = 'findutils'; For = 'reference scans' }
         @{ Name = 'bash'; Package = 'bash'; For = 'shell workloads' }
         @{ Name = 'sh'; Package = 'dash'; For = 'shell workloads and wrapper scripts' }
+        @{ Name = 'ln'; Package = 'coreutils'; For = 'symbolic links in fixtures' }
+        @{ Name = 'chromium'; Package = 'chromium'; For = 'rendering the HTML report headless (DOM and screenshot)' }
+        @{ Name = 'cmark-gfm'; Package = 'cmark-gfm'; For = 'rendering the Markdown report as GitHub does' }
     )
     Files = @(
         @{ Name = '/usr/include/stdio.h'; Package = 'libc6-dev'; For = 'compiling the probe programs' }
