@@ -133,6 +133,26 @@ Describe 'Export-PerfSecurityBaseline' {
         { Export-PerfSecurityBaseline -Path $file -NoClobber } | Should -Throw -ErrorId 'PerfBaselineFileExists,PerfSecurity.Commands.ExportPerfSecurityBaselineCommand'
     }
 
+    It 'as root, refuses a path another user could redirect, and writes nothing' -Tag Security {
+        $file = "/tmp/$Tag-root.json"
+        { Export-PerfSecurityBaseline -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'PerfBaselineUntrustedPath,PerfSecurity.Commands.ExportPerfSecurityBaselineCommand'
+        $file | Should -Not -Exist
+    }
+
+    It 'as an unprivileged user, writes the file in a directory of their own' {
+        $user = New-TestUser
+        try {
+            $own = Join-Path $Dir 'user'
+            $null = New-Item -ItemType Directory $own
+            & chown $user $own
+            $r = Invoke-AsUser $user { param($f) Export-PerfSecurityBaseline -Path $f; Test-Path $f } -ArgumentList "$own/b.json"
+            $r.ErrorId | Should -BeNullOrEmpty -Because $r.Message
+            (& stat -c '%U %a' "$own/b.json") | Should -Be "$user 644"
+            (Get-Content -Raw "$own/b.json" | ConvertFrom-Json).Format | Should -Be 'PerfSecurity.Baseline/1'
+        }
+        finally { Remove-TestUser $user }
+    }
+
     It 'writes the JSON to the pipeline without -Path' {
         $json = Export-PerfSecurityBaseline -BinaryPath $Perf
         $json | Should -BeOfType [string]

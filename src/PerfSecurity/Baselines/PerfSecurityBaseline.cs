@@ -139,6 +139,35 @@ public sealed record PerfSecurityBaseline(
 
     public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
 
+    /// <summary>
+    /// Writes the baseline to <paramref name="path"/> whole or not at all, mode 0644, owned by the caller. As root the
+    /// path is walked like every file root changes (a directory another user controls is refused: root must not write
+    /// through a name someone else can redirect); a user writes where their own permissions let them.
+    /// </summary>
+    public void WriteFile(string path)
+    {
+        string json = ToJson();
+        uint uid = FileSystem.GetEffectiveUserId();
+        if (uid == 0)
+        {
+            IO.AtomicFile.Write(path, json, "PerfBaseline", 0x1A4 /* 0644 */, 0, FileSystem.GetEffectiveGroupId());
+            return;
+        }
+        string full = System.IO.Path.GetFullPath(path);
+        string temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full) ?? "/", $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            // O_EXCL|O_NOFOLLOW: never through a link planted under the temporary name.
+            using (var fd = FileSystem.Open(temp, FileSystem.O_WRONLY | FileSystem.O_CREAT | FileSystem.O_EXCL | FileSystem.O_NOFOLLOW, 0x1A4 /* 0644 */))
+            {
+                FileSystem.WriteAll(fd, System.Text.Encoding.UTF8.GetBytes(json), temp);
+                FileSystem.FSync(fd, temp);
+            }
+            FileSystem.Rename(temp, full);
+        }
+        finally { if (File.Exists(temp)) File.Delete(temp); }
+    }
+
     /// <summary>Reads a baseline written by Export-PerfSecurityBaseline; PerfBaselineInvalid when it is not one.</summary>
     public static PerfSecurityBaseline FromJson(string json, string source)
     {

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using PerfSecurity.Baselines;
 using PerfSecurity.Errors;
-using PerfSecurity.IO;
 using PerfSecurity.Module;
 
 namespace PerfSecurity.Commands;
@@ -42,10 +41,9 @@ public sealed class ExportPerfSecurityBaselineCommand : PerfCmdlet
     protected override void EndProcessing()
     {
         var baseline = PerfSecurityBaseline.Capture(BinaryPath is null ? null : _binaries, u => WriteVerbose($"Not readable: {u}"));
-        string json = baseline.ToJson();
         if (Path is null)
         {
-            WriteObject(json);
+            WriteObject(baseline.ToJson());
             return;
         }
         string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
@@ -53,12 +51,17 @@ public sealed class ExportPerfSecurityBaselineCommand : PerfCmdlet
             ThrowFailure(new PerfSecurityException("PerfBaselineFileExists", FailureKind.WriteError,
                 $"The file '{file}' already exists and -NoClobber was given. Choose another -Path or leave out -NoClobber.", file));
         if (!ShouldProcess(file, "Write the perf security baseline")) return;
-        // Whole or not at all, owned by the caller, readable by all (it holds hashes and settings, no secrets).
-        try { AtomicFile.Write(file, json, "PerfBaseline", 0x1A4 /* 0644 */, Native.FileSystem.GetEffectiveUserId(), Native.FileSystem.GetEffectiveGroupId()); }
+        // Readable by all: it holds settings, names and hashes, no secrets.
+        try { baseline.WriteFile(file); }
         catch (PerfSecurityException e) { ThrowFailure(e); }
         catch (SystemCallException e)
         {
             ThrowFailure(PerfSecurityException.FromSystemCall("PerfBaselineWriteFailed", e, $"Cannot write the baseline to '{file}': {Native.Errno.Describe(e.Errno)}.", file));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ThrowFailure(new PerfSecurityException("PerfBaselineWriteFailed", e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.WriteError,
+                $"Cannot write the baseline to '{file}': {e.Message}", file, e));
         }
     }
 }
