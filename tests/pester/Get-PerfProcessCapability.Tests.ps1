@@ -160,7 +160,7 @@ $d = ConvertFrom-PerfSecureBits $p.SecureBits
     It 'names SECBIT_EXEC_RESTRICT_FILE and SECBIT_EXEC_DENY_INTERACTIVE as the kernel header does' {
         $header = '/usr/include/linux/securebits.h'
         if (-not (Select-String -Path $header -Pattern 'SECURE_EXEC_DENY_INTERACTIVE_LOCKED' -Quiet -ErrorAction SilentlyContinue)) {
-            Set-ItResult -Skipped -Because "$header predates Linux 6.14"; return
+            Set-ItResult -Skipped -Because "machine: $header (the installed kernel headers) predates Linux 6.14"; return
         }
         $numbers = @{}
         foreach ($m in Select-String -Path $header -Pattern '^#define\s+SECURE_(EXEC_\w+)\s+(\d+)') { $numbers["SECBIT_$($m.Matches[0].Groups[1].Value)"] = [int]$m.Matches[0].Groups[2].Value }
