@@ -38,7 +38,7 @@ public sealed class FileCapability
 /// <summary>The capability sets and privilege flags of one process, from /proc/&lt;pid&gt;/status.</summary>
 public sealed class ProcessCapability
 {
-    public ProcessCapability(ProcessStatus s, int? secureBits)
+    public ProcessCapability(ProcessStatus s, int? secureBits, bool inChildUserNamespace = false)
     {
         ProcessId = s.ProcessId;
         ParentId = s.ParentId;
@@ -59,6 +59,7 @@ public sealed class ProcessCapability
         NoNewPrivs = s.NoNewPrivs;
         Seccomp = s.Seccomp;
         IsKernelThread = s.IsKernelThread;
+        InChildUserNamespace = inChildUserNamespace;
         SecureBits = secureBits;
         SecureBitsFlags = secureBits is int b ? SecureBitsText.Names(b) : null;
     }
@@ -86,6 +87,11 @@ public sealed class ProcessCapability
     /// <summary>0 disabled, 1 strict, 2 filter.</summary>
     public int Seccomp { get; }
     public bool IsKernelThread { get; }
+    /// <summary>
+    /// True when the process lives in a user namespace other than the initial one (pscap marks it with *): its
+    /// capabilities are held in that namespace, and do not count for perf_events.
+    /// </summary>
+    public bool InChildUserNamespace { get; }
     /// <summary>The secure bits (prctl PR_GET_SECUREBITS); the kernel reveals them only for the current process, so null for others.</summary>
     public int? SecureBits { get; }
     public string[]? SecureBitsFlags { get; }

@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace PerfSecurity.Namespaces;
+
+/// <summary>
+/// The namespaces of a process that differ from the host's (PID 1's), as their /proc/PID/ns links name them
+/// ("pid:[4026532301]"); null where the namespace is the host's or cannot be read (the links need ptrace read access).
+/// </summary>
+public sealed record NamespaceSet(string? Pid, string? User, string? Cgroup, string? Mount)
+{
+    public static readonly NamespaceSet Host = new(null, null, null, null);
+
+    public bool IsHost => Pid is null && User is null && Cgroup is null && Mount is null;
+
+    /// <summary>"user:[4026532301], pid:[4026532303]".</summary>
+    public override string ToString() => string.Join(", ", new[] { User, Pid, Cgroup, Mount }.Where(n => n is not null));
+}
+
+/// <summary>Reads /proc/PID/ns and compares it with PID 1's, the way container tools tell a container from the host.</summary>
+public static class ProcessNamespaces
+{
+    /// <summary>The link text of one namespace of a process ("user:[4026531837]"), or null when it cannot be read.</summary>
+    public static string? Link(int pid, string kind, string procRoot = "/proc")
+    {
+        try { return new FileInfo(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "ns", kind)).LinkTarget; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>The PID, user, cgroup and mount namespaces of a process where they are not PID 1's.</summary>
+    public static NamespaceSet Read(int pid, string procRoot = "/proc")
+    {
+        string? Differs(string kind)
+        {
+            string? mine = Link(pid, kind, procRoot);
+            string? host = Link(1, kind, procRoot);
+            return mine is not null && host is not null && mine != host ? mine : null;
+        }
+        return new NamespaceSet(Differs("pid"), Differs("user"), Differs("cgroup"), Differs("mnt"));
+    }
+
+    /// <summary>
+    /// Whether a process lives in the initial user namespace: its ns/user link equals PID 1's, or, when those links
+    /// are not readable, its uid_map is the identity map of the initial namespace.
+    /// </summary>
+    public static bool InInitialUserNamespace(int pid, string procRoot = "/proc")
+        => InUserNamespaceOf(pid, Link(1, "user", procRoot), procRoot);
+
+    /// <summary>As <see cref="InInitialUserNamespace"/>, with PID 1's link (<paramref name="initialLink"/>) read once by the caller.</summary>
+    public static bool InUserNamespaceOf(int pid, string? initialLink, string procRoot = "/proc")
+    {
+        string? mine = Link(pid, "user", procRoot);
+        if (mine is not null && initialLink is not null) return mine == initialLink;
+        try
+        {
+            return IsInitialUidMap(File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "uid_map")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>The initial namespace maps all 2^32-1 ids onto themselves.</summary>
+    public static bool IsInitialUidMap(string uidMap)
+        => string.Join(' ', uidMap.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) == "0 0 4294967295";
+}
