@@ -38,11 +38,14 @@ public sealed record SubjectFacts(
     SeccompState? SeccompState = null,
     NamespaceSet? Namespaces = null)
 {
-    /// <summary>A login of a user: root holds every capability, others none.</summary>
-    public static SubjectFacts Login(string userName, uint uid, CapabilitySet all) => new(
+    /// <summary>
+    /// A login of a user with the bounding set logins inherit (PID 1's, through the login daemon): root holds
+    /// that whole set, others nothing.
+    /// </summary>
+    public static SubjectFacts Login(string userName, uint uid, CapabilitySet bounding) => new(
         $"user {userName}", uid,
-        Effective: uid == 0 ? all : CapabilitySet.Empty,
-        Permitted: uid == 0 ? all : CapabilitySet.Empty,
-        Inheritable: CapabilitySet.Empty, Bounding: all, Ambient: CapabilitySet.Empty,
+        Effective: uid == 0 ? bounding : CapabilitySet.Empty,
+        Permitted: uid == 0 ? bounding : CapabilitySet.Empty,
+        Inheritable: CapabilitySet.Empty, Bounding: bounding, Ambient: CapabilitySet.Empty,
         InitialUserNamespace: true, NoNewPrivs: false, Seccomp: 0, UserName: userName);
 }

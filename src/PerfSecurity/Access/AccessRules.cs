@@ -130,6 +130,9 @@ public static class AccessRules
         bool perfmon = hasPerfmonBit && perfmonKnown;
         bool perfmonCapable = perfmon || sysAdmin;
 
+        if (s.ProcessId is null && s.Bounding != CapabilitySet.All)
+            notes.Add($"Logins inherit the bounding set of PID 1, which lacks {string.Join(", ", CapabilitySet.All.Except(s.Bounding).Names())}.");
+
         SeccompState? seccomp = s.Seccomp == 2 ? s.SeccompState ?? new SeccompState(2, null, "its filters were not read",
             SyscallAbi.Native, new SeccompContext(0, false), 0, Array.Empty<string>()) : null;
         if (s.Seccomp == 1)

@@ -49,7 +49,7 @@ public static class AccessSubjects
     private static PerfSecurityException Exited(int pid)
         => new("PerfAccessProcessNotFound", FailureKind.ObjectNotFound, $"Process {pid} exited while its seccomp filters were being read.", pid);
 
-    /// <summary>A fresh login of a user (no ambient or inheritable capabilities); root holds all.</summary>
+    /// <summary>A fresh login of a user (no ambient or inheritable capabilities, PID 1's bounding set); root holds that set.</summary>
     public static SubjectFacts ForUser(string userName)
     {
         if (string.IsNullOrWhiteSpace(userName))
@@ -57,7 +57,9 @@ public static class AccessSubjects
         Accounts.UserEntry user = Accounts.UserByName(userName)
             ?? throw new PerfSecurityException("PerfAccessUserNotFound", FailureKind.ObjectNotFound,
                 $"There is no user '{userName}' in the account databases (getpwnam found nothing).", userName);
-        return SubjectFacts.Login(user.Name, user.Uid, CapabilitySet.All);
+        // Logins descend from PID 1 and keep its bounding set (a container or a restricted init lacks some).
+        CapabilitySet bounding = ProcessCapabilities.Read(1)?.Bounding is { IsEmpty: false } b ? b : CapabilitySet.All;
+        return SubjectFacts.Login(user.Name, user.Uid, bounding);
     }
 
     /// <summary>The subject about to execute <paramref name="path"/>: its capabilities, mode and mount are read here.</summary>

@@ -26,6 +26,48 @@ public static partial class Ptrace
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     private static unsafe partial int WaitPidRaw(int pid, int* status, int options);
 
+    [LibraryImport("libc", EntryPoint = "sigaction", SetLastError = true)]
+    private static unsafe partial int SigactionRaw(int signal, byte* action, byte* old);
+
+    private const int SIGCHLD = 17;
+    private const int SA_NOCLDSTOP = 1;
+    // glibc's struct sigaction on x86_64 and aarch64: handler (8), sa_mask (128), sa_flags (int, at 136), restorer; 152 bytes.
+    private const int SigactionSize = 152, SigactionFlagsOffset = 136;
+
+    /// <summary>
+    /// Stops the kernel from sending SIGCHLD when a child of this process stops, until disposed. .NET answers SIGCHLD
+    /// with waitpid(child, WNOHANG) for the children it started, and would take a ptrace stop of one of them for its
+    /// exit; the tracer's own waitpid still sees the stop (do_notify_parent_cldstop wakes waiters either way).
+    /// </summary>
+    public static unsafe IDisposable QuietChildStops()
+    {
+        byte[] old = new byte[SigactionSize];
+        fixed (byte* o = old)
+        {
+            if (SigactionRaw(SIGCHLD, null, o) != 0) throw new SystemCallException("sigaction", Errno.Last);
+        }
+        int flags = BitConverter.ToInt32(old, SigactionFlagsOffset);
+        if ((flags & SA_NOCLDSTOP) != 0) return new Restore(null);
+        byte[] quiet = (byte[])old.Clone();
+        BitConverter.TryWriteBytes(quiet.AsSpan(SigactionFlagsOffset), flags | SA_NOCLDSTOP);
+        fixed (byte* q = quiet)
+        {
+            if (SigactionRaw(SIGCHLD, q, null) != 0) throw new SystemCallException("sigaction", Errno.Last);
+        }
+        return new Restore(old);
+    }
+
+    private sealed class Restore(byte[]? old) : IDisposable
+    {
+        private byte[]? _old = old;
+
+        public unsafe void Dispose()
+        {
+            if (Interlocked.Exchange(ref _old, null) is not { } action) return;
+            fixed (byte* a = action) SigactionRaw(SIGCHLD, a, null);
+        }
+    }
+
     private static long Request(string name, long request, int pid, nint addr, nint data)
     {
         long r = PtraceRaw(request, pid, addr, data);

@@ -59,7 +59,10 @@ public static class SeccompReader
         if (tracer != 0)
             return Unreadable(string.Create(CultureInfo.InvariantCulture, $"it is traced by process {tracer}, and ptrace allows one tracer"));
 
-        Attempt attempt = ReadOnOwnThread(tid);
+        Attempt attempt;
+        // A child of this process: keep .NET from mistaking its ptrace stop for its exit (see Ptrace.QuietChildStops).
+        using (Int(status, "PPid") == Environment.ProcessId ? Ptrace.QuietChildStops() : null)
+            attempt = ReadOnOwnThread(tid);
         if (attempt.Exited) return null;
         if (attempt.Failure is not null) return Unreadable(attempt.Failure);
 
@@ -112,7 +115,8 @@ public static class SeccompReader
             Ptrace.Interrupt(tid);
             DateTime deadline = DateTime.UtcNow + StopTimeout;
             int? waited;
-            while ((waited = Ptrace.TryWait(tid)) is null)
+            // The stop's status normally comes from waitpid; /proc's state t covers a status someone else collected.
+            while ((waited = Ptrace.TryWait(tid) ?? (InTraceStop(tid) ? Ptrace.TryWait(tid) ?? EventStopStatus : null)) is null)
             {
                 if (DateTime.UtcNow > deadline)
                 {
@@ -143,6 +147,21 @@ public static class SeccompReader
             try { Ptrace.Detach(tid, signal); }
             catch (SystemCallException) { /* it died meanwhile, which ends the tracing too */ }
         }
+    }
+
+    // The wait status of a PTRACE_EVENT_STOP, for a stop seen in /proc when someone else collected the wait status.
+    private const int EventStopStatus = Ptrace.EventStop << 16 | 0x7f;
+
+    /// <summary>Whether /proc shows the thread in a ptrace stop (state t): ptrace requests work from then on.</summary>
+    private static bool InTraceStop(int tid)
+    {
+        try
+        {
+            string stat = File.ReadAllText(string.Create(CultureInfo.InvariantCulture, $"/proc/{tid}/stat"));
+            int close = stat.LastIndexOf(')');
+            return close > 0 && close + 2 < stat.Length && stat[close + 2] == 't';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
     private static string SeizeFailure(int errno, int tid)
