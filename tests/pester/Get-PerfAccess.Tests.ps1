@@ -143,6 +143,145 @@ Describe 'Get-PerfAccess' {
         }
     }
 
+    Context 'seccomp filters against the kernel' {
+        BeforeAll {
+            # A probe in "serve" mode installs a seccomp profile on itself, then makes each attempt in a forked child
+            # with the same credentials and filters. It is started by this process, so Get-PerfAccess reads the
+            # filters of one of its own .NET children.
+            function Start-ServedProbe([string[]] $Command) {
+                $psi = [Diagnostics.ProcessStartInfo]::new($Command[0])
+                foreach ($a in $Command[1..($Command.Count - 1)]) { $psi.ArgumentList.Add($a) }
+                $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+                $psi.UseShellExecute = $false
+                $p = [Diagnostics.Process]::Start($psi)
+                $ready = Read-ProbeLine $p
+                if ($ready -ne 'ready') { $p.Kill(); throw "probe $($Command -join ' ') did not start: $ready $($p.StandardError.ReadToEnd())" }
+                $p
+            }
+            function Read-ProbeLine($Probe) {
+                $line = $Probe.StandardOutput.ReadLineAsync()
+                if (-not $line.Wait(20000)) { throw 'the probe did not answer within 20 s' }
+                $line.Result
+            }
+            function Invoke-Served($Probe, [string] $Line) {
+                $Probe.StandardInput.WriteLine($Line)
+                $Probe.StandardInput.Flush()
+                Read-ProbeLine $Probe
+            }
+            function Stop-ServedProbe($Probe) {
+                if ($Probe -and -not $Probe.HasExited) {
+                    $Probe.StandardInput.WriteLine('quit')
+                    if (-not $Probe.WaitForExit(3000)) { $Probe.Kill(); $Probe.WaitForExit() }
+                }
+            }
+            function Get-ServedObservation($Probe) {
+                # What the kernel answers inside the probe for each scope: "0", an errno, or "signal N".
+                $lines = [ordered]@{
+                    UserProfiling = 'user'; KernelProfiling = 'kernel'; CpuWide = 'cpu'; RawTracepoints = "raw $TracepointId"
+                    OtherUsersProcesses = "other $($Target.Id)"; KernelAddresses = 'kallsyms'; MlockExempt = "mmap $RingPages $MemlockBytes"
+                }
+                $observed = [ordered]@{}
+                foreach ($scope in $lines.Keys) { $observed[$scope] = Invoke-Served $Probe $lines[$scope] }
+                $observed
+            }
+            # The kernel's answer a seccomp action implies: ERRNO(n) -> n; KILL_*/TRAP -> SIGSYS; TRACE and USER_NOTIF
+            # without tracer or listener -> ENOSYS.
+            $script:ErrnoNumbers = @{}
+            for ($n = 1; $n -le 133; $n++) { if ($name = [PerfSecurity.Native.Errno]::Name($n)) { $ErrnoNumbers[$name] = "$n" } }
+            function Get-ActionOutcome([string] $Action) {
+                switch -Regex ($Action) {
+                    '^ERRNO\((\w+)\)$' { if ($ErrnoNumbers.ContainsKey($Matches[1])) { $ErrnoNumbers[$Matches[1]] } else { $Matches[1] } }
+                    '^(KILL_PROCESS|KILL_THREAD|TRAP)$' { 'signal 31' }
+                    '^(TRACE|USER_NOTIF)$' { '38' }
+                }
+            }
+            $script:ServedCommands = @{
+                root    = { param($profile) @("$Work/probe", 'serve', $profile) }
+                nnp     = { param($profile) @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--no-new-privs', "$Work/probe", 'serve', $profile) }
+                # Ambient cap_perfmon without no_new_privs; the probe sets no_new_privs itself to install its filters.
+                ambient = { param($profile) @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--inh-caps', '+perfmon', '--ambient-caps', '+perfmon', "$Work/probe", 'serve', $profile) }
+            }
+            $script:SeccompCells = [System.Collections.Generic.List[object]]::new()
+        }
+
+        It 'predicts every scope under the <Profile> profile for <Subject> at paranoid <Level>' -ForEach @(
+            foreach ($profile in 'runtime', 'eperm', 'allow', 'kill', 'stacked', 'trap', 'trace', 'notify') {
+                foreach ($subject in 'root', 'nnp', 'ambient') { foreach ($level in 2, -1) { @{ Profile = $profile; Subject = $subject; Level = $level } } }
+            }
+        ) {
+            $probe = Start-ServedProbe (& $ServedCommands[$Subject] $Profile)
+            try {
+                (Get-Content "/proc/$($probe.Id)/status" | Select-String '^Seccomp:').Line | Should -Match '\s2$'
+                $rules, $observed = Use-ParanoidLevel $Level {
+                    # Other test runs may change the level at any moment: retry until it held for the whole cell.
+                    for ($try = 1; $try -le 5; $try++) {
+                        Set-ParanoidRuntime $Level
+                        $rules = Get-PerfAccess -ProcessId $probe.Id
+                        $observed = Get-ServedObservation $probe
+                        if ((Get-ParanoidRuntime) -eq $Level -and @($rules | Where-Object ParanoidLevel -NE $Level).Count -eq 0) { break }
+                    }
+                    , @($rules)
+                    $observed
+                }
+            }
+            finally { Stop-ServedProbe $probe }
+            $probe.HasExited | Should -BeTrue
+            @($rules).Count | Should -Be 7
+            $mismatches = foreach ($rule in $rules) {
+                $kernel = $observed[$rule.Scope.ToString()]
+                $match = $rule.Verdict -ne 'Unknown' -and (($rule.Verdict -eq 'Allowed') -eq ($kernel -eq '0'))
+                # A denial decided by a filter also names what the kernel then does.
+                if ($match -and $rule.Verdict -eq 'Denied' -and $rule.Reason -like 'Seccomp filter*') { $match = (Get-ActionOutcome $rule.SeccompAction) -eq $kernel }
+                $SeccompCells.Add([pscustomobject]@{ Profile = $Profile; Subject = $Subject; Level = $Level; Scope = $rule.Scope; Verdict = $rule.Verdict; Action = $rule.SeccompAction; Kernel = $kernel; Match = $match })
+                if (-not $match) { "$($rule.Scope): predicted $($rule.Verdict) ($($rule.SeccompAction)), kernel $kernel ($($rule.Reason))" }
+            }
+            $mismatches | Should -BeNullOrEmpty
+        }
+
+        It 'covered every cell, with filter denials of every kind and scopes the filters let through' {
+            $SeccompCells.Count | Should -Be (8 * 3 * 2 * 7)
+            $matched = @($SeccompCells | Where-Object Match).Count
+            Write-Host "seccomp: $matched of $($SeccompCells.Count) cells agree with the kernel"
+            $matched | Should -Be $SeccompCells.Count
+            $kernel = $SeccompCells.Kernel | Sort-Object -Unique
+            foreach ($k in '0', '1', '19', '38', 'signal 31') { $kernel | Should -Contain $k }
+            @($SeccompCells | Where-Object { $_.Kernel -eq '1' -and $_.Subject -eq 'root' }).Count | Should -BeGreaterThan 0
+        }
+
+        It 'says why it cannot read filters as an unprivileged user, and reports Unknown instead of Allowed' {
+            $probe = Start-ServedProbe (& $ServedCommands['nnp'] 'eperm')
+            try {
+                $r = Invoke-AsUser $User { param($id) Get-PerfAccess -ProcessId $id | ForEach-Object { '{0}|{1}|{2}' -f $_.Scope, $_.Verdict, $_.Reason } } -ArgumentList $probe.Id
+                $r.ErrorId | Should -BeNullOrEmpty
+                $user = $r.Output | Where-Object { $_ -like 'UserProfiling|*' }
+                $user | Should -Match '^UserProfiling\|Unknown\|.*CAP_SYS_ADMIN'
+                Invoke-Served $probe 'user' | Should -Be '1'
+            }
+            finally { Stop-ServedProbe $probe }
+        }
+
+        It 'says when another tracer holds the process' {
+            $probe = Start-ServedProbe (& $ServedCommands['root'] 'eperm')
+            $tracer = $null
+            try {
+                # A second process attaches first (PTRACE_SEIZE) and stays the tracer: ptrace allows one.
+                $psi = [Diagnostics.ProcessStartInfo]::new("$Work/probe")
+                foreach ($a in 'hold', "$($probe.Id)") { $psi.ArgumentList.Add($a) }
+                $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+                $tracer = [Diagnostics.Process]::Start($psi)
+                $tracer.StandardOutput.ReadLine() | Should -Be '0'
+                $rule = Get-PerfAccess -ProcessId $probe.Id | Where-Object Scope -EQ UserProfiling
+                $rule.Verdict | Should -Be 'Unknown'
+                $rule.Allowed | Should -BeNullOrEmpty
+                $rule.Reason | Should -Match "traced by process $($tracer.Id)"
+            }
+            finally {
+                if ($tracer -and -not $tracer.HasExited) { $tracer.Kill(); $tracer.WaitForExit() }
+                Stop-ServedProbe $probe
+            }
+        }
+    }
+
     Context 'no_new_privs' {
         It 'ignores the file capabilities of -FilePath for a no_new_privs process, and so does the kernel' {
             Use-ParanoidLevel 2 {

@@ -12,6 +12,7 @@
  *   mmap <pages>    maps a ring buffer of 1 + <pages> pages on a sampling task-clock event
  *                   (prints perf_event_open's errno when the event itself cannot be opened)
  *
+ *   hold <pid>      attaches to <pid> with PTRACE_SEIZE, prints its errno, and stays its tracer until killed
  *   serve <profile> installs the seccomp filters of <profile> on itself (see install_profile), prints
  *                   "ready", then reads one attempt per line from stdin ("mmap <pages> <memlock bytes>" also
  *                   lowers RLIMIT_MEMLOCK) and makes it in a forked child, which has the same credentials,
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -186,6 +188,7 @@ static int effective(int cap)
 /*
  * runtime  like a container runtime's default profile: perf_event_open fails with EPERM unless the
  *          capability rule applies when the profile is built (CAP_PERFMON or CAP_SYS_ADMIN held)
+ * eperm    the same profile built for a container without those capabilities: always EPERM
  * allow    perf_event_open explicitly allowed
  * kill     perf_event_open kills the process
  * stacked  filter 0: perf_event_open with cpu != -1 -> ERRNO(EACCES), else LOG;
@@ -200,6 +203,7 @@ static int install_profile(const char *profile)
     if (!strcmp(profile, "none")) return 0;
     if (!strcmp(profile, "runtime"))
         return only_perf(effective(38) || effective(21) ? SECCOMP_RET_ALLOW : SECCOMP_RET_ERRNO | EPERM, 0);
+    if (!strcmp(profile, "eperm")) return only_perf(SECCOMP_RET_ERRNO | EPERM, 0);
     if (!strcmp(profile, "allow")) return only_perf(SECCOMP_RET_ALLOW, 0);
     if (!strcmp(profile, "kill")) return only_perf(SECCOMP_RET_KILL_PROCESS, 0);
     if (!strcmp(profile, "trap")) return only_perf(SECCOMP_RET_TRAP, 0);
@@ -270,5 +274,10 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!strcmp(argv[1], "serve")) return serve(argv[0], argc > 2 ? argv[2] : "none");
+    if (!strcmp(argv[1], "hold") && argc > 2) {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        report(ptrace(PTRACE_SEIZE, (pid_t)strtol(argv[2], NULL, 10), NULL, NULL) == 0 ? 0 : -errno);
+        for (;;) pause();
+    }
     return attempt(argv[0], argv[1], argc > 2 ? strtol(argv[2], NULL, 10) : -1);
 }
