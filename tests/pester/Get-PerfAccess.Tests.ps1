@@ -74,6 +74,46 @@ BeforeAll {
         [int]"$out"
     }
 
+    # A probe in "serve" mode installs a seccomp profile on itself, then makes each attempt in a forked child
+    # with the same credentials, namespaces and filters. Started by this process, it is one of its .NET children.
+    function Start-ServedProbe([string[]] $Command) {
+        $psi = [Diagnostics.ProcessStartInfo]::new($Command[0])
+        foreach ($a in $Command[1..($Command.Count - 1)]) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+        $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $ready = Read-ProbeLine $p
+        if ($ready -ne 'ready') { $p.Kill(); throw "probe $($Command -join ' ') did not start: $ready $($p.StandardError.ReadToEnd())" }
+        $p
+    }
+    function Read-ProbeLine($Probe) {
+        $line = $Probe.StandardOutput.ReadLineAsync()
+        if (-not $line.Wait(20000)) { throw 'the probe did not answer within 20 s' }
+        $line.Result
+    }
+    function Invoke-Served($Probe, [string] $Line) {
+        $Probe.StandardInput.WriteLine($Line)
+        $Probe.StandardInput.Flush()
+        Read-ProbeLine $Probe
+    }
+    function Stop-ServedProbe($Probe) {
+        if ($Probe -and -not $Probe.HasExited) {
+            $Probe.StandardInput.WriteLine('quit')
+            if (-not $Probe.WaitForExit(3000)) { $Probe.Kill(); $Probe.WaitForExit() }
+        }
+    }
+    function Get-ServedObservation($Probe, [int] $OtherPid = $Target.Id) {
+        # What the kernel answers inside the probe for each scope: "0", an errno, or "signal N". $OtherPid is the
+        # other user's process as the probe's PID namespace numbers it.
+        $lines = [ordered]@{
+            UserProfiling = 'user'; KernelProfiling = 'kernel'; CpuWide = 'cpu'; RawTracepoints = "raw $TracepointId"
+            OtherUsersProcesses = "other $OtherPid"; KernelAddresses = 'kallsyms'; MlockExempt = "mmap $RingPages $MemlockBytes"
+        }
+        $observed = [ordered]@{}
+        foreach ($scope in $lines.Keys) { $observed[$scope] = Invoke-Served $Probe $lines[$scope] }
+        $observed
+    }
+
     function Get-SubjectAccess([string] $Subject) {
         $name = if ($Subject -eq 'root') { 'root' } else { $User }
         Get-PerfAccess -UserName $name -FilePath $Files[$Subject]
@@ -145,45 +185,6 @@ Describe 'Get-PerfAccess' {
 
     Context 'seccomp filters against the kernel' {
         BeforeAll {
-            # A probe in "serve" mode installs a seccomp profile on itself, then makes each attempt in a forked child
-            # with the same credentials and filters. It is started by this process, so Get-PerfAccess reads the
-            # filters of one of its own .NET children.
-            function Start-ServedProbe([string[]] $Command) {
-                $psi = [Diagnostics.ProcessStartInfo]::new($Command[0])
-                foreach ($a in $Command[1..($Command.Count - 1)]) { $psi.ArgumentList.Add($a) }
-                $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
-                $psi.UseShellExecute = $false
-                $p = [Diagnostics.Process]::Start($psi)
-                $ready = Read-ProbeLine $p
-                if ($ready -ne 'ready') { $p.Kill(); throw "probe $($Command -join ' ') did not start: $ready $($p.StandardError.ReadToEnd())" }
-                $p
-            }
-            function Read-ProbeLine($Probe) {
-                $line = $Probe.StandardOutput.ReadLineAsync()
-                if (-not $line.Wait(20000)) { throw 'the probe did not answer within 20 s' }
-                $line.Result
-            }
-            function Invoke-Served($Probe, [string] $Line) {
-                $Probe.StandardInput.WriteLine($Line)
-                $Probe.StandardInput.Flush()
-                Read-ProbeLine $Probe
-            }
-            function Stop-ServedProbe($Probe) {
-                if ($Probe -and -not $Probe.HasExited) {
-                    $Probe.StandardInput.WriteLine('quit')
-                    if (-not $Probe.WaitForExit(3000)) { $Probe.Kill(); $Probe.WaitForExit() }
-                }
-            }
-            function Get-ServedObservation($Probe) {
-                # What the kernel answers inside the probe for each scope: "0", an errno, or "signal N".
-                $lines = [ordered]@{
-                    UserProfiling = 'user'; KernelProfiling = 'kernel'; CpuWide = 'cpu'; RawTracepoints = "raw $TracepointId"
-                    OtherUsersProcesses = "other $($Target.Id)"; KernelAddresses = 'kallsyms'; MlockExempt = "mmap $RingPages $MemlockBytes"
-                }
-                $observed = [ordered]@{}
-                foreach ($scope in $lines.Keys) { $observed[$scope] = Invoke-Served $Probe $lines[$scope] }
-                $observed
-            }
             # The kernel's answer a seccomp action implies: ERRNO(n) -> n; KILL_*/TRAP -> SIGSYS; TRACE and USER_NOTIF
             # without tracer or listener -> ENOSYS.
             $script:ErrnoNumbers = @{}
@@ -279,6 +280,201 @@ Describe 'Get-PerfAccess' {
                 if ($tracer -and -not $tracer.HasExited) { $tracer.Kill(); $tracer.WaitForExit() }
                 Stop-ServedProbe $probe
             }
+        }
+    }
+
+    Context 'namespaces and containers' {
+        BeforeAll {
+            $script:Spaces = @{
+                'user namespace of root' = @('unshare', '--user', '--map-root-user')
+                'user namespace of a user' = @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', 'unshare', '--user', '--map-root-user')
+                'PID namespace' = @('unshare', '--pid', '--fork')
+                'cgroup namespace' = @('unshare', '--cgroup')
+                'mount namespace' = @('unshare', '--mount')
+            }
+            function Get-ProbeProcessId($Started) {
+                # unshare --fork leaves the probe as its child; the others exec it in place.
+                $id = $Started.Id
+                for ($i = 0; $i -lt 50 -and (Get-Content "/proc/$id/comm") -ne 'probe'; $i++) {
+                    $children = "$(Get-Content "/proc/$id/task/$id/children")".Trim()
+                    if ($children) { $id = [int]($children -split ' ')[0] } else { Start-Sleep -Milliseconds 20 }
+                }
+                $id
+            }
+            function Get-LsnsNamespace([int] $Id) {
+                # util-linux lsns: "TYPE NS" for each namespace the process is in.
+                $map = @{}
+                foreach ($line in & lsns -p $Id -n -o TYPE,NS) { $t, $ns = ($line.Trim() -split '\s+'); $map[$t] = $ns }
+                $map
+            }
+            # The host's namespaces: PID 1's, or where lsns cannot read PID 1 (it may hold capabilities this session
+            # lacks), this session's own when it is in the kernel's initial ones (fixed inodes, uapi linux/nsfs.h).
+            $script:HostNs = Get-LsnsNamespace 1
+            if ($HostNs.Count -eq 0) {
+                $script:HostNs = Get-LsnsNamespace $PID
+                $script:HostNsKnown = $HostNs['user'] -eq '4026531837' -and $HostNs['pid'] -eq '4026531836' -and $HostNs['cgroup'] -eq '4026531835'
+            }
+            else { $script:HostNsKnown = $true }
+            $script:NamespaceCells = [System.Collections.Generic.List[object]]::new()
+        }
+
+        It 'names the namespaces of a process in a <Space> and predicts what the kernel does there at paranoid <Level>' -ForEach @(
+            foreach ($space in 'user namespace of root', 'user namespace of a user', 'PID namespace', 'cgroup namespace', 'mount namespace') {
+                foreach ($level in 2, -1) { @{ Space = $space; Level = $level } }
+            }
+        ) {
+            if (-not $HostNsKnown) { Set-ItResult -Skipped -Because 'neither PID 1 nor this session shows the host namespaces'; return }
+            $started = Start-ServedProbe ($Spaces[$Space] + @("$Work/probe", 'serve', 'none'))
+            $inner = $null
+            $sleep = $null
+            try {
+                $id = Get-ProbeProcessId $started
+                $other = $Target.Id
+                if ($Space -eq 'PID namespace') {
+                    # Another user's process inside the same PID namespace, numbered as the probe sees it.
+                    $inner = Start-Process nsenter -ArgumentList '--target', $id, '--pid', '--', 'setpriv', '--reuid', $Other, '--regid', $Other, '--clear-groups', 'sleep', '600' -PassThru
+                    for ($i = 0; $i -lt 100 -and -not $sleep; $i++) { Start-Sleep -Milliseconds 20; $sleep = "$(Get-Content "/proc/$($inner.Id)/task/$($inner.Id)/children" -ErrorAction SilentlyContinue)".Trim() }
+                    $other = [int]((Get-Content "/proc/$sleep/status" | Select-String '^NSpid:').Line -split '\s+')[-1]
+                }
+                $mine = Get-LsnsNamespace $id
+                $rules, $observed = Use-ParanoidLevel $Level {
+                    for ($try = 1; $try -le 5; $try++) {
+                        Set-ParanoidRuntime $Level
+                        $rules = Get-PerfAccess -ProcessId $id
+                        $observed = Get-ServedObservation $started $other
+                        if ((Get-ParanoidRuntime) -eq $Level -and @($rules | Where-Object ParanoidLevel -NE $Level).Count -eq 0) { break }
+                    }
+                    , @($rules)
+                    $observed
+                }
+                $view = $rules | Out-String -Width 400
+            }
+            finally {
+                if ($sleep) { Stop-Process -Id $sleep -Force -ErrorAction SilentlyContinue }
+                if ($inner -and -not $inner.HasExited) { $inner.Kill() }
+                Stop-ServedProbe $started
+            }
+            @($rules).Count | Should -Be 7
+            # Each namespace lsns shows apart from PID 1's is named, on every row and in the view; the others are not.
+            foreach ($kind in @{ pid = 'PidNamespace'; user = 'UserNamespace'; cgroup = 'CgroupNamespace'; mnt = 'MountNamespace' }.GetEnumerator()) {
+                $expected = if ($mine[$kind.Key] -ne $HostNs[$kind.Key]) { "$($kind.Key):[$($mine[$kind.Key])]" } else { $null }
+                $rules."$($kind.Value)" | Sort-Object -Unique | Should -Be $expected -Because "$($kind.Key) namespace"
+                if ($expected) { $view | Should -Match ([regex]::Escape($expected)) }
+            }
+            $mismatches = foreach ($rule in $rules) {
+                $kernel = $observed[$rule.Scope.ToString()]
+                $match = $rule.Verdict -ne 'Unknown' -and (($rule.Verdict -eq 'Allowed') -eq ($kernel -eq '0'))
+                $NamespaceCells.Add([pscustomobject]@{ Space = $Space; Level = $Level; Scope = $rule.Scope; Verdict = $rule.Verdict; Kernel = $kernel; Match = $match })
+                if (-not $match) { "$($rule.Scope): predicted $($rule.Verdict), kernel $kernel ($($rule.Reason))" }
+            }
+            $mismatches | Should -BeNullOrEmpty
+        }
+
+        It 'covered every cell in namespaces, with both outcomes' {
+            $NamespaceCells.Count | Should -Be (5 * 2 * 7)
+            $matched = @($NamespaceCells | Where-Object Match).Count
+            Write-Host "namespaces: $matched of $($NamespaceCells.Count) cells agree with the kernel"
+            $matched | Should -Be $NamespaceCells.Count
+            @($NamespaceCells | Where-Object Kernel -EQ '0').Count | Should -BeGreaterThan 0
+            @($NamespaceCells | Where-Object Kernel -NE '0').Count | Should -BeGreaterThan 0
+        }
+    }
+
+    Context 'the bounding set' {
+        BeforeAll {
+            # cap_sys_module is dropped from the bounding set by the launchers below (cap 16).
+            $script:BoundFiles = @{ 'probe-all' = '=ep'; 'probe-module' = 'cap_perfmon,cap_sys_module=ep'; 'probe-module-i' = 'cap_perfmon,cap_sys_module=eip'; 'probe-module-p' = 'cap_perfmon,cap_sys_module=p' }
+            foreach ($f in $BoundFiles.Keys) {
+                Copy-Item "$Work/probe" "$Work/$f"
+                & chmod 755 "$Work/$f"
+                & setcap $BoundFiles[$f] "$Work/$f"
+                if ($LASTEXITCODE -ne 0) { throw "setcap $($BoundFiles[$f]) failed" }
+            }
+            $script:Launchers = @{
+                'root without cap_sys_module' = @('setpriv', '--bounding-set', '-sys_module')
+                'a user without cap_sys_module' = @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--bounding-set', '-sys_module')
+                # Raised in the inheritable set first: the bounding set cannot add it back afterwards.
+                'a user with cap_sys_module inheritable only' = @('setpriv', '--inh-caps', '+sys_module', 'setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--bounding-set', '-sys_module')
+            }
+            function Invoke-Launched([string[]] $Launcher, [string] $File, [string[]] $Attempt) {
+                # The kernel's answer: the probe's errno, or "exec EPERM" when execve refused the file.
+                $command = $Launcher + $(if ($Attempt[0] -eq 'mmap') { 'prlimit', "--memlock=${MemlockBytes}:$MemlockBytes" }) + @($File) + $Attempt
+                $out = "$(& $command[0] $command[1..($command.Count - 1)] 2>&1)"
+                if ($out -match 'Operation not permitted') { return 'exec EPERM' }
+                if ($out -notmatch '^\d+$') { throw "$($command -join ' ') printed: $out" }
+                $out
+            }
+            $script:BoundCells = [System.Collections.Generic.List[object]]::new()
+        }
+
+        It 'predicts <File> started by <Launcher>: it <Outcome>' -ForEach @(
+            @{ Launcher = 'root without cap_sys_module'; File = 'probe-all'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'root without cap_sys_module'; File = 'probe-module'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-module'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-all'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-module-p'; Fails = $false; Outcome = 'runs' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-perfmon'; Fails = $false; Outcome = 'runs' }
+            @{ Launcher = 'a user with cap_sys_module inheritable only'; File = 'probe-module-i'; Fails = $false; Outcome = 'runs' }
+        ) {
+            $launcher = $Launchers[$Launcher]
+            # The subject: a process started the same way, which the prediction reads.
+            $psi = [Diagnostics.ProcessStartInfo]::new($launcher[0])
+            foreach ($a in @($launcher[1..($launcher.Count - 1)]) + 'sleep', '600') { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false
+            $subject = [Diagnostics.Process]::Start($psi)
+            try {
+                for ($i = 0; $i -lt 100 -and (Get-Content "/proc/$($subject.Id)/comm") -ne 'sleep'; $i++) { Start-Sleep -Milliseconds 20 }
+                $bounding = [Convert]::ToUInt64(((Get-Content "/proc/$($subject.Id)/status" | Select-String '^CapBnd:').Line -split '\s+')[1], 16)
+                $bounding -band (1 -shl 16) | Should -Be 0
+                $rules, $observed = Use-ParanoidLevel 2 {
+                    for ($try = 1; $try -le 5; $try++) {
+                        Set-ParanoidRuntime 2
+                        $rules = Get-PerfAccess -ProcessId $subject.Id -FilePath "$Work/$File"
+                        $observed = [ordered]@{}
+                        foreach ($scope in $Attempts.Keys) { $observed[$scope] = Invoke-Launched $launcher "$Work/$File" $Attempts[$scope] }
+                        if ((Get-ParanoidRuntime) -eq 2) { break }
+                    }
+                    , @($rules)
+                    $observed
+                }
+            }
+            finally { $subject.Kill(); $subject.WaitForExit() }
+            @($rules).Count | Should -Be 7
+            $mismatches = foreach ($rule in $rules) {
+                $kernel = $observed[$rule.Scope.ToString()]
+                $match = $rule.Verdict -ne 'Unknown' -and (($rule.Verdict -eq 'Allowed') -eq ($kernel -eq '0'))
+                $BoundCells.Add([pscustomobject]@{ Launcher = $Launcher; File = $File; Scope = $rule.Scope; Verdict = $rule.Verdict; Kernel = $kernel; Match = $match })
+                if (-not $match) { "$($rule.Scope): predicted $($rule.Verdict), kernel $kernel ($($rule.Reason))" }
+            }
+            $mismatches | Should -BeNullOrEmpty
+            if ($Fails) {
+                $observed.Values | Sort-Object -Unique | Should -Be 'exec EPERM'
+                foreach ($rule in $rules) { $rule.Reason | Should -Match "^Executing $([regex]::Escape("$Work/$File")) fails with EPERM: .*cap_sys_module" }
+            }
+            else { $observed.Values | Should -Not -Contain 'exec EPERM' }
+        }
+
+        It 'predicts the same for a login, whose bounding set is PID 1''s' {
+            $bounding = { param($id) [Convert]::ToUInt64(((Get-Content "/proc/$id/status" | Select-String '^CapBnd:').Line -split '\s+')[1], 16) }
+            if ((& $bounding 1) -ne (& $bounding $PID)) { Set-ItResult -Skipped -Because 'this session does not have the bounding set of PID 1'; return }
+            $rule = Get-PerfAccess -UserName root -FilePath "$Work/probe-all" | Where-Object Scope -EQ UserProfiling
+            $kernel = Invoke-Launched @('env') "$Work/probe-all" @('user')
+            if ((& $bounding 1) -eq [PerfSecurity.Capabilities.CapabilitySet]::All.Mask) {
+                $rule.Verdict | Should -Be 'Allowed'
+                $kernel | Should -Be '0'
+            }
+            else {
+                $rule.Verdict | Should -Be 'Denied'
+                $rule.Notes | Should -Match 'bounding set of PID 1'
+                $kernel | Should -Be 'exec EPERM'
+            }
+        }
+
+        It 'covered every cell of the bounding set' {
+            $BoundCells.Count | Should -Be (7 * 7)
+            $matched = @($BoundCells | Where-Object Match).Count
+            Write-Host "bounding set: $matched of $($BoundCells.Count) cells agree with the kernel"
+            $matched | Should -Be $BoundCells.Count
         }
     }
 

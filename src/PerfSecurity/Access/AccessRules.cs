@@ -130,6 +130,8 @@ public static class AccessRules
         bool perfmon = hasPerfmonBit && perfmonKnown;
         bool perfmonCapable = perfmon || sysAdmin;
 
+        if (s.Namespaces?.Pid is { } pidNamespace)
+            notes.Add($"The process is in PID namespace {pidNamespace}: it can attach events only to the processes it sees there, by their pids in that namespace.");
         if (s.ProcessId is null && s.Bounding != CapabilitySet.All)
             notes.Add($"Logins inherit the bounding set of PID 1, which lacks {string.Join(", ", CapabilitySet.All.Except(s.Bounding).Names())}.");
 

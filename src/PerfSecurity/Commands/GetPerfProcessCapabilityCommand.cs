@@ -22,7 +22,7 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
 
     protected override void ProcessRecord()
     {
-        _initialUserNamespace = ProcessNamespaces.Link(1, "user");
+        _initialUserNamespace = ProcessNamespaces.HostLink("user");
         if (Id is not null)
         {
             foreach (int pid in Id)
