@@ -249,6 +249,22 @@ Describe 'Get-PerfAccess' {
             @($SeccompCells | Where-Object { $_.Kernel -eq '1' -and $_.Subject -eq 'root' }).Count | Should -BeGreaterThan 0
         }
 
+        It 'numbers filters as PTRACE_SECCOMP_GET_FILTER does: 0 is the one installed first' {
+            # stacked: filter 0 logs, filter 1 (installed last) refuses CPU-wide events with ENODEV.
+            $probe = Start-ServedProbe (& $ServedCommands['root'] 'stacked')
+            try {
+                $rules = Get-PerfAccess -ProcessId $probe.Id
+                $kernel = Invoke-Served $probe 'cpu'
+            }
+            finally { Stop-ServedProbe $probe }
+            $cpu = $rules | Where-Object Scope -EQ CpuWide
+            ($cpu.SeccompFilter, $cpu.SeccompAction) | Should -Be @(1, 'ERRNO(ENODEV)')
+            $kernel | Should -Be '19'
+            $user = $rules | Where-Object Scope -EQ UserProfiling
+            ($user.SeccompFilter, $user.SeccompAction) | Should -Be @(0, 'LOG')
+            $user.Reason | Should -Match 'filter 0 \(the oldest of 2\) returns LOG'
+        }
+
         It 'says why it cannot read filters as an unprivileged user, and reports Unknown instead of Allowed' {
             $probe = Start-ServedProbe (& $ServedCommands['nnp'] 'eperm')
             try {
