@@ -132,7 +132,8 @@ public static class AccessRules
 
         if (s.Namespaces?.Pid is { } pidNamespace)
             notes.Add($"The process is in PID namespace {pidNamespace}: it can attach events only to the processes it sees there, by their pids in that namespace.");
-        if (s.ProcessId is null && s.Bounding != CapabilitySet.All)
+        // Where a login's bounding set (PID 1's) is what keeps the file's capabilities out, say where it comes from.
+        if (s.ProcessId is null && s.File?.Capabilities is { } fileCaps && !(fileCaps.Permitted & CapabilitySet.All).Except(s.Bounding).IsEmpty)
             notes.Add($"Logins inherit the bounding set of PID 1, which lacks {string.Join(", ", CapabilitySet.All.Except(s.Bounding).Names())}.");
 
         SeccompState? seccomp = s.Seccomp == 2 ? s.SeccompState ?? new SeccompState(2, null, "its filters were not read",
