@@ -131,4 +131,70 @@ public sealed class BpfAnalyzerTests
         Assert.Equal(new BpfInstruction(0x15, 1, 0, 0xC000003E), p[1]);
         Assert.Throws<InvalidDataException>(() => BpfInstruction.Decode(raw.AsSpan(0, 9)));
     }
+
+    // Soundness on random programs: whatever one concrete input inside the ranges makes the filter return,
+    // the analysis of the ranges lists it. Programs store every scratch word first, as the kernel demands.
+    [Fact]
+    public void Every_concrete_run_is_among_the_returns_of_the_ranges()
+    {
+        var random = new Random(20250617);
+        ushort[] alu = { 0x04, 0x14, 0x24, 0x34, 0x44, 0x54, 0x64, 0x74, 0xa4, 0x0c, 0x1c, 0x2c, 0x3c, 0x4c, 0x5c, 0x6c, 0x7c, 0xac, 0x84 };
+        ushort[] jumps = { 0x15, 0x25, 0x35, 0x45, 0x1d, 0x2d, 0x3d, 0x4d };
+        uint[] constants = { 0, 1, 5, 10, 0xff, 0xffffffff, 0x80000000, 298, 0xC000003E };
+        uint Constant() => random.Next(3) == 0 ? (uint)random.Next() : constants[random.Next(constants.Length)];
+        int checkedRuns = 0;
+        for (int n = 0; n < 3000; n++)
+        {
+            var p = new List<BpfInstruction> { LdImm(Constant()) };
+            for (int m = 0; m < 16; m++) p.Add(new BpfInstruction(0x02, 0, 0, (uint)m));
+            int body = random.Next(1, 25);
+            for (int i = 0; i < body; i++)
+            {
+                int left = body - i; // instructions after this one, the final return included
+                switch (random.Next(7))
+                {
+                    case 0: p.Add(Ld((uint)(4 * random.Next(16)))); break;
+                    case 1:
+                        ushort op = alu[random.Next(alu.Length)];
+                        uint k = (op & 0xf0) is 0x60 or 0x70 ? (uint)random.Next(32) : (op & 0xf0) == 0x30 ? Math.Max(1, Constant()) : Constant();
+                        p.Add(new BpfInstruction(op, 0, 0, k));
+                        break;
+                    case 2: p.Add(new BpfInstruction(jumps[random.Next(jumps.Length)], (byte)random.Next(left), (byte)random.Next(left), Constant())); break;
+                    case 3: p.Add(new BpfInstruction(random.Next(2) == 0 ? (ushort)0x60 : (ushort)0x61, 0, 0, (uint)random.Next(16))); break;
+                    case 4: p.Add(new BpfInstruction(random.Next(2) == 0 ? (ushort)0x02 : (ushort)0x03, 0, 0, (uint)random.Next(16))); break;
+                    case 5: p.Add(new BpfInstruction(random.Next(2) == 0 ? (ushort)0x07 : (ushort)0x87, 0, 0, 0)); break;
+                    default: p.Add(random.Next(3) == 0 ? RetA : Ret(Constant())); break;
+                }
+            }
+            p.Add(random.Next(2) == 0 ? RetA : Ret(Constant()));
+
+            var ranges = new WordRange[SeccompInput.Words];
+            for (int w = 0; w < ranges.Length; w++)
+            {
+                uint a = Constant(), b = random.Next(3) == 0 ? a : Constant();
+                ranges[w] = random.Next(4) == 0 ? WordRange.Any : new WordRange(Math.Min(a, b), Math.Max(a, b));
+            }
+            BpfAnalysis all = BpfAnalyzer.Analyze(p, new SeccompInput(ranges));
+            for (int sample = 0; sample < 8; sample++)
+            {
+                var exact = new WordRange[ranges.Length];
+                for (int w = 0; w < exact.Length; w++)
+                {
+                    WordRange r = ranges[w];
+                    ulong span = (ulong)r.High - r.Low + 1;
+                    uint v = random.Next(3) switch { 0 => r.Low, 1 => r.High, _ => (uint)(r.Low + (ulong)random.NextInt64((long)span)) };
+                    exact[w] = WordRange.Exactly(v);
+                }
+                BpfAnalysis one = BpfAnalyzer.Analyze(p, new SeccompInput(exact));
+                Assert.True(one.Complete);
+                Assert.Single(one.Returns);
+                if (all.Complete)
+                {
+                    Assert.Contains(one.Returns[0].Value, all.Returns.Select(r => r.Value));
+                    checkedRuns++;
+                }
+            }
+        }
+        Assert.True(checkedRuns > 10000, $"{checkedRuns} runs compared");
+    }
 }
