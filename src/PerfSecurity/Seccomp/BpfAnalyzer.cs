@@ -35,8 +35,9 @@ public static class BpfAnalyzer
     private sealed class Path
     {
         public int Pc;
-        public Value A, X;
-        public Value[] Memory = new Value[Bpf.MemoryWords];
+        // Classic BPF starts with A = X = 0 (and the kernel refuses programs that read scratch words before storing them).
+        public Value A = Value.Exactly(0), X = Value.Exactly(0);
+        public Value[] Memory = Enumerable.Repeat(Value.Exactly(0), Bpf.MemoryWords).ToArray();
         public WordRange[] Input = Array.Empty<WordRange>();
         public ushort DependsOn;
 

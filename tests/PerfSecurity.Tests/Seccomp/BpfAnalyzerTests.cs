@@ -141,17 +141,20 @@ public sealed class BpfAnalyzerTests
         ushort[] alu = { 0x04, 0x14, 0x24, 0x34, 0x44, 0x54, 0x64, 0x74, 0xa4, 0x0c, 0x1c, 0x2c, 0x3c, 0x4c, 0x5c, 0x6c, 0x7c, 0xac, 0x84 };
         ushort[] jumps = { 0x15, 0x25, 0x35, 0x45, 0x1d, 0x2d, 0x3d, 0x4d };
         uint[] constants = { 0, 1, 5, 10, 0xff, 0xffffffff, 0x80000000, 298, 0xC000003E };
-        uint Constant() => random.Next(3) == 0 ? (uint)random.Next() : constants[random.Next(constants.Length)];
+        uint[] pool = new uint[3];
+        // Each program draws its constants from a pool of three, so that words meet the same bounds again.
+        uint Constant() => random.Next(4) == 0 ? (uint)random.Next() : pool[random.Next(pool.Length)];
         int checkedRuns = 0;
         for (int n = 0; n < 3000; n++)
         {
+            for (int c = 0; c < pool.Length; c++) pool[c] = constants[random.Next(constants.Length)];
             var p = new List<BpfInstruction> { LdImm(Constant()) };
             for (int m = 0; m < 16; m++) p.Add(new BpfInstruction(0x02, 0, 0, (uint)m));
             int body = random.Next(1, 25);
             for (int i = 0; i < body; i++)
             {
                 int left = body - i; // instructions after this one, the final return included
-                switch (random.Next(7))
+                switch (random.Next(9))
                 {
                     case 0: p.Add(Ld((uint)(4 * random.Next(16)))); break;
                     case 1:
@@ -163,6 +166,10 @@ public sealed class BpfAnalyzerTests
                     case 3: p.Add(new BpfInstruction(random.Next(2) == 0 ? (ushort)0x60 : (ushort)0x61, 0, 0, (uint)random.Next(16))); break;
                     case 4: p.Add(new BpfInstruction(random.Next(2) == 0 ? (ushort)0x02 : (ushort)0x03, 0, 0, (uint)random.Next(16))); break;
                     case 5: p.Add(new BpfInstruction(random.Next(2) == 0 ? (ushort)0x07 : (ushort)0x87, 0, 0, 0)); break;
+                    case 6 or 7: // a word tested again and again: what narrowing is for
+                        p.Add(Ld((uint)(4 * random.Next(3))));
+                        if (left > 1) { p.Add(new BpfInstruction(jumps[random.Next(4)], (byte)random.Next(left - 1), (byte)random.Next(left - 1), Constant())); i++; }
+                        break;
                     default: p.Add(random.Next(3) == 0 ? RetA : Ret(Constant())); break;
                 }
             }
@@ -172,7 +179,12 @@ public sealed class BpfAnalyzerTests
             for (int w = 0; w < ranges.Length; w++)
             {
                 uint a = Constant(), b = random.Next(3) == 0 ? a : Constant();
-                ranges[w] = random.Next(4) == 0 ? WordRange.Any : new WordRange(Math.Min(a, b), Math.Max(a, b));
+                ranges[w] = random.Next(4) switch
+                {
+                    0 => WordRange.Any,
+                    1 => new WordRange(a < 2 ? 0 : a - 2, a > uint.MaxValue - 2 ? uint.MaxValue : a + 2), // around a constant the jumps use
+                    _ => new WordRange(Math.Min(a, b), Math.Max(a, b)),
+                };
             }
             BpfAnalysis all = BpfAnalyzer.Analyze(p, new SeccompInput(ranges));
             for (int sample = 0; sample < 8; sample++)
