@@ -145,7 +145,7 @@ public sealed class BpfAnalyzerTests
         // Each program draws its constants from a pool of three, so that words meet the same bounds again.
         uint Constant() => random.Next(4) == 0 ? (uint)random.Next() : pool[random.Next(pool.Length)];
         int checkedRuns = 0;
-        for (int n = 0; n < 3000; n++)
+        for (int n = 0; n < 5000; n++)
         {
             for (int c = 0; c < pool.Length; c++) pool[c] = constants[random.Next(constants.Length)];
             var p = new List<BpfInstruction> { LdImm(Constant()) };
@@ -170,10 +170,10 @@ public sealed class BpfAnalyzerTests
                         p.Add(Ld((uint)(4 * random.Next(3))));
                         if (left > 1) { p.Add(new BpfInstruction(jumps[random.Next(4)], (byte)random.Next(left - 1), (byte)random.Next(left - 1), Constant())); i++; }
                         break;
-                    default: p.Add(random.Next(3) == 0 ? RetA : Ret(Constant())); break;
+                    default: p.Add(random.Next(3) == 0 ? RetA : Ret(0x10000u + (uint)i)); break; // each return site its own value
                 }
             }
-            p.Add(random.Next(2) == 0 ? RetA : Ret(Constant()));
+            p.Add(random.Next(2) == 0 ? RetA : Ret(0x20000u));
 
             var ranges = new WordRange[SeccompInput.Words];
             for (int w = 0; w < ranges.Length; w++)
@@ -194,7 +194,14 @@ public sealed class BpfAnalyzerTests
                 {
                     WordRange r = ranges[w];
                     ulong span = (ulong)r.High - r.Low + 1;
-                    uint v = random.Next(3) switch { 0 => r.Low, 1 => r.High, _ => (uint)(r.Low + (ulong)random.NextInt64((long)span)) };
+                    uint k = unchecked(pool[random.Next(pool.Length)] + (uint)random.Next(-1, 2));
+                    uint v = random.Next(4) switch
+                    {
+                        0 => r.Low,
+                        1 => r.High,
+                        2 when r.Contains(k) => k, // on a bound the jumps test, or next to it
+                        _ => (uint)(r.Low + (ulong)random.NextInt64((long)span)),
+                    };
                     exact[w] = WordRange.Exactly(v);
                 }
                 BpfAnalysis one = BpfAnalyzer.Analyze(p, new SeccompInput(exact));
@@ -208,5 +215,34 @@ public sealed class BpfAnalyzerTests
             }
         }
         Assert.True(checkedRuns > 10000, $"{checkedRuns} runs compared");
+    }
+
+    // Narrowing at every boundary: after "word OP k", each branch names each value the word can still hold with
+    // its own return, so the analysis of [10, 20] lists what the 11 concrete runs return: exactly, where a range
+    // can hold what the jump left (JGT, JGE, JEQ at an end); at least, where it cannot (a hole, JSET's bits).
+    [Theory]
+    [InlineData(0x15)]
+    [InlineData(0x25)]
+    [InlineData(0x35)]
+    [InlineData(0x45)]
+    public void Each_branch_keeps_exactly_the_values_the_comparison_leaves(int op)
+    {
+        foreach (uint k in new uint[] { 9, 10, 11, 15, 19, 20, 21 })
+        {
+            // 0: ld args[0]; 1: jump to 2 (taken) or 2 + 12 (not taken); then two blocks that each test 10..20.
+            var p = new List<BpfInstruction> { Ld(16), new((ushort)op, 0, 23, k) };
+            for (int branch = 0; branch < 2; branch++)
+            {
+                for (uint v = 10; v <= 20; v++) { p.Add(Jeq(v, 0, 1)); p.Add(Ret(0x100u * (uint)(branch + 1) + v)); }
+                p.Add(Ret(0xdead));
+            }
+            var concrete = new SortedSet<uint>();
+            for (uint v = 10; v <= 20; v++)
+                concrete.Add(Returns(BpfAnalyzer.Analyze(p, Input(SyscallArgument.Between(v, v, "x"))))[0]);
+            var ranged = Returns(BpfAnalyzer.Analyze(p, Input(SyscallArgument.Between(10, 20, "x"))));
+            bool exact = op is 0x25 or 0x35 || op == 0x15 && (k <= 10 || k >= 20);
+            Assert.True(exact ? concrete.SetEquals(ranged) : concrete.IsSubsetOf(ranged),
+                $"op 0x{op:x2} k {k}: concrete {string.Join(",", concrete)}, ranges {string.Join(",", ranged)}");
+        }
     }
 }
