@@ -291,6 +291,16 @@ Describe 'Get-PerfAccess' {
                 $rule.Verdict | Should -Be 'Unknown'
                 $rule.Allowed | Should -BeNullOrEmpty
                 $rule.Reason | Should -Match "traced by process $($tracer.Id)"
+                # Unknown survives Clixml and JSON as a null Allowed and the Verdict's name.
+                $xml = Join-Path $Work 'rule.clixml'
+                $rule | Export-Clixml $xml
+                $back = Import-Clixml $xml
+                $back.Allowed | Should -BeNullOrEmpty
+                $back.Verdict.ToString() | Should -Be 'Unknown'
+                ($back | Out-String -Width 200) | Should -Match 'UserProfiling\s+Unknown'
+                $json = $rule | Select-Object Scope, Verdict, Allowed | ConvertTo-Json -EnumsAsStrings | ConvertFrom-Json
+                $json.Verdict | Should -Be 'Unknown'
+                $json.PSObject.Properties['Allowed'].Value | Should -BeNullOrEmpty
             }
             finally {
                 if ($tracer -and -not $tracer.HasExited) { $tracer.Kill(); $tracer.WaitForExit() }
