@@ -44,10 +44,7 @@ public static class ProcessNamespaces
 
     /// <summary>The link text of one namespace of a process ("user:[4026531837]"), or null when it cannot be read.</summary>
     public static string? Link(int pid, string kind, string procRoot = "/proc")
-    {
-        try { return new FileInfo(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "ns", kind)).LinkTarget; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
+        => Native.FileSystem.TryReadLink(string.Create(CultureInfo.InvariantCulture, $"{procRoot}/{pid}/ns/{kind}"));
 
     /// <summary>The PID, user, cgroup and mount namespaces of a process where they are not the host's.</summary>
     public static NamespaceSet Read(int pid, string procRoot = "/proc")
