@@ -3,20 +3,55 @@ BeforeAll {
 }
 
 Describe 'ConvertFrom-PerfCapabilityMask' {
-    It 'gives the same text as capsh --decode for 300 random masks' {
+    BeforeAll {
+        # 320 masks: random densities, every bit as the highest set bit (0x8000000000000000 among them),
+        # all ones, zero, and small masks whose hex is all digits (40, 1000), which PowerShell reads as numbers.
         $rng = [System.Random]::new(99)
-        $masks = foreach ($k in 1..300) {
+        $script:Masks = [System.Collections.Generic.List[uint64]]::new()
+        foreach ($top in 0..63) { $Masks.Add(([uint64]1 -shl $top) -bor ([uint64]$rng.NextInt64() -band (([uint64]1 -shl $top) - 1))) }
+        $Masks.Add([uint64]::MaxValue); $Masks.Add(0)
+        foreach ($k in 1..40) { $Masks.Add([Convert]::ToUInt64(($rng.Next(1, 99999999)).ToString(), 16)) }
+        while ($Masks.Count -lt 320) {
             $bits = $rng.Next(0, 64)
             [uint64] $m = 0
             for ($n = 0; $n -lt 64; $n++) { if ($rng.Next(64) -lt $bits) { $m = $m -bor ([uint64]1 -shl $n) } }
-            if ($k % 5 -eq 0) { $m = $m -band 0x1ffffffffff }
-            $m.ToString('x16')
+            if ($Masks.Count % 5 -eq 0) { $m = $m -band 0x1ffffffffff }
+            $Masks.Add($m)
         }
-        $ours = $masks | ConvertFrom-PerfCapabilityMask
-        $ours.Count | Should -Be 300
-        for ($k = 0; $k -lt 300; $k++) {
-            $ours[$k].Text | Should -BeExactly (& capsh "--decode=$($masks[$k])") -Because $masks[$k]
+        # What capsh --decode prints for each, given the shortest hex (no leading zeros), as a user types it.
+        $script:Short = foreach ($m in $Masks) { $m.ToString('x') }
+        $script:Capsh = foreach ($h in $Short) { & capsh "--decode=$h" }
+        function script:Compare-WithCapsh([object[]] $Ours, [string] $Form) {
+            $Ours.Count | Should -Be $Masks.Count -Because $Form
+            $agree = 0
+            for ($k = 0; $k -lt $Masks.Count; $k++) { if ($Ours[$k].Text -ceq $Capsh[$k]) { $agree++ } }
+            Write-Host "ConvertFrom-PerfCapabilityMask, $Form`: $agree of $($Masks.Count) agree with capsh --decode"
+            for ($k = 0; $k -lt $Masks.Count; $k++) { $Ours[$k].Text | Should -BeExactly $Capsh[$k] -Because "$Form $($Short[$k])" }
         }
+    }
+
+    It 'agrees with capsh --decode on 320 masks given as /proc text' {
+        Compare-WithCapsh @($Masks | ForEach-Object { $_.ToString('x16') } | ConvertFrom-PerfCapabilityMask) '16-digit text'
+    }
+
+    It 'agrees with capsh --decode on 320 masks typed on the command line, as capsh is given them' {
+        # Each mask typed bare (digits-only ones become PowerShell numbers), and with 0x (a number, negative above 2^63).
+        $bare = [scriptblock]::Create(($Short | ForEach-Object { "ConvertFrom-PerfCapabilityMask $_" }) -join "`n")
+        Compare-WithCapsh @(& $bare) 'typed bare'
+        $hex = [scriptblock]::Create(($Short | ForEach-Object { "ConvertFrom-PerfCapabilityMask 0x$_" }) -join "`n")
+        Compare-WithCapsh @(& $hex) 'typed with 0x'
+        $list = [scriptblock]::Create('ConvertFrom-PerfCapabilityMask ' + (($Short | ForEach-Object { "0x$_" }) -join ', '))
+        Compare-WithCapsh @(& $list) 'typed as one list'
+    }
+
+    It 'takes [uint64] values, as the *Mask properties are, as the mask itself' {
+        Compare-WithCapsh @($Masks | ConvertFrom-PerfCapabilityMask) 'uint64 values'
+    }
+
+    It 'reads a typed 40 as capsh --decode=40 does, and a computed 40 as the value' {
+        (ConvertFrom-PerfCapabilityMask 40).Text | Should -BeExactly (& capsh --decode=40)
+        $forty = 40
+        (ConvertFrom-PerfCapabilityMask $forty).Text | Should -BeExactly (& capsh --decode=28)
     }
 
     It 'decodes the forms <Form>' -ForEach @(
@@ -41,7 +76,7 @@ Describe 'ConvertFrom-PerfCapabilityMask' {
         ((Get-PerfProcessCapability -Id $PID).BoundingMask | ConvertFrom-PerfCapabilityMask).Names | Should -Be (Get-PerfProcessCapability -Id $PID).Bounding
     }
 
-    It 'rejects <In> with PerfCapabilityInvalidMask' -ForEach @(@{ In = 'xyz' }, @{ In = '0x' }, @{ In = '10000000000000000' }) {
+    It 'rejects <In> with PerfCapabilityInvalidMask (where capsh guesses)' -ForEach @(@{ In = 'xyz' }, @{ In = '0x' }, @{ In = '10000000000000000' }, @{ In = '12g' }, @{ In = '-1' }, @{ In = ' ' }) {
         ConvertFrom-PerfCapabilityMask $In -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'PerfCapabilityInvalidMask,PerfSecurity.Commands.ConvertFromPerfCapabilityMaskCommand'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -87,7 +122,7 @@ Describe 'ConvertFrom-PerfSecureBits' {
     }
 
     It 'agrees with capsh --print run under those secure bits' {
-        foreach ($bits in 0, 47, 239) {
+        foreach ($bits in 0, 47, 239, 0x100, 0x500, 0xa00, 0xfef) {
             $line = & capsh "--secbits=$bits" --print | Where-Object { $_ -like 'Securebits:*' }
             $line | Should -Match ([regex]::Escape("Securebits: $((ConvertFrom-PerfSecureBits $bits).Text) "))
         }
@@ -99,8 +134,9 @@ Describe 'ConvertFrom-PerfSecureBits' {
         ((Get-PerfProcessCapability -Id $PID) | ConvertFrom-PerfSecureBits).Value | Should -Be 0
     }
 
-    It 'rejects values above 255' {
-        ConvertFrom-PerfSecureBits 256 -ErrorVariable err -ErrorAction SilentlyContinue
+    It 'rejects values above 4095, the highest with only bits the kernel defines' {
+        (ConvertFrom-PerfSecureBits 4095).Flags | Should -HaveCount 12
+        ConvertFrom-PerfSecureBits 4096 -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'PerfSecureBitsInvalid,PerfSecurity.Commands.ConvertFromPerfSecureBitsCommand'
     }
 }

@@ -23,10 +23,10 @@ Describe 'Get-PerfCapabilityDenial' {
         $perf.Syscalls | Should -Be @('perf_event_open')
         $perf.FirstSeen | Should -Be $Base.AddMilliseconds(123).ToLocalTime()
         $perf.LastSeen | Should -Be $Base.AddSeconds(3600).AddMilliseconds(250).ToLocalTime()
-        $perf.Recommendation | Should -Be 'Set-PerfCapability -Path /usr/bin/perf -Capability cap_perfmon'
+        $perf.Recommendation | Should -Be "Set-PerfCapability -LiteralPath '/usr/bin/perf' -Capability cap_perfmon"
         ($r | Where-Object Executable -EQ '/opt/tools/pmu-reader').Recommendation | Should -BeNullOrEmpty
         ($r | Where-Object Executable -EQ '/usr/sbin/node_exporter').PerfmonDenied | Should -BeFalse
-        ($r | Where-Object Executable -EQ '/opt/my tools/prof').Recommendation | Should -Be "Set-PerfCapability -Path '/opt/my tools/prof' -Capability cap_perfmon"
+        ($r | Where-Object Executable -EQ '/opt/my tools/prof').Recommendation | Should -Be "Set-PerfCapability -LiteralPath '/opt/my tools/prof' -Capability cap_perfmon"
         @($r | Where-Object Recommendation).Count | Should -Be 3
     }
 

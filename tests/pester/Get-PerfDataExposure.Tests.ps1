@@ -143,6 +143,88 @@ Describe 'Get-PerfDataExposure' {
         Remove-Item -Recurse -Force $p -ErrorAction SilentlyContinue
     }
 
+    It 'refuses what perf refuses: <What>' -ForEach @(
+        @{ What = 'attr.size 0xffffffff'; Id = 'PerfDataInvalid'; Perf = 'incompatible file format'
+            Make = { param($p)
+                $b = [IO.File]::ReadAllBytes($Plain)
+                $attrs = [BitConverter]::ToUInt64($b, 24)
+                [BitConverter]::GetBytes([uint32]::MaxValue).CopyTo($b, [int]$attrs + 4)
+                [IO.File]::WriteAllBytes($p, $b) } }
+        @{ What = 'a 16-byte pipe header'; Id = 'PerfDataNotPerfFile'; Perf = 'has no samples'
+            Make = { param($p) [IO.File]::WriteAllBytes($p, [IO.File]::ReadAllBytes($Pipe)[0..15]) } }
+        @{ What = 'an empty file'; Id = 'PerfDataNotPerfFile'; Perf = 'zero-sized data'; Make = { param($p) [IO.File]::WriteAllBytes($p, [byte[]]@()) } }
+        @{ What = '/proc/self/status'; Id = 'PerfDataNotPerfFile'; Perf = 'zero-sized data'; Path = '/proc/self/status' }
+    ) {
+        $p = if ($Path) { $Path } else { Join-Path $Dir "refused-$(Get-Random).data" }
+        if ($Make) { & $Make $p }
+        try {
+            # perf's own verdict on the same file, captured here.
+            (& /usr/bin/perf report -i $p --stdio 2>&1 | Out-String) | Should -Match $Perf
+            $err = $null
+            Get-PerfDataExposure -LiteralPath $p -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be "$Id,PerfSecurity.Commands.GetPerfDataExposureCommand"
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        }
+        finally { if (-not $Path) { Remove-Item $p -ErrorAction SilentlyContinue } }
+    }
+
+    It 'mode 0604: the kernel denies members of the file''s group, and ReadableBy says so' -Tag Security {
+        $member = New-TestUser -Prefix psexm
+        $outsider = New-TestUser -Prefix psexo
+        $group = "psexgrp$(Get-Random -Minimum 1000 -Maximum 9999)"
+        $copy = Join-Path $Dir "g0604-$(Get-Random).data"
+        try {
+            & groupadd $group
+            & gpasswd -a $member $group *> $null
+            Copy-Item $Plain $copy
+            & chgrp $group $copy; & chmod 0604 $copy
+            $before = (Get-FileHash $copy).Hash
+            # What the kernel lets each of them do, tried as them.
+            & setpriv --reuid $member --regid $member --init-groups cat $copy *> $null
+            $memberCan = $LASTEXITCODE -eq 0
+            & setpriv --reuid $outsider --regid $outsider --init-groups cat $copy *> $null
+            $outsiderCan = $LASTEXITCODE -eq 0
+            $memberCan | Should -BeFalse -Because 'the group bits (---) apply to group members'
+            $outsiderCan | Should -BeTrue -Because 'the other bits (r--) apply to everyone else'
+            $e = Get-PerfDataExposure $copy
+            $e.ReadableByOthers | Should -BeTrue
+            $e.ReadableBy | Should -Be "every user except the members of group $group ($member), to whom the group bits apply and deny reading"
+            $e.Risk | Should -Be 'High'
+            (Get-FileHash $copy).Hash | Should -Be $before
+        }
+        finally {
+            Remove-Item $copy -ErrorAction SilentlyContinue
+            Remove-TestUser $member
+            Remove-TestUser $outsider
+            & groupdel $group 2>$null
+        }
+    }
+
+    It 'a POSIX ACL entry for one user: the kernel lets that user read, and ReadableBy names them' -Tag Security {
+        $reader = New-TestUser -Prefix psexa
+        $outsider = New-TestUser -Prefix psexn
+        $copy = Join-Path $Dir "acl-$(Get-Random).data"
+        try {
+            Copy-Item $Plain $copy
+            & chmod 0640 $copy
+            & setfacl -m "u:${reader}:r" $copy
+            $LASTEXITCODE | Should -Be 0
+            & setpriv --reuid $reader --regid $reader --init-groups cat $copy *> $null
+            $LASTEXITCODE | Should -Be 0 -Because 'the named entry grants read'
+            & setpriv --reuid $outsider --regid $outsider --init-groups cat $copy *> $null
+            $LASTEXITCODE | Should -Not -Be 0
+            $e = Get-PerfDataExposure $copy
+            $e.ReadableByOthers | Should -BeTrue
+            $e.ReadableBy | Should -Be "$reader (POSIX ACL)"
+            $e.Risk | Should -Be 'High'
+        }
+        finally {
+            Remove-Item $copy -ErrorAction SilentlyContinue
+            Remove-TestUser $reader
+            Remove-TestUser $outsider
+        }
+    }
+
     It 'scans a tree with -Recurse, skipping files that are not perf data' {
         $tree = Join-Path $Dir 'tree'
         $null = New-Item -ItemType Directory "$tree/a/b"

@@ -1,3 +1,7 @@
+BeforeDiscovery {
+    $script:EncodingCases = (Import-PowerShellDataFile "$PSScriptRoot/tools/event-cases.psd1").Cases
+}
+
 BeforeAll {
     . "$PSScriptRoot/counting.ps1"
     $script:Tracefs = Mount-TestTracefs
@@ -73,5 +77,87 @@ Describe 'Get-PerfEvent' {
         $line = 'Get-PerfEvent sched:sched_swi'
         $c = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $c.CompletionMatches.CompletionText | Should -Contain 'sched:sched_switch'
+    }
+}
+
+Describe 'Get-PerfEvent encodes event strings as perf does' {
+    BeforeAll {
+        # perf and the module resolve every case in one private mount namespace that adds fake PMUs (and tracefs)
+        # to the real ones; perf's encoding is what perf stat -vv prints before it opens the event.
+        $script:Rows = [Collections.Generic.Dictionary[string, object]]::new([StringComparer]::Ordinal) # CYCLES is not cycles
+        $script:Missing = @('perf', 'unshare') | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) }
+        if (-not $Missing) {
+            $out = Join-Path ([IO.Path]::GetTempPath()) "event-encoding-$(Get-Random).json"
+            $saved = $env:PERFSECURITY_MODULE
+            $env:PERFSECURITY_MODULE = $ModuleDir
+            try {
+                & unshare --mount --propagation private -- dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive `
+                    -File "$PSScriptRoot/tools/event-encoding.ps1" -CasesFile "$PSScriptRoot/tools/event-cases.psd1" -OutFile $out
+                foreach ($r in (Get-Content -Raw $out | ConvertFrom-Json)) { $Rows[$r.Event] = $r }
+            }
+            finally {
+                $env:PERFSECURITY_MODULE = $saved
+                Remove-Item $out -ErrorAction SilentlyContinue
+            }
+        }
+    }
+
+    It 'matches perf on <Event>' -ForEach $EncodingCases {
+        if ($Missing) { Set-ItResult -Skipped -Because "$($Missing -join ', ') not installed"; return }
+        $r = $Rows[$Event]
+        $r | Should -Not -BeNullOrEmpty
+        if ($Documented) {
+            # A deliberate difference (docs/events.md): perf accepts, the module refuses with a clear error.
+            $r.PerfAccepts | Should -BeTrue
+            $r.ModuleAccepts | Should -BeFalse
+            $r.ErrorId | Should -BeLike "$Documented,*"
+        }
+        else {
+            $r.Agree | Should -BeTrue -Because "perf accepts: $($r.PerfAccepts), module accepts: $($r.ModuleAccepts); $($r.What)"
+        }
+    }
+
+    It 'compared at least 40 strings, accepted and rejected' {
+        if ($Missing) { Set-ItResult -Skipped -Because "$($Missing -join ', ') not installed"; return }
+        $all = @($Rows.Values)
+        $all.Count | Should -BeGreaterOrEqual 40
+        @($all | Where-Object { $_.PerfAccepts }).Count | Should -BeGreaterThan 20
+        @($all | Where-Object { -not $_.PerfAccepts }).Count | Should -BeGreaterThan 20
+        Write-Host ("perf encoding agreement: {0} of {1} strings ({2} accepted by perf, {3} rejected)" -f
+            @($all | Where-Object Agree).Count, $all.Count, @($all | Where-Object PerfAccepts).Count, @($all | Where-Object { -not $_.PerfAccepts }).Count)
+    }
+
+    It 'lists PMU aliases with dots and =? parameters as perf list writes them' {
+        if ($Missing) { Set-ItResult -Skipped -Because "$($Missing -join ', ') not installed"; return }
+        # Listing happens in the namespace too: the names perf list prints for the fake PMU.
+        $script = @'
+$d = '/sys/bus/event_source/devices'
+& mount -t tmpfs x $d
+$null = New-Item -ItemType Directory -Force "$d/fake/format", "$d/fake/events"
+[IO.File]::WriteAllText("$d/fake/type", "50`
+")
+[IO.File]::WriteAllText("$d/fake/format/event", "config:0-7`
+")
+[IO.File]::WriteAllText("$d/fake/format/umask", "config:8-15`
+")
+[IO.File]::WriteAllText("$d/fake/events/ev3", "event=0x1,umask=?`
+")
+[IO.File]::WriteAllText("$d/fake/events/ev.dot", "event=0x7`
+")
+$perf = @(& perf list --raw-dump pmu 2>$null) -join ' '
+Import-Module $env:PERFSECURITY_MODULE
+$mine = Get-PerfEvent -Type Pmu
+[pscustomobject]@{ Perf = $perf; Names = @($mine.Name); Parameters = @(($mine | Where-Object Name -like 'fake/ev3*').Parameters) } | ConvertTo-Json -Compress
+'@
+        $saved = $env:PERFSECURITY_MODULE
+        $env:PERFSECURITY_MODULE = $ModuleDir
+        try { $json = & unshare --mount --propagation private -- dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -Command $script }
+        finally { $env:PERFSECURITY_MODULE = $saved }
+        $r = $json | Select-Object -Last 1 | ConvertFrom-Json
+        foreach ($name in 'fake/ev3,umask=?/', 'fake/ev.dot/') {
+            $r.Perf -split ' ' | Should -Contain $name -Because 'perf list prints it so'
+            $r.Names | Should -Contain $name
+        }
+        $r.Parameters | Should -Be 'umask'
     }
 }

@@ -59,6 +59,133 @@ Describe 'Get-PerfParanoid' {
         }
     }
 
+    Context 'the next boot as systemd-sysctl and sysctl --system compute it' {
+        # Each case is an image; both tools run over it (tools/sysctl-boot.sh, private namespaces, the real
+        # setting untouched) and the kernel's result is compared with the module's prediction for that boot path.
+        BeforeDiscovery {
+            $p = 'kernel.perf_event_paranoid'
+            $bom = [string][char]0xEF + [char]0xBB + [char]0xBF
+            $script:BootCases = @(
+                @{ Name = 'a glob key'; Files = @{ 'etc/sysctl.d/50-a.conf' = "kernel.perf_event_* = 1`n" } }
+                @{ Name = 'a leading slash'; Files = @{ 'etc/sysctl.d/50-a.conf' = "/kernel/perf_event_paranoid = 1`n" } }
+                @{ Name = 'a double slash'; Files = @{ 'etc/sysctl.d/50-a.conf' = "kernel//perf_event_paranoid = 1`n" } }
+                @{ Name = 'a dot component'; Files = @{ 'etc/sysctl.d/50-a.conf' = "kernel/./perf_event_paranoid = 1`n" } }
+                @{ Name = 'a .. component'; Files = @{ 'etc/sysctl.d/50-a.conf' = "kernel/../kernel/perf_event_paranoid = 1`n" } }
+                @{ Name = 'a comment ending in a backslash'; Files = @{ 'etc/sysctl.d/50-a.conf' = "# note \`n$p = 1`n" } }
+                @{ Name = 'a value continued on the next line'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p = \`n1`n" } }
+                @{ Name = 'the Debian link and the drop-in'; Files = @{ 'etc/sysctl.conf' = "$p = 2`n"; 'etc/sysctl.d/99-sysctl.conf' = '@link:../sysctl.conf'; 'etc/sysctl.d/99-zz-perfsecurity.conf' = "$p = 1`n" } }
+                @{ Name = 'sysctl.conf without the link'; Files = @{ 'etc/sysctl.conf' = "$p = 1`n" } }
+                @{ Name = 'an exclusion line after an assignment'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p = 1`n"; 'etc/sysctl.d/60-b.conf' = "-$p`n" } }
+                @{ Name = 'an exclusion line and a glob'; Files = @{ 'etc/sysctl.d/50-a.conf' = "kernel.perf_event_* = 1`n-$p`n" } }
+                @{ Name = 'a glob then an explicit key'; Files = @{ 'etc/sysctl.d/50-a.conf' = "kernel.perf_event_* = 0`n"; 'etc/sysctl.d/60-b.conf' = "$p = 1`n" } }
+                @{ Name = 'an explicit key then a glob'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p = 1`n"; 'etc/sysctl.d/60-b.conf' = "kernel.perf_event_* = 0`n" } }
+                @{ Name = 'a glob after a double-slash key'; Files = @{ 'etc/sysctl.d/50-a.conf' = "kernel//perf_event_paranoid = 1`nkernel.perf_event_* = 0`n" } }
+                @{ Name = 'a hidden file'; Files = @{ 'etc/sysctl.d/.x.conf' = "$p = 0`n" } }
+                @{ Name = 'a directory named like a file'; Files = @{ 'etc/sysctl.d/10-a.conf' = "$p = 1`n"; 'etc/sysctl.d/80-d.conf' = '@dir'; 'usr/lib/sysctl.d/80-d.conf' = "$p = 0`n" } }
+                @{ Name = 'a mask (link to /dev/null)'; Files = @{ 'usr/lib/sysctl.d/50-a.conf' = "$p = 1`n"; 'etc/sysctl.d/50-a.conf' = '@link:/dev/null' } }
+                @{ Name = 'a UTF-8 byte order mark'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$bom$p = 1`n" } }
+                @{ Name = 'a byte order mark before a comment'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$bom# c`n$p = 1`n" } }
+                @{ Name = '/lib/sysctl.d'; Files = @{ 'lib/sysctl.d/50-a.conf' = "$p = 1`n" } }
+                @{ Name = '/run and /usr/local/lib'; Files = @{ 'run/sysctl.d/50-a.conf' = "$p = 0`n"; 'usr/local/lib/sysctl.d/60-b.conf' = "$p = 1`n" } }
+                @{ Name = 'the order of names across directories'; Files = @{ 'usr/lib/sysctl.d/90-z.conf' = "$p = 1`n"; 'etc/sysctl.d/20-a.conf' = "$p = 0`n" } }
+                @{ Name = '/etc hiding /run hiding /usr/lib'; Files = @{ 'usr/lib/sysctl.d/50-p.conf' = "$p = 1`n"; 'run/sysctl.d/50-p.conf' = "$p = 0`n"; 'etc/sysctl.d/50-p.conf' = "$p = -1`n" } }
+                @{ Name = 'a refused value after an accepted one'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p = 1`n$p = abc`n" } }
+                @{ Name = 'the same value twice around another'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p = 1`nkernel.perf_event_* = 0`n$p = 1`n" } }
+                @{ Name = 'CRLF line ends'; Files = @{ 'etc/sysctl.d/50-a.conf' = "# c`r`n$p = 1`r`n" } }
+                @{ Name = 'CR line ends'; Files = @{ 'etc/sysctl.d/50-a.conf' = "# c`r$p = 1`r" } }
+                @{ Name = 'a NUL byte'; Files = @{ 'etc/sysctl.d/50-a.conf' = "# c`0$p = 1`n$p = 0`0 1`n" } }
+                @{ Name = 'a dash before spaces'; Files = @{ 'etc/sysctl.d/50-a.conf' = "- $p = 1`n" } }
+                @{ Name = 'no spaces, no final newline'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p=0" } }
+                @{ Name = 'a line without = or dash'; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p = 1`n$p`n" } }
+                @{ Name = 'a FIFO'; Files = @{ 'etc/sysctl.d/10-a.conf' = "$p = 1`n"; 'etc/sysctl.d/x.conf' = '@fifo' } }
+            ) + (@('1 # inline', '0x1', '0X1f', '1 2', '010', '08', '+1', '-1', '-0', ' 7 ', '2147483647', '2147483648', '-2147483648', '-2147483649',
+                  '0000000000000000000001', '000000000000000000001', '1,2', '1x', '-', '', "1`t2", '0x') | ForEach-Object {
+                @{ Name = "the value '$($_ -replace "`t", '\t')'"; Files = @{ 'etc/sysctl.d/50-a.conf' = "$p = $_`n" } }
+            })
+        }
+
+        BeforeAll {
+            $script:Harness = "$PSScriptRoot/tools/sysctl-boot.sh"
+            $script:Sentinel = 4242
+            $script:MissingTool = @('/usr/lib/systemd/systemd-sysctl', '/usr/sbin/sysctl', '/usr/bin/unshare') | Where-Object { -not (Test-Path $_) }
+        }
+
+        It 'agrees with both tools: <Name>' -ForEach $BootCases {
+            if ($MissingTool) { Set-ItResult -Skipped -Because "missing $MissingTool"; return }
+            $image = Join-Path ([IO.Path]::GetTempPath()) ("psboot" + [guid]::NewGuid().ToString('N'))
+            try {
+                foreach ($entry in $Files.GetEnumerator()) {
+                    $path = Join-Path $image $entry.Key
+                    $null = New-Item -ItemType Directory -Force (Split-Path $path)
+                    switch -Regex ($entry.Value) {
+                        '^@link:(.*)$' { $null = New-Item -ItemType SymbolicLink -Path $path -Target $Matches[1] }
+                        '^@dir$' { $null = New-Item -ItemType Directory $path }
+                        '^@fifo$' { & mkfifo $path }
+                        default { [IO.File]::WriteAllBytes($path, [Text.Encoding]::Latin1.GetBytes($entry.Value)) }
+                    }
+                }
+                foreach ($tool in 'systemd', 'procps') {
+                    $out = @(& sh $Harness $image $tool $Sentinel 3 2>$null)
+                    $kept = [int]$out[-1]
+                    $expected = if ($kept -eq $Sentinel) { $null } else { $kept }
+                    $bootPath = if ($tool -eq 'systemd') { 'Systemd' } else { 'Procps' }
+                    $s = Get-PerfParanoid -Root $image -BootPath $bootPath
+                    $s.BootPath | Should -Be $bootPath
+                    $s.PersistedLevel | Should -Be $expected -Because "$tool left $kept ($Sentinel = nothing written) for $Name"
+                }
+            }
+            finally { Remove-Item -Recurse -Force $image }
+        }
+
+        It 'does not wait on a FIFO and says why nothing is applied' {
+            $image = Join-Path ([IO.Path]::GetTempPath()) ("psboot" + [guid]::NewGuid().ToString('N'))
+            try {
+                $null = New-Item -ItemType Directory "$image/etc/sysctl.d"
+                Set-Content "$image/etc/sysctl.d/10-a.conf" 'kernel.perf_event_paranoid = 1'
+                & mkfifo "$image/etc/sysctl.d/x.conf"
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $s = Get-PerfParanoid -Root $image -BootPath Systemd
+                $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+                $s.PersistedLevel | Should -BeNullOrEmpty
+                $s.ConfigurationProblems -join ' ' | Should -Match 'x.conf is a FIFO'
+            }
+            finally { Remove-Item -Recurse -Force $image }
+        }
+
+        It 'follows the image''s own init: systemd with systemd-sysctl.service, else procps' {
+            $image = Join-Path ([IO.Path]::GetTempPath()) ("psboot" + [guid]::NewGuid().ToString('N'))
+            try {
+                $null = New-Item -ItemType Directory "$image/etc/sysctl.d", "$image/usr/lib/systemd/system", "$image/usr/sbin"
+                Set-Content "$image/etc/sysctl.d/50-a.conf" '-kernel.perf_event_paranoid'
+                Set-Content "$image/etc/sysctl.conf" 'kernel.perf_event_paranoid = 1'
+                (Get-PerfParanoid -Root $image).BootPath | Should -Be 'Procps'
+                $null = New-Item -ItemType SymbolicLink -Path "$image/usr/sbin/init" -Target ../lib/systemd/systemd
+                $null = New-Item -ItemType SymbolicLink -Path "$image/sbin" -Target usr/sbin
+                (Get-PerfParanoid -Root $image).BootPathReason | Should -Match 'no systemd-sysctl.service'
+                Set-Content "$image/usr/lib/systemd/system/systemd-sysctl.service" '[Unit]'
+                $s = Get-PerfParanoid -Root $image
+                $s.BootPath | Should -Be 'Systemd'
+                $s.PersistedLevel | Should -BeNullOrEmpty
+                $null = New-Item -ItemType Directory "$image/etc/systemd/system"
+                $null = New-Item -ItemType SymbolicLink -Path "$image/etc/systemd/system/systemd-sysctl.service" -Target /dev/null
+                $s = Get-PerfParanoid -Root $image
+                $s.BootPath | Should -Be 'Procps'
+                $s.BootPathReason | Should -Match 'masked'
+                $s.PersistedLevel | Should -Be 1
+            }
+            finally { Remove-Item -Recurse -Force $image }
+        }
+
+        It 'reports the boot path of this host: systemd only when it is PID 1' {
+            $pid1 = (Get-Content /proc/1/comm).Trim()
+            $unit = @('/etc/systemd/system', '/run/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system') |
+                ForEach-Object { "$_/systemd-sysctl.service" } | Where-Object { Test-Path $_ } | Select-Object -First 1
+            $s = Get-PerfParanoid
+            $s.BootPath | Should -Be $(if ($pid1 -eq 'systemd' -and $unit) { 'Systemd' } else { 'Procps' })
+            $s.BootPathReason | Should -Match ([regex]::Escape("PID 1 is"))
+        }
+    }
+
     It 'fails with PerfRootNotFound for a missing root' {
         { Get-PerfParanoid -Root /nonexistent/image -ErrorAction Stop } | Should -Throw -ErrorId 'PerfRootNotFound,PerfSecurity.Commands.GetPerfParanoidCommand'
     }

@@ -14,7 +14,24 @@ BeforeAll {
             }
         }
     }
+    $script:ProbeDir = "/tmp/psprocprobe-$([guid]::NewGuid().ToString('n').Substring(0, 10))"
+    $null = New-Item -ItemType Directory $ProbeDir
+    function script:Build-Probe([string] $Name, [string[]] $Flags = @()) {
+        $out = Join-Path $ProbeDir $Name
+        $log = & gcc -O2 -Wall -o $out "$PSScriptRoot/probes/$Name.c" @Flags 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "gcc $Name failed: $log" }
+        $out
+    }
+    function script:Invoke-ModuleUnder([string[]] $Prefix, [string] $Command) {
+        # Runs $Prefix (a probe and its arguments) which then executes a pwsh that imports the module and runs $Command.
+        $script = "`$ErrorActionPreference = 'Stop'; Import-Module '$ModuleDir'; $Command"
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($script))
+        $rest = @($Prefix | Select-Object -Skip 1)
+        & $Prefix[0] @rest dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1 | ForEach-Object { "$_" }
+    }
 }
+
+AfterAll { Remove-Item -Recurse -Force $ProbeDir -ErrorAction SilentlyContinue }
 
 Describe 'Get-PerfProcessCapability' {
     It 'agrees with pscap on the processes with capabilities and their permitted sets' {
@@ -161,3 +178,125 @@ Describe 'Get-PerfProcessCapability' {
         finally { $proc.Kill(); $proc.WaitForExit() }
     }
 }
+
+Describe 'Secure bits 8-11 (Linux 6.14+)' {
+    BeforeAll {
+        $script:SecbitsProbe = Build-Probe 'secbits-probe'
+    }
+
+    It 'reads back <Bits> set with prctl(PR_SET_SECUREBITS), as the kernel and capsh show it' -ForEach @(
+        @{ Bits = '0x100' }, @{ Bits = '0x400' }, @{ Bits = '0x500' }, @{ Bits = '0xf00' }, @{ Bits = '0xfef' }
+    ) {
+        $out = Invoke-ModuleUnder @($SecbitsProbe, $Bits) @'
+$p = Get-PerfProcessCapability -Id $PID
+$d = ConvertFrom-PerfSecureBits $p.SecureBits
+[pscustomobject]@{ SecureBits = $p.SecureBits; Flags = $p.SecureBitsFlags; DecodedFlags = $d.Flags; Text = $d.Text } | ConvertTo-Json -Compress
+'@
+        $kernelLine = $out | Where-Object { $_ -like 'kernel *' }
+        $kernelLine | Should -Not -BeNullOrEmpty -Because ($out -join "`n")
+        $kernel = [int]($kernelLine -split ' ')[1]
+        $kernel | Should -Be ([Convert]::ToInt32($Bits, 16)) -Because 'this kernel accepts the bits'
+        $r = ($out | Where-Object { $_.StartsWith('{') }) | ConvertFrom-Json
+        $r.SecureBits | Should -Be $kernel
+        # One name per set bit, none of them an unnamed "bit N".
+        @($r.Flags).Count | Should -Be ([System.Numerics.BitOperations]::PopCount([uint32]$kernel))
+        $r.Flags | Should -Not -Match '^bit '
+        $r.DecodedFlags | Should -Be $r.Flags
+        $capsh = & capsh "--secbits=$kernel" --print | Where-Object { $_ -like 'Securebits:*' }
+        $capsh | Should -Match ([regex]::Escape("Securebits: $($r.Text) "))
+    }
+
+    It 'names SECBIT_EXEC_RESTRICT_FILE and SECBIT_EXEC_DENY_INTERACTIVE as the kernel header does' {
+        $header = '/usr/include/linux/securebits.h'
+        if (-not (Select-String -Path $header -Pattern 'SECURE_EXEC_DENY_INTERACTIVE_LOCKED' -Quiet -ErrorAction SilentlyContinue)) {
+            Set-ItResult -Skipped -Because "$header predates Linux 6.14"; return
+        }
+        $numbers = @{}
+        foreach ($m in Select-String -Path $header -Pattern '^#define\s+SECURE_(EXEC_\w+)\s+(\d+)') { $numbers["SECBIT_$($m.Matches[0].Groups[1].Value)"] = [int]$m.Matches[0].Groups[2].Value }
+        foreach ($name in $numbers.Keys) { (ConvertFrom-PerfSecureBits $name).Value | Should -Be (1 -shl $numbers[$name]) -Because $name }
+    }
+}
+
+Describe 'A process whose leader has exited while a thread runs on' {
+    BeforeAll {
+        $script:ZombieProbe = Build-Probe 'zombie-leader-probe' @('-pthread')
+        $script:ZombieCells = [System.Collections.Generic.List[object]]::new()
+        function script:Start-ZombieLeader([string] $Leader, [string] $Thread) {
+            # The probe runs as nobody; the leader keeps $Leader, the thread $Thread (perfmon or none), then the leader exits.
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($ZombieProbe)
+            foreach ($a in (& id -u nobody), (& id -g nobody), $Leader, $Thread) { $psi.ArgumentList.Add("$a") }
+            $psi.RedirectStandardInput = $true
+            $psi.RedirectStandardOutput = $true
+            $psi.RedirectStandardError = $true
+            $p = [System.Diagnostics.Process]::Start($psi)
+            $ready = Read-ProbeLine $p
+            if ($ready -notmatch '^ready (\d+) (\d+)$') { throw "the probe did not start: $ready $($p.StandardError.ReadToEnd())" }
+            [pscustomobject]@{ Process = $p; Pid = [int]$Matches[1]; Tid = [int]$Matches[2] }
+        }
+        function script:Read-ProbeLine($Process) {
+            $task = $Process.StandardOutput.ReadLineAsync()
+            if (-not $task.Wait(10000)) { throw 'the probe did not answer within 10 s' }
+            $task.Result
+        }
+        function script:Get-StatusMask([string] $File, [string] $Key) {
+            $line = Get-Content $File | Where-Object { $_ -like "${Key}:*" }
+            [Convert]::ToUInt64(($line -split '\s+')[1], 16)
+        }
+    }
+
+    AfterAll {
+        $agree = @($ZombieCells | Where-Object { $_.Predicted -eq ($_.Errno -eq 0) }).Count
+        Write-Host "zombie leader: $agree of $($ZombieCells.Count) cells agree with the kernel"
+    }
+
+    It 'leader <Leader>, thread <Thread>: reads the live thread and predicts what the kernel does at paranoid <Level>' -ForEach @(
+        foreach ($level in 2, 1, 0) { foreach ($pair in @('none', 'perfmon'), @('perfmon', 'none')) { @{ Level = $level; Leader = $pair[0]; Thread = $pair[1] } } }
+    ) {
+        $probe = Start-ZombieLeader $Leader $Thread
+        try {
+            # What the kernel shows: a zombie leader with its last sets, and the thread with its own.
+            (Get-Content "/proc/$($probe.Pid)/status" | Where-Object { $_ -like 'State:*' }) | Should -Match 'Z \(zombie\)'
+            $threadEffective = Get-StatusMask "/proc/$($probe.Pid)/task/$($probe.Tid)/status" CapEff
+            $leaderEffective = Get-StatusMask "/proc/$($probe.Pid)/status" CapEff
+            $threadEffective | Should -Not -Be $leaderEffective
+
+            $caps = Get-PerfProcessCapability -Id $probe.Pid
+            $caps.ThreadId | Should -Be $probe.Tid
+            $caps.EffectiveMask | Should -Be $threadEffective
+            $caps.User | Should -Be 'nobody'
+
+            Use-ParanoidLevel $Level {
+                foreach ($try in 1..5) {
+                    Set-ParanoidRuntime $Level
+                    $rules = Get-PerfAccess -ProcessId $probe.Pid
+                    $observed = @{}
+                    foreach ($scope in @{ UserProfiling = 'user'; KernelProfiling = 'kernel'; CpuWide = 'cpu' }.GetEnumerator()) {
+                        $probe.Process.StandardInput.WriteLine($scope.Value)
+                        $probe.Process.StandardInput.Flush()
+                        $observed[$scope.Key] = [int](Read-ProbeLine $probe.Process)
+                    }
+                    # Other test runs may change the level at any moment: retry until it held for the whole cell.
+                    if ((Get-ParanoidRuntime) -eq $Level) { break }
+                }
+                $mismatches = foreach ($scope in $observed.Keys) {
+                    $rule = $rules | Where-Object { "$($_.Scope)" -eq $scope }
+                    $ZombieCells.Add([pscustomobject]@{ Level = $Level; Leader = $Leader; Thread = $Thread; Scope = $scope; Predicted = $rule.Allowed; Errno = $observed[$scope] })
+                    if ($rule.Allowed -ne ($observed[$scope] -eq 0)) { "${scope}: predicted $($rule.Allowed), kernel errno $($observed[$scope]) ($($rule.Reason))" }
+                }
+                $mismatches | Should -BeNullOrEmpty
+            }
+        }
+        finally {
+            $probe.Process.StandardInput.Close()
+            if (-not $probe.Process.WaitForExit(5000)) { $probe.Process.Kill() }
+        }
+    }
+
+    It 'saw both outcomes and agreed in every cell' {
+        @($ZombieCells | Where-Object { $_.Errno -eq 0 }).Count | Should -BeGreaterThan 0
+        @($ZombieCells | Where-Object { $_.Errno -ne 0 }).Count | Should -BeGreaterThan 0
+        @($ZombieCells | Where-Object { $_.Predicted -ne ($_.Errno -eq 0) }) | Should -BeNullOrEmpty
+        $ZombieCells.Count | Should -Be 18
+    }
+}
+

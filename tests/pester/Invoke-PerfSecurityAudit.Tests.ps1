@@ -265,7 +265,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             $f = Get-Finding PERF-AUDIT-DOUBLE-DENIAL -Audit @{ AuditLogPath = $log }
             $perf = $f | Where-Object Target -EQ '/usr/bin/perf'
             $perf.Status | Should -Be 'Fail'
-            $perf.Remediation | Should -Be 'Set-PerfCapability -Path /usr/bin/perf -Capability cap_perfmon'
+            $perf.Remediation | Should -Be "Set-PerfCapability -LiteralPath '/usr/bin/perf' -Capability cap_perfmon"
             $f | Where-Object Target -EQ '/usr/sbin/node_exporter' | Should -BeNullOrEmpty
         }
 

@@ -140,6 +140,103 @@ Describe 'Measure-PerfCommand' {
         $ps.Dispose()
     }
 
+    It 'refuses a command exec would refuse, as perf stat does (<Case>)' -ForEach @(
+        @{ Case = 'no execute bit'; Setup = { param($f) Set-Content $f "#!/bin/sh`necho hi"; & chmod 0644 $f }; Errno = 'Permission denied' }
+        @{ Case = 'a directory'; Setup = { param($f) $null = New-Item -ItemType Directory $f }; Errno = 'Permission denied' }
+        @{ Case = 'missing interpreter'; Setup = { param($f) Set-Content $f "#!/no/such/interpreter`necho hi"; & chmod 0755 $f }; Errno = 'No such file or directory' }
+    ) {
+        $f = "$Work/notexec-$(Get-Random)"
+        & $Setup $f
+        try {
+            # What perf says about the same workload, captured here.
+            $perf = (& perf stat -e task-clock -- $f 2>&1 | Out-String)
+            $perf | Should -Match "Workload failed: $Errno"
+            $m = Measure-PerfCommand $f -Event task-clock -ErrorVariable err -ErrorAction SilentlyContinue
+            $m | Should -BeNullOrEmpty -Because 'no result with exit code 126'
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PerfCounterCommandNotExecutable,*'
+            $err[0].Exception.Message | Should -Match $Errno
+        }
+        finally { Remove-Item -Recurse -Force $f -ErrorAction SilentlyContinue }
+    }
+
+    It 'finds on PATH the first file it may execute, as execvp does' {
+        $dirA = "$Work/path-a-$(Get-Random)"; $dirB = "$Work/path-b-$(Get-Random)"
+        $null = New-Item -ItemType Directory $dirA, $dirB
+        Set-Content "$dirA/tool" "#!/bin/sh`nexit 3"; & chmod 0644 "$dirA/tool"
+        Set-Content "$dirB/tool" "#!/bin/sh`nexit 4"; & chmod 0755 "$dirB/tool"
+        $saved = $env:PATH
+        try {
+            $env:PATH = "${dirA}:${dirB}:$saved"
+            (Measure-PerfCommand tool -Event task-clock).ExitCode | Should -Be 4
+            & sh -c 'tool; exit $?' | Out-Null
+            $LASTEXITCODE | Should -Be 4 -Because 'the shell skips the non-executable one too'
+        }
+        finally { $env:PATH = $saved; Remove-Item -Recurse -Force $dirA, $dirB }
+    }
+
+    It 'redirects the command''s output, error and input to files' {
+        $out = "$Work/out-$(Get-Random).txt"; $errFile = "$Work/err-$(Get-Random).txt"; $in = "$Work/in-$(Get-Random).txt"
+        try {
+            $m = Measure-PerfCommand /bin/sh -ArgumentList '-c', 'echo to-out; echo to-err >&2' -Event task-clock -RedirectStandardOutput $out -RedirectStandardError $errFile
+            $m.ExitCode | Should -Be 0
+            Get-Content $out | Should -Be 'to-out'
+            Get-Content $errFile | Should -Be 'to-err'
+            # One file for both streams, in order, as 2>&1; runs of -Repeat follow each other in it.
+            $null = Measure-PerfCommand /bin/sh -ArgumentList '-c', 'echo a; echo b >&2' -Event task-clock -RedirectStandardOutput $out -RedirectStandardError $out -Repeat 2
+            Get-Content $out | Should -Be @('a', 'b', 'a', 'b')
+            Set-Content $in "line one`nline two"
+            $null = Measure-PerfCommand /bin/cat -Event task-clock -RedirectStandardInput $in -RedirectStandardOutput $out
+            Get-Content $out | Should -Be @('line one', 'line two')
+            # Relative paths are taken from the PowerShell location.
+            Push-Location $Work
+            try { $null = Measure-PerfCommand /bin/echo rel -Event task-clock -RedirectStandardOutput (Split-Path -Leaf $out) }
+            finally { Pop-Location }
+            Get-Content $out | Should -Be 'rel'
+        }
+        finally { Remove-Item $out, $errFile, $in -ErrorAction SilentlyContinue }
+        Measure-PerfCommand /bin/true -Event task-clock -RedirectStandardOutput '/no/such/dir/out.txt' -ErrorVariable bad -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $bad[0].FullyQualifiedErrorId | Should -BeLike 'PerfCounterRedirectFailed,*'
+    }
+
+    It 'discards the command''s output with -Quiet' {
+        # The command writes to this process's own standard output and error, so a child pwsh shows it.
+        $marker = "quiet-marker-$(Get-Random)"
+        $run = { param($switch) & dotnet "$PSHOME/pwsh.dll" -NoProfile -NonInteractive -Command "Import-Module '$ModuleDir'; `$null = Measure-PerfCommand /bin/sh -ArgumentList '-c', 'echo $marker; echo $marker >&2' -Event task-clock $switch" 2>&1 | Out-String }
+        & $run '' | Should -Match $marker
+        & $run '-Quiet' | Should -Not -Match $marker
+    }
+
+    It 'counts perf''s tool events: duration_time, user_time and system_time' {
+        $m = Measure-PerfCommand "$Work/spin" 50 -Event duration_time, user_time, system_time, task-clock
+        $m.Counters.Event | Should -Be @('duration_time', 'user_time', 'system_time', 'task-clock')
+        $m.Counters[0].Unit | Should -Be 'ns'
+        $m.Counters[0].Value | Should -Be ([math]::Round($m.Elapsed.Ticks * 100)) -Because 'the wall time of the run'
+        $m.Counters[1].Value | Should -Be ($m.UserTime.Ticks * 100)
+        $m.Counters[2].Value | Should -Be ($m.SystemTime.Ticks * 100)
+        # perf stat reports duration_time for the same workload in the same unit.
+        $perf = Invoke-PerfStat -Event duration_time -Command "$Work/spin", 50
+        $perf['duration_time'] | Should -BeGreaterThan 0
+        $m.Counters[0].Value / $perf['duration_time'] | Should -BeGreaterThan 0.2
+        $m.Counters[0].Value / $perf['duration_time'] | Should -BeLessThan 5
+    }
+
+    It 'counts executions of a function with an execute breakpoint (mem:ADDR:x) like perf stat' {
+        Set-Content "$Work/bp.c" @'
+#include <stdlib.h>
+__attribute__((noinline)) void hit(volatile int *x) { (*x)++; }
+int main(int argc, char **argv) { volatile int x = 0; long n = atol(argv[1]); for (long i = 0; i < n; i++) hit(&x); return 0; }
+'@
+        & cc -O1 -no-pie -o "$Work/bp" "$Work/bp.c"
+        $LASTEXITCODE | Should -Be 0
+        $address = '0x' + ((& nm "$Work/bp" | Where-Object { $_ -match ' T hit$' }) -split ' ')[0].TrimStart('0')
+        $event = "mem:${address}:x"
+        $perf = Invoke-PerfStat -Event $event -Command "$Work/bp", 777
+        $perf[$event] | Should -Be 777
+        (Measure-PerfCommand "$Work/bp" 777 -Event $event).Counters[0].Value | Should -Be 777
+        (Measure-PerfCommand "$Work/bp" 777 -Event "${event}:k").Counters[0].Value | Should -Be 0 -Because 'the function runs in user space'
+    }
+
     It 'completes event names' {
         $line = 'Measure-PerfCommand /bin/true -Event page-fa'
         $c = TabExpansion2 -inputScript $line -cursorColumn $line.Length

@@ -13,7 +13,7 @@ AfterAll {
 
 Describe 'Measure-PerfFileDescriptorBudget' {
     It 'needs events × online CPUs system-wide and counts the descriptors already open' {
-        $b = Measure-PerfFileDescriptorBudget -EventCount 10
+        $b = Measure-PerfFileDescriptorBudget -EventCount 10 -Opener Process
         $b.Required | Should -Be (10 * [Environment]::ProcessorCount)
         $b.CpuCount | Should -Be ([Environment]::ProcessorCount)
         $open = @(Get-ChildItem "/proc/$PID/fd").Count
@@ -33,6 +33,7 @@ Describe 'Measure-PerfFileDescriptorBudget' {
         $b.HardLimit | Should -Be 4096
         $b.LimitSource | Should -Be "${LimitsFile}:1"
         $b.Required | Should -Be 320
+        $b.InUse | Should -Be 4 # a login shell's standard input, output and error, and perf's pipe for the command
         $b.Sufficient | Should -BeFalse
         $b.SufficientAfterRaise | Should -BeTrue
         $b.UlimitCommand | Should -Be "ulimit -n $($b.RecommendedLimit)"
@@ -52,7 +53,7 @@ Describe 'Measure-PerfFileDescriptorBudget' {
         $probe = {
             $events = 'task-clock', 'cpu-clock', 'page-faults', 'context-switches', 'cpu-migrations', 'minor-faults', 'major-faults', 'alignment-faults'
             Start-PerfCounterSession -SystemWide -Event $events | Stop-PerfCounterSession | Out-Null
-            $b = Measure-PerfFileDescriptorBudget -EventCount $events.Count -ProcessId $PID
+            $b = Measure-PerfFileDescriptorBudget -EventCount $events.Count -ProcessId $PID -Opener Process
             "required=$($b.Required) recommended=$($b.RecommendedLimit)"
             foreach ($limit in $b.RecommendedLimit, ($b.RecommendedLimit - 1)) {
                 & prlimit --pid $PID --nofile="${limit}:"
@@ -68,6 +69,49 @@ Describe 'Measure-PerfFileDescriptorBudget' {
         $recommended = [int]$Matches[1]
         $lines[1] | Should -Be "$recommended ok"
         $lines[2] | Should -Be "$($recommended - 1) PerfCounterTooManyFiles"
+    }
+
+    Context 'perf''s own descriptors, proved by perf stat at the boundary' {
+        # A shell with `ulimit -n 64` (soft = hard, and CAP_SYS_RESOURCE dropped: perf cannot raise it) waits; the
+        # budget of that shell says how many events fit; perf stat -a then opens that many and fails with one more.
+        BeforeAll {
+            $script:Perf = (Get-Command perf -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+            function Invoke-PerfAtBoundary([string] $Prelude, [bool] $Command) {
+                $err = [IO.Path]::GetTempFileName()
+                $run = if ($Command) { "$Perf stat -a -e `$ev -- true" } else { "timeout -s INT 1 $Perf stat -a -e `$ev" }
+                $script = "ulimit -n 64; $Prelude while read n; do ev=`$(yes cpu-clock | head -n `$n | paste -sd, -); $run >/dev/null 2>$err; " +
+                    "if grep -q 'ulimit -n' $err; then echo EMFILE; else echo ok; fi; done"
+                $psi = [Diagnostics.ProcessStartInfo]::new('capsh')
+                foreach ($a in '--drop=cap_sys_resource', '--', '-c', $script) { $psi.ArgumentList.Add($a) }
+                $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+                $shell = [Diagnostics.Process]::Start($psi)
+                try {
+                    # Wait until the shell has run its prelude and sits in `read`.
+                    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+                    while ((Get-Content "/proc/$($shell.Id)/wchan" -ErrorAction SilentlyContinue) -notmatch 'pipe|wait' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                    Start-Sleep -Milliseconds 200
+                    $b = if ($Command) { Measure-PerfFileDescriptorBudget -ProcessId $shell.Id -EventCount 1 } else { Measure-PerfFileDescriptorBudget -ProcessId $shell.Id -EventCount 1 -NoCommand }
+                    # What the shell holds (all inheritable: a shell opens nothing with close-on-exec here) below the limit.
+                    $held = @(Get-ChildItem "/proc/$($shell.Id)/fd" | Where-Object { [int]$_.Name -lt 64 }).Count
+                    $results = foreach ($n in $b.MaxEventCount, ($b.MaxEventCount + 1)) { $shell.StandardInput.WriteLine($n); $shell.StandardOutput.ReadLine() }
+                    [pscustomobject]@{ Budget = $b; Held = $held; AtMax = $results[0]; OneMore = $results[1] }
+                }
+                finally { $shell.StandardInput.Close(); $shell.WaitForExit(10000) | Out-Null; if (-not $shell.HasExited) { $shell.Kill() }; Remove-Item $err -ErrorAction SilentlyContinue }
+            }
+        }
+
+        It 'perf stat -a <Name>' -ForEach @(
+            @{ Name = 'with a command'; Prelude = ''; Command = $true; Own = 1 }
+            @{ Name = 'with a command and one more inherited descriptor'; Prelude = 'exec 7</dev/null;'; Command = $true; Own = 1 }
+            @{ Name = 'without a command, until interrupted'; Prelude = ''; Command = $false; Own = 0 }
+        ) {
+            if (-not $Perf -or -not (Get-Command capsh -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'perf and capsh are needed'; return }
+            $r = Invoke-PerfAtBoundary -Prelude $Prelude -Command $Command
+            $r.Budget.OwnDescriptors | Should -Be $Own
+            $r.Budget.MaxEventCount | Should -Be ([math]::Floor((64 - $r.Held - $Own) / [Environment]::ProcessorCount))
+            $r.AtMax | Should -Be 'ok' -Because "$($r.Budget.MaxEventCount) events should open: $($r.Budget.Explanation)"
+            $r.OneMore | Should -Be 'EMFILE' -Because "$($r.Budget.MaxEventCount + 1) events should not"
+        }
     }
 
     It 'rejects an unknown process with ObjectNotFound' {

@@ -138,6 +138,119 @@ Describe 'Measure-PerfMlockBudget' {
         $b.UnlimitedReason | Should -Match 'root'
     }
 
+    Context 'pam_limits exactly: each case against a real session opened by runuser' {
+        # runuser runs pam_limits (/etc/pam.d/runuser: session required pam_limits.so). The session is opened from a
+        # process with known limits (prlimit); the module is told that opener with -ParentProcessId.
+        BeforeDiscovery {
+            $script:PamCases = @(
+                @{ Name = 'a soft value above the hard one'; Text = "{u} soft memlock 5000`n{u} hard memlock 3000`n" }
+                @{ Name = 'user hard, then * -'; Text = "{u} hard memlock 100`n* - memlock 200`n" }
+                @{ Name = 'user soft, then * - (the hard half is not read)'; Text = "{u} soft memlock 100`n* - memlock 200`n" }
+                @{ Name = '* -, then user soft'; Text = "* - memlock 200`n{u} soft memlock 100`n" }
+                @{ Name = '@group, then :uid'; Text = "@{g} - memlock 300`n:{uid} - memlock 400`n" }
+                @{ Name = ':uid, then @group'; Text = ":{uid} - memlock 400`n@{g} - memlock 300`n" }
+                @{ Name = 'uid:, then @group'; Text = "{uid}: - memlock 500`n@{g} - memlock 300`n" }
+                @{ Name = 'min:max, then @group'; Text = "{uidm1}:{uidp1} - memlock 600`n@{g} - memlock 300`n" }
+                @{ Name = 'a uid range that does not match'; Text = "{uidp1}: - memlock 500`n:{uidm1} - memlock 501`n" }
+                @{ Name = '@group, then *'; Text = "@{g} - memlock 300`n* - memlock 200`n" }
+                @{ Name = '@:gid of a supplementary group'; Text = "@:{sgid} - memlock 350`n" }
+                @{ Name = '@gid range (primary group only)'; Text = "@{sgid}: - memlock 360`n@{gid}:{gid} - memlock 361`n" }
+                @{ Name = 'a value with a unit'; Text = "{u} - memlock 1202k`n" }
+                @{ Name = 'a letter O for a zero'; Text = "{u} - memlock 9O2`n" }
+                @{ Name = 'a hex value'; Text = "{u} - memlock 0x10`n" }
+                @{ Name = 'a fifth field'; Text = "{u} - memlock 700 fifth`n" }
+                @{ Name = 'a negative value'; Text = "{u} - memlock -5`n" }
+                @{ Name = 'a plus sign and an exponent'; Text = "{u} soft memlock +50`n{u} hard memlock 1e3`n" }
+                @{ Name = 'a value that is no number'; Text = "{u} - memlock lots`n{u} hard memlock 2000`n" }
+                @{ Name = 'unlimited'; Text = "{u} - memlock unlimited`n" }
+                @{ Name = 'upper case type and item'; Text = "{u} SOFT MEMLOCK 250`n{u} Hard Memlock 251`n" }
+                @{ Name = 'an unknown type'; Text = "{u} both memlock 250`n" }
+                @{ Name = 'comments and tabs'; Text = "# {u} - memlock 1`n  {u}`t-`tmemlock 123 # trailing`n" }
+                @{ Name = 'user - (no limits at all)'; Text = "{u} -`n{u} - memlock 700`n" }
+                @{ Name = '* - (not a no-limits line)'; Text = "* -`n{u} - memlock 701`n" }
+                @{ Name = 'a line longer than 1023 bytes'; Text = "{u} - memlock 1" + (' ' * 1100) + "{u} - memlock 55`n" }
+                @{ Name = 'a hidden file'; Text = "{u} - memlock 900`n"; File = '.zz-hidden-{u}.conf' }
+                @{ Name = 'no line for the user'; Text = "nobody - memlock 901`n" }
+                @{ Name = 'root: group and * lines do not apply'; Text = "* - memlock 200`n@root - memlock 300`n"; User = 'root' }
+                @{ Name = 'root: by name'; Text = "* - memlock 200`nroot - memlock 123`n"; User = 'root' }
+                @{ Name = 'root: a uid range'; Text = ":0 - memlock 124`n"; User = 'root' }
+                @{ Name = 'root: an @ range compared with the uid'; Text = "@0: - memlock 125`n"; User = 'root' }
+            )
+        }
+
+        BeforeAll {
+            $script:PamUserName = New-TestUser -Prefix 'pspam'
+            $script:PamGroup = 'pspamg' + (Get-Random -Minimum 10000 -Maximum 99999)
+            & groupadd $PamGroup
+            & usermod -a -G $PamGroup $PamUserName
+            # The process that "opens" the sessions: limits a session can keep, below this shell's own hard limits.
+            $script:Opener = Start-Process -PassThru -FilePath prlimit -ArgumentList '--memlock=4000000:8000000', '--nofile=1024:16000', 'sleep', '600'
+            $script:Prlimit = @('--memlock=4000000:8000000', '--nofile=1024:16000')
+            $script:HaveRunuser = (Test-Path /usr/sbin/runuser) -and (Select-String -Path /etc/pam.d/runuser -Pattern '^\s*session\s+\S+\s+pam_limits\.so' -Quiet)
+        }
+
+        AfterAll {
+            if ($Opener -and -not $Opener.HasExited) { $Opener.Kill() }
+            Remove-TestUser $PamUserName
+            & groupdel $PamGroup 2>$null
+        }
+
+        It 'agrees with runuser: <Name>' -ForEach $PamCases {
+            if (-not $HaveRunuser) { Set-ItResult -Skipped -Because '/etc/pam.d/runuser does not run pam_limits'; return }
+            $target = if ($User) { $User } else { $PamUserName }
+            $uid = [int](& id -u $PamUserName)
+            $map = @{ '{u}' = $PamUserName; '{g}' = $PamGroup; '{uid}' = "$uid"; '{uidm1}' = "$($uid - 1)"; '{uidp1}' = "$($uid + 1)"
+                '{gid}' = (& id -g $PamUserName); '{sgid}' = (& getent group $PamGroup).Split(':')[2] }
+            $content = $Text; $name = if ($File) { $File } else { "zz-pspam-$PamUserName.conf" }
+            foreach ($k in $map.Keys) { $content = $content.Replace($k, $map[$k]); $name = $name.Replace($k, $map[$k]) }
+            $path = "/etc/security/limits.d/$name"
+            try {
+                [IO.File]::WriteAllText($path, $content)
+                $real = (& prlimit @Prlimit runuser -u $target -- sh -c 'echo "$(ulimit -Sl) $(ulimit -Hl)"' 2>&1 | Out-String).Trim()
+                $b = Measure-PerfMlockBudget -UserName $target -ParentProcessId $Opener.Id -WarningAction SilentlyContinue
+                $module = "$(if ($null -eq $b.MemlockLimitKb) { 'unlimited' } else { $b.MemlockLimitKb }) $(if ($null -eq $b.MemlockHardLimitKb) { 'unlimited' } else { $b.MemlockHardLimitKb })"
+                $module | Should -Be $real -Because "runuser printed '$real' for: $($content.Trim()) ($($b.MemlockLimitSource))"
+            }
+            finally { Remove-Item $path -ErrorAction SilentlyContinue }
+        }
+
+        It 'agrees with runuser on nofile: <Name>' -ForEach @(
+            @{ Name = 'soft and hard lines'; Text = "{u} soft nofile 256`n{u} hard nofile 4096`n" }
+            @{ Name = 'unlimited (fs.nr_open, above what the opener may set)'; Text = "{u} - nofile unlimited`n" }
+            @{ Name = 'a wildcard soft above the user''s hard'; Text = "{u} hard nofile 100`n* soft nofile 300`n" }
+        ) {
+            if (-not $HaveRunuser) { Set-ItResult -Skipped -Because '/etc/pam.d/runuser does not run pam_limits'; return }
+            $path = "/etc/security/limits.d/zz-pspam-$PamUserName.conf"
+            try {
+                [IO.File]::WriteAllText($path, $Text.Replace('{u}', $PamUserName))
+                $real = (& prlimit @Prlimit runuser -u $PamUserName -- sh -c 'echo "$(ulimit -Sn) $(ulimit -Hn)"' 2>&1 | Out-String).Trim()
+                $b = Measure-PerfFileDescriptorBudget -UserName $PamUserName -ParentProcessId $Opener.Id -EventCount 1 -WarningAction SilentlyContinue
+                "$($b.SoftLimit) $($b.HardLimit)" | Should -Be $real -Because $b.LimitSource
+            }
+            finally { Remove-Item $path -ErrorAction SilentlyContinue }
+        }
+
+        It 'says where a limit no line sets comes from' {
+            $b = Measure-PerfMlockBudget -UserName $PamUserName -WarningAction SilentlyContinue
+            $b.MemlockLimitSource | Should -Match "no pam_limits line for $PamUserName"
+            $b.MemlockLimitSource | Should -Match 'PID 1'
+            $pid1 = ((Get-Content /proc/1/limits) -match '^Max locked memory' -split '\s{2,}')[1]
+            "$(if ($null -eq $b.MemlockLimitKb) { 'unlimited' } else { $b.MemlockLimitKb * 1024 })" | Should -Be $pid1
+        }
+
+        It 'does not wait on a FIFO in limits.d and warns' {
+            $fifo = "/etc/security/limits.d/zz-pspam-fifo-$PamUserName.conf"
+            try {
+                & mkfifo $fifo
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                $warnings = Measure-PerfMlockBudget -UserName $PamUserName 3>&1 | Where-Object { $_ -is [Management.Automation.WarningRecord] }
+                $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
+                ($warnings | Out-String) | Should -Match 'FIFO'
+            }
+            finally { Remove-Item $fifo -ErrorAction SilentlyContinue }
+        }
+    }
+
     It 'rejects an unknown user with ObjectNotFound' {
         $err = $null
         Measure-PerfMlockBudget -UserName 'no-such-user-x' -ErrorAction SilentlyContinue -ErrorVariable err

@@ -113,6 +113,24 @@ Describe 'New-PerfUsersGroup' {
         (& getcap $real) | Should -Match 'cap_perfmon'
     }
 
+    It 'runs the -Grant Acl example of its help as written (with this test''s folder and group) and prints what the help shows' {
+        # The example's commands and output, from the help source; /opt/perf and perf_users become ours.
+        $md = Get-Content -Raw "$RepoRoot/docs/help/New-PerfUsersGroup.md"
+        $m = [regex]::Match($md, '(?s)### Example 3:[^\n]*\n```powershell\n(?<code>.*?)```\n```output\n(?<output>.*?)```')
+        $m.Success | Should -BeTrue
+        $own = { param($t) $t.Replace('/opt/perf', "$Dir/opt-perf").Replace('perf_users', $Group) }
+        $out = Invoke-Expression (& $own $m.Groups['code'].Value) | Out-String
+        $lines = { param($t) @(($t -replace '\e\[[0-9;]*m', '') -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }) }
+        (& $lines $out) | Should -Be (& $lines (& $own $m.Groups['output'].Value))
+        (& stat -c '%U:%G %a' "$Dir/opt-perf/perf") | Should -Be 'root:root 750'
+        (& getcap "$Dir/opt-perf/perf") | Should -Match 'cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+        Use-ParanoidLevel 2 {
+            $r = Invoke-As $Member @("$Dir/opt-perf/perf", 'stat', '-a', '-e', 'task-clock', 'true')
+            $r.ExitCode | Should -Be 0 -Because $r.Text
+            (Invoke-As $Other @("$Dir/opt-perf/perf", 'stat', '-a', '-e', 'task-clock', 'true')).Text | Should -Match 'Permission denied'
+        }
+    }
+
     It 'refuses an unknown member before changing anything' {
         $before = Get-Snapshot -Path $Copy
         { New-PerfUsersGroup -Name "pug_x$Tag" -Path $Copy -Member "nosuchuser$Tag" } | Should -Throw -ErrorId 'PerfUsersGroupUserNotFound,PerfSecurity.Commands.NewPerfUsersGroupCommand'
@@ -120,13 +138,13 @@ Describe 'New-PerfUsersGroup' {
     }
 
     Context 'a failure at each step leaves no capable binary that others may execute' {
-        It 'groupadd rejects the name: PerfUsersGroupCreateFailed, nothing changed' {
+        It 'a name groupadd would reject is refused first: PerfAccountNameInvalid, nothing changed' {
             $f = "$Dir/perf-badname"; Copy-Item /usr/bin/perf $f; & chmod 755 $f
             $before = Get-Snapshot -Path $f
             $err = $null
             try { New-PerfUsersGroup -Name 'bad name!' -Path $f } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -BeLike 'PerfUsersGroupCreateFailed,*'
-            $err.Exception.Message | Should -Match 'groupadd'
+            $err.FullyQualifiedErrorId | Should -BeLike 'PerfAccountNameInvalid,*'
+            $err.Exception.Message | Should -Match "-Name 'bad name!' is not a valid group name"
             Get-Snapshot -Path $f | Should -Be $before
             Test-Exposed $f | Should -BeFalse
         }
@@ -221,6 +239,27 @@ Describe 'Get-PerfUsersGroup' {
         (Get-PerfUsersGroup -Name $Group -Path $f).Findings | Should -Contain 'binary group is not the perf users group'
     }
 
+    It 'reports who else may execute the binary through its ACL, and shows them in the table' {
+        $f = "$Dir/perf-aclreport"; Copy-Item /usr/bin/perf $f
+        & chown "root:$Group" $f; & chmod 750 $f; & setcap 'cap_perfmon=ep' $f
+        & setfacl -m "u:${Other}:rx,g:${Other}:r,g:${Member}:x" $f
+        & setfacl -m 'm::rx' $f
+        $g = Get-PerfUsersGroup -Name $Group -Path $f
+        # group:<Other>:r-- grants no x; the others are outsiders, whatever the mode says of others.
+        $g.Outsiders | Should -Be @("user:$Other", "group:$Member")
+        # getfacl's lines, in the kernel's order (named groups by gid).
+        $g.Acl | Should -Be @(& getfacl --omit-header --absolute-names $f | Where-Object { $_ })
+        $g.Acl | Should -Contain "group:${Other}:r--"
+        $g.Compliant | Should -BeFalse
+        ($g | Out-String -Width 400) | Should -Match ([regex]::Escape("user:$Other,group:$Member"))
+        # The kernel agrees: the named user may execute it.
+        (Invoke-As $Other @($f, '--version')).ExitCode | Should -Be 0
+        & setfacl -x "u:$Other" $f
+        (Get-PerfUsersGroup -Name $Group -Path $f).Outsiders | Should -Be @("group:$Member")
+        & setfacl -b $f
+        (Get-PerfUsersGroup -Name $Group -Path $f).Compliant | Should -BeTrue
+    }
+
     It 'counts users whose primary group it is as members' {
         $primary = "pugp$Tag"
         & useradd --no-create-home --shell /bin/sh --gid $Group $primary
@@ -267,12 +306,12 @@ Describe 'Add-PerfUsersGroupMember and Remove-PerfUsersGroupMember' {
 Describe 'New-PerfCapabilityShell and Remove-PerfCapabilityShell' {
     BeforeAll { $script:Shell = "$Dir/perf-shell" }
 
-    It 'rejects a rule visudo refuses and writes nothing' {
+    It 'refuses a group name that is not a valid name and writes nothing' {
         $before = Get-Snapshot -Path "$Dir/bad-shell"
         $err = $null
         try { New-PerfCapabilityShell -Path "$Dir/bad-shell" -Group 'bad group' -SudoersPath "$Dir/badsudoers" } catch { $err = $_ }
-        $err.FullyQualifiedErrorId | Should -BeLike 'PerfCapabilityShellSudoersInvalid,*'
-        $err.Exception.Message | Should -Match 'syntax error'
+        $err.FullyQualifiedErrorId | Should -BeLike 'PerfAccountNameInvalid,*'
+        $err.Exception.Message | Should -Match 'a space'
         Test-Path "$Dir/bad-shell" | Should -BeFalse
         Test-Path "$Dir/badsudoers" | Should -BeFalse
         Get-Snapshot -Path "$Dir/bad-shell" | Should -Be $before

@@ -73,6 +73,61 @@ Describe 'Set-PerfParanoid' {
             (& stat -c %i $DropIn) | Should -Be $inode
         }
 
+        It 'wins at the next boot as the boot path this host uses computes it' {
+            if (-not (Test-Path /usr/sbin/sysctl) -or -not (Test-Path /usr/lib/systemd/systemd-sysctl)) { Set-ItResult -Skipped -Because 'procps sysctl and systemd-sysctl are needed'; return }
+            $target = if ($OriginalLevel -eq 1) { 0 } else { 1 }
+            $warnings = Set-PerfParanoid -Level $target -Persist 3>&1
+            $warnings | Should -BeNullOrEmpty
+            $s = Get-PerfParanoid
+            $s.PersistedIn | Should -Be $DropIn
+            # The host's own tool over this system's configuration (private namespaces: no real setting changes).
+            $tool = if ($s.BootPath -eq 'Systemd') { 'systemd' } else { 'procps' }
+            @(& sh "$PSScriptRoot/tools/sysctl-boot.sh" / $tool 4242 2>$null)[-1] | Should -Be "$target"
+        }
+
+        It 'warns when the drop-in would not decide the next boot under the other boot path' {
+            if (-not (Test-Path /usr/sbin/sysctl) -or -not (Test-Path /usr/lib/systemd/systemd-sysctl)) { Set-ItResult -Skipped -Because 'procps sysctl and systemd-sysctl are needed'; return }
+            $later = '/etc/sysctl.d/zzzz-perfsecurity-test.conf'
+            $hostPath = (Get-PerfParanoid).BootPath
+            $other = if ($hostPath -eq 'Systemd') { 'Procps' } else { 'Systemd' }
+            try {
+                # A value the kernel refuses: systemd-sysctl keeps only this last line for the key and writes nothing;
+                # sysctl --system writes the drop-in's value, then fails on this one.
+                [IO.File]::WriteAllText($later, "kernel.perf_event_paranoid = +1`n")
+                $target = if ($OriginalLevel -eq 1) { 0 } else { 1 }
+                $warnings = (Set-PerfParanoid -Level $target -Persist 3>&1 | Out-String)
+                $hostTool = if ($hostPath -eq 'Systemd') { 'systemd' } else { 'procps' }
+                $otherTool = if ($hostPath -eq 'Systemd') { 'procps' } else { 'systemd' }
+                $onHost = @(& sh "$PSScriptRoot/tools/sysctl-boot.sh" / $hostTool 4242 2>$null)[-1]
+                $onOther = @(& sh "$PSScriptRoot/tools/sysctl-boot.sh" / $otherTool 4242 2>$null)[-1]
+                if ($onHost -eq "$target") {
+                    $warnings | Should -Not -Match 'which this host uses'
+                    (Get-PerfParanoid).PersistedLevel | Should -Be $target
+                }
+                else {
+                    $warnings | Should -Match 'which this host uses'
+                }
+                $onOther | Should -Not -Be "$target"
+                $warnings | Should -Match ([regex]::Escape("under $(if ($other -eq 'Systemd') { 'systemd-sysctl' } else { 'sysctl --system' })"))
+                (Get-PerfParanoid -BootPath $other).PersistedLevel | Should -Be $(if ($onOther -eq '4242') { $null } else { [int]$onOther })
+            }
+            finally { Remove-Item $later -ErrorAction SilentlyContinue }
+        }
+
+        It 'warns about /etc/sysctl.conf, which sysctl --system applies after every drop-in' {
+            $saved = [IO.File]::ReadAllBytes('/etc/sysctl.conf')
+            try {
+                [IO.File]::AppendAllText('/etc/sysctl.conf', "`nkernel.perf_event_paranoid = 2`n")
+                $target = if ($OriginalLevel -eq 1) { 0 } else { 1 }
+                $warnings = (Set-PerfParanoid -Level $target -Persist 3>&1 | Out-String)
+                $warnings | Should -Match ([regex]::Escape('/etc/sysctl.conf line'))
+                (Get-PerfParanoid -BootPath Procps).PersistedIn | Should -Be '/etc/sysctl.conf'
+                # systemd-sysctl reads sysctl.conf only through 99-sysctl.conf, which sorts before the drop-in.
+                (Get-PerfParanoid -BootPath Systemd).PersistedIn | Should -Be $DropIn
+            }
+            finally { [IO.File]::WriteAllBytes('/etc/sysctl.conf', $saved) }
+        }
+
         It 'warns, and reports InSync false, when a later file overrides the drop-in' {
             $later = '/etc/sysctl.d/zzzz-perfsecurity-test.conf'
             try {

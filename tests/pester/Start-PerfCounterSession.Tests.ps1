@@ -66,6 +66,24 @@ Describe 'Start-PerfCounterSession' {
         (Read-PerfCounter -Id $w.Id).Value | Should -BeGreaterThan (Read-PerfCounter -Id $c.Id).Value
     }
 
+    It 'counts duration_time as the wall time the session has counted; user_time needs a measured command' {
+        $p = Start-Sleeper
+        try {
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $s = Start-PerfCounterSession -Event duration_time, task-clock -ProcessId $p.Id
+            Start-Sleep -Milliseconds 400
+            $r = Read-PerfCounter -Id $s.Id
+            $sw.Stop()
+            $d = $r | Where-Object Event -EQ 'duration_time'
+            $d.Unit | Should -Be 'ns'
+            $d.Value | Should -BeGreaterThan 350e6
+            $d.Value | Should -BeLessOrEqual ($sw.Elapsed.Ticks * 100)
+            Start-PerfCounterSession -Event user_time -ProcessId $p.Id -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'PerfEventToolNeedsCommand,*'
+        }
+        finally { Stop-Process -Id $p.Id -ErrorAction SilentlyContinue }
+    }
+
     It 'gives a not-supported error for hardware events, distinct from permission' {
         $s = Start-PerfCounterSession -Event cycles, instructions -ProcessId $PID -ErrorVariable err -ErrorAction SilentlyContinue
         $s | Should -BeNullOrEmpty

@@ -93,3 +93,69 @@ function Invoke-PerfStat {
     }
     $values
 }
+
+function Get-PerfStatAttr {
+    <#
+    The perf_event_attr perf itself builds for one event string: perf stat -vv prints each attr before it opens it;
+    the first one printed is perf's encoding (later ones are its fallbacks). Returns the fields Get-PerfEvent reports,
+    or $null when perf rejects the string (then .Output holds perf's message).
+    #>
+    param([string] $Event)
+    $out = & perf stat -vv -e $Event -- true 2>&1 | ForEach-Object { "$_" }
+    $block = @()
+    $inside = $false
+    foreach ($line in $out) {
+        if ($line -eq 'perf_event_attr:') { $inside = $true; continue }
+        if ($inside -and $line -match '^-{10,}') { break }
+        if ($inside) { $block += $line }
+    }
+    if (-not $block) { return [pscustomobject]@{ Accepted = $false; Output = ($out -join "`n") } }
+    $f = @{}
+    foreach ($line in $block) {
+        if ($line -match '^\s+(.+?)\s{2,}(\S+)$') { $f[$Matches[1]] = $Matches[2] }
+    }
+    function Num($key) { if (-not $f.ContainsKey($key)) { return [uint64]0 }; $v = $f[$key]; if ($v -like '0x*') { [Convert]::ToUInt64($v.Substring(2), 16) } else { [uint64]$v } }
+    $exclude = 0
+    foreach ($pair in @(@('exclude_user', 1), @('exclude_kernel', 2), @('exclude_hv', 4), @('exclude_idle', 8), @('exclude_host', 16), @('exclude_guest', 32))) {
+        if ((Num $pair[0]) -ne 0) { $exclude += $pair[1] }
+    }
+    [pscustomobject]@{
+        Accepted = $true
+        PerfType = [uint32](Num 'type')
+        Config = Num 'config'
+        Config1 = Num '{ bp_addr, config1 }'
+        Config2 = Num '{ bp_len, config2 }'
+        Exclude = $exclude
+        PreciseIp = [int](Num 'precise_ip')
+        Pinned = (Num 'pinned') -ne 0
+        Exclusive = (Num 'exclusive') -ne 0
+        BreakpointAccess = [int](Num 'bp_type')
+        Output = ($out -join "`n")
+    }
+}
+
+function Compare-EventEncoding {
+    <#
+    Resolves $Event with Get-PerfEvent and with perf (Get-PerfStatAttr); returns Agree, and What differs.
+    #>
+    param([string] $Event)
+    $perf = Get-PerfStatAttr $Event
+    $err = $null
+    # Escaped: a literal event string, not a pattern over the list.
+    $mine = Get-PerfEvent -Name ([WildcardPattern]::Escape($Event)) -ErrorAction SilentlyContinue -ErrorVariable err | Select-Object -First 1
+    $row = [ordered]@{ Event = $Event; PerfAccepts = $perf.Accepted; ModuleAccepts = [bool]$mine; Agree = $false; What = ''; ErrorId = "$($err | Select-Object -First 1 | ForEach-Object FullyQualifiedErrorId)" }
+    if ($perf.Accepted -ne [bool]$mine) {
+        $row.What = if ($perf.Accepted) { "perf accepts, module: $($err | Select-Object -First 1)" } else { "perf rejects: $(($perf.Output -split "`n" | Select-Object -First 2) -join ' ')" }
+    }
+    elseif (-not $perf.Accepted) { $row.Agree = $true }
+    else {
+        $diff = foreach ($p in 'PerfType', 'Config', 'Config1', 'Config2', 'Exclude', 'PreciseIp', 'Pinned', 'Exclusive', 'BreakpointAccess') {
+            $m = $mine.$p
+            if ($m -is [enum]) { $m = [int]$m }
+            if ("$m" -ne "$($perf.$p)") { "$p perf=$($perf.$p) module=$m" }
+        }
+        $row.Agree = -not $diff
+        $row.What = $diff -join '; '
+    }
+    [pscustomobject]$row
+}

@@ -45,6 +45,7 @@ public static class AuditCatalog
         new BinaryWritableCheck(),
         new BinaryScriptCheck(),
         new BinaryGroupCheck(),
+        new BinaryAclCheck(),
         new BinaryIpcLockCheck(),
         new SudoersScopeCheck(),
         new PerfDataReadableCheck(),

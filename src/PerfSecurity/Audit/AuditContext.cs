@@ -175,9 +175,12 @@ public sealed class AuditContext
         foreach (string d in dirs)
         {
             if (!int.TryParse(Path.GetFileName(d), out int pid)) continue;
-            string[] argv;
-            try { argv = File.ReadAllText(Path.Combine(d, "cmdline")).Split('\0'); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            // argv[0] and argv[1] are all that is needed: the head of the file is enough.
+            byte[] head = new byte[4096];
+            int n;
+            try { n = IO.BoundedFile.ReadHead(Path.Combine(d, "cmdline"), head); }
+            catch (PerfSecurityException) { continue; }
+            string[] argv = System.Text.Encoding.UTF8.GetString(head, 0, n).Split('\0');
             if (argv.Length >= 2 && IsPerfName(Path.GetFileName(argv[0])) && argv[1] == "top") yield return pid;
         }
     }

@@ -59,7 +59,7 @@ public sealed class BinarySysAdminCheck : BinaryCheck
         bool bad = (caps.Permitted | caps.Inheritable).Contains(CapabilityTable.SysAdmin);
         var wanted = Without(caps);
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "no cap_sys_admin (cap_perfmon instead)", b.CapabilityText,
-            $"Set-PerfCapability -Path '{b.Path}' -Capability {string.Join(',', wanted.Permitted.Names())} -Flag ep",
+            Remediations.SetCapabilities(b.Path, wanted.Permitted),
             "perf-security: perf_events access control (CAP_SYS_ADMIN is discouraged)", b.Path, repairable: true);
     }
 
@@ -95,7 +95,7 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
     {
         bool bad = (b.Status.Permissions & 0x7) != 0;
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "mode o-rwx (e.g. 0750)", $"mode {b.ModeText}",
-            $"New-PerfUsersGroup -Path '{b.Path}'  # or: chmod o-rwx '{b.Path}'", "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", b.Path, repairable: true);
+            Remediations.NewPerfUsersGroup(b.Path, note: "or chmod o-rwx it"), "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", b.Path, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
@@ -118,8 +118,8 @@ public sealed class BinaryWritableCheck : BinaryCheck
         bool foreignOwner = b.Status.Uid != 0;
         bool bad = foreignOwner || (b.Status.Permissions & 0x12) != 0;
         string remediation = foreignOwner
-            ? $"Remove-PerfCapability -Path '{b.Path}'  # then make it root-owned and set the capabilities again"
-            : $"Invoke-PerfSecurityAudit -Path '{b.Path}' | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # chmod go-w";
+            ? Remediations.RemoveCapabilities(b.Path, "then make it root-owned and set the capabilities again")
+            : Remediations.RepairFromAudit(Id, path: b.Path, note: "chmod go-w");
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "owner root, mode go-w",
             $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups; DESIGN safety rule", b.Path,
             repairable: !foreignOwner);
@@ -146,7 +146,7 @@ public sealed class BinaryScriptCheck : BinaryCheck
         string? real = b.IsScript ? Tooling.PerfTool.ExecTarget(b.Path) : null;
         return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
             b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
-            $"Remove-PerfCapability -Path '{b.Path}'{(real is null ? "" : $"; Set-PerfCapability -Path '{real}' -Text '{b.CapabilityText}'")}",
+            Remediations.MoveCapabilities(b.Path, real, b.CapabilityText),
             "kernel-facts §10: file capabilities are ignored on scripts", b.Path, repairable: true);
     }
 
@@ -174,17 +174,25 @@ public sealed class BinaryGroupCheck : BinaryCheck
     {
         var group = Accounts.GroupById(b.Status.Gid);
         string reference = "perf-security: Privileged Perf users groups (chgrp perf_users perf)";
-        string remediation = $"New-PerfUsersGroup -Path '{b.Path}'";
+        string remediation = Remediations.NewPerfUsersGroup(b.Path);
         if (group is null)
             return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "a group that exists", $"gid {b.Status.Gid} has no group entry", remediation, reference, b.Path);
-        if (b.Status.Gid == 0)
+        // The ACL variant: the binary keeps its group and one named ACL entry grants the perf group.
+        BinaryAcl? acl = null;
+        try { acl = BinaryAcl.Read(b); }
+        catch (Errors.PerfSecurityException e) { context.NoteUnreadable(b.Path, e.Message); }
+        Accounts.GroupEntry? aclGroup = acl?.Guard is { Kind: Acl.AclGrantKind.Group } byAcl ? Accounts.GroupById(byAcl.Id) : null;
+        Accounts.GroupEntry guard = aclGroup ?? group.Value;
+        string actual = aclGroup is { } ag ? $"group {group.Value.Name}; the ACL entry group:{ag.Name} grants {ag.Name} ({ag.Members.Length} members)"
+            : $"group {group.Value.Name} ({group.Value.Members.Length} members)";
+        if (aclGroup is null && b.Status.Gid == 0)
             return Make(profile, FindingStatus.Warning, FindingSeverity.Low, "a dedicated group such as perf_users", $"group {group.Value.Name}",
                 remediation, reference, b.Path);
         var shellGroups = context.SudoersRules.SelectMany(r => r.Groups).Distinct().ToList();
-        if (shellGroups.Count > 0 && !shellGroups.Contains(group.Value.Name))
+        if (shellGroups.Count > 0 && !shellGroups.Contains(guard.Name))
             return Make(profile, FindingStatus.Warning, FindingSeverity.Low, $"the capability shell's group ({string.Join(", ", shellGroups)})",
-                $"group {group.Value.Name}", remediation, reference, b.Path);
-        return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "a dedicated group", $"group {group.Value.Name} ({group.Value.Members.Length} members)", remediation, reference, b.Path);
+                actual, remediation, reference, b.Path);
+        return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "a dedicated group", actual, remediation, reference, b.Path);
     }
 }
 
@@ -209,6 +217,6 @@ public sealed class BinaryIpcLockCheck : BinaryCheck
             return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", "cap_ipc_lock present", "", reference, b.Path);
         string actual = topPids.Count == 0 ? "no cap_ipc_lock; perf top not running" : $"no cap_ipc_lock; perf top running (pid {string.Join(", ", topPids)})";
         return Make(profile, topPids.Count == 0 ? FindingStatus.Pass : FindingStatus.Warning, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", actual,
-            "Measure-PerfMlockBudget -ProcessCount 2  # then run perf top -m <MmapPages>", reference, b.Path);
+            Remediations.ShrinkPerfTopBuffers, reference, b.Path);
     }
 }

@@ -109,14 +109,9 @@ public sealed class DenialCollector
     public IEnumerable<CapabilityDenial> Results()
         => _byProcess.Values.OrderByDescending(s => s.Count).ThenBy(s => s.Exe ?? s.Comm, StringComparer.Ordinal).Select(s => s.ToDenial());
 
-    /// <summary>The exact command that grants CAP_PERFMON alone.</summary>
+    /// <summary>The exact command that grants CAP_PERFMON alone (a comment when the log names no path).</summary>
     public static string Recommend(string? exe, string? comm)
-    {
-        if (exe is null)
-            return $"Grant CAP_PERFMON alone to the program run as '{comm}' (its path is not in the log): Set-PerfCapability -Path <path of {comm}> -Capability cap_perfmon";
-        string path = exe.IndexOfAny(new[] { ' ', '\'', '$', '`', '"' }) >= 0 ? $"'{exe.Replace("'", "''")}'" : exe;
-        return $"Set-PerfCapability -Path {path} -Capability cap_perfmon";
-    }
+        => exe is null ? Remediations.GrantPerfmonByName(comm ?? "?") : Remediations.GrantPerfmon(exe);
 
     private sealed class Pending
     {

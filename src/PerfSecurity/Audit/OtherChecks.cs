@@ -25,7 +25,7 @@ public sealed class SudoersScopeCheck : AuditCheck
             string actual = $"{rule.File}:{rule.Line}: {rule.Text}" + (problems.Count > 0 ? " — " + string.Join("; ", problems) : "");
             string group = rule.Groups.FirstOrDefault() ?? "perf_users";
             yield return Make(profile, problems.Count == 0 ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.High, expected, actual,
-                $"Remove-PerfCapabilityShell; New-PerfCapabilityShell -Group {group}  # replaces {rule.File}", reference, rule.File);
+                Remediations.ReplaceCapabilityShell(group, rule.File), reference, rule.File);
         }
     }
 }
@@ -49,7 +49,7 @@ public sealed class PerfDataReadableCheck : AuditCheck
         foreach (var f in exposed)
         {
             yield return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "mode o-r", f.Describe(),
-                $"Invoke-PerfSecurityAudit -DataPath '{f.Path}' | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # chmod o-rwx",
+                Remediations.RepairFromAudit(Id, dataPath: f.Path, note: "chmod o-rwx"),
                 reference, f.Path, repairable: true);
         }
         if (exposed.Count == 0)
@@ -100,7 +100,7 @@ public sealed class DoubleDenialCheck : AuditCheck
             string program = d.Executable ?? $"({d.Command})";
             yield return Make(profile, FindingStatus.Fail, FindingSeverity.Low, expected,
                 $"{program}: {d.BothDeniedCount} double denial(s) for {string.Join(",", d.User)}, last {d.LastSeen:u}",
-                d.Recommendation ?? $"Set-PerfCapability -Path '{program}' -Capability cap_perfmon", reference, d.Executable ?? context.AuditLogPath);
+                d.Recommendation ?? DenialCollector.Recommend(d.Executable, d.Command), reference, d.Executable ?? context.AuditLogPath);
         }
         if (doubles.Count == 0)
             yield return Make(profile, FindingStatus.Pass, FindingSeverity.Low, expected,
@@ -133,7 +133,7 @@ public sealed class LibcapPerfmonCheck : AuditCheck
         bool ok = tool.LibcapKnowsPerfmon == true;
         yield return Make(profile, ok ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium, "libcap >= 2.36",
             $"{tool.RealBinary} links {libcap}",
-            "Get-PerfToolInfo  # upgrade libcap2; until then use perf top -e cycles and the number 38 for cap_perfmon", reference, tool.RealBinary);
+            Remediations.UpgradeLibcap, reference, tool.RealBinary);
     }
 }
 
@@ -147,6 +147,6 @@ public sealed class UnreadableCheck : AuditCheck
     {
         if (context.Unreadable.Count == 0) yield break;
         yield return Make(profile, FindingStatus.Warning, FindingSeverity.Info, "all inputs readable",
-            string.Join("; ", context.Unreadable), "sudo pwsh -c Invoke-PerfSecurityAudit  # run as root for a complete audit", "this module");
+            string.Join("; ", context.Unreadable), Remediations.RunAuditAsRoot, "this module");
     }
 }

@@ -6,7 +6,6 @@ namespace PerfSecurity.Audit;
 internal static class Profiles
 {
     public static readonly AuditProfile[] All = { AuditProfile.PerfSecurityGuide, AuditProfile.Scap, AuditProfile.Kspp, AuditProfile.Lynis };
-    public static string Flag(AuditProfile p) => p == AuditProfile.PerfSecurityGuide ? "" : $" -Profile {p}";
 }
 
 /// <summary>PERF-PARANOID-RUNTIME: the running kernel.perf_event_paranoid against each standard.</summary>
@@ -28,7 +27,7 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
         var status = ProfileRules.ParanoidStatus(profile, level.Value);
         string actual = level.Value.ToString();
         if (ParanoidLevel.DeniesAll(level.Value, context.Kernel.Flavor)) actual += $" ({context.Kernel.Flavor}: denies all unprivileged use)";
-        yield return Make(profile, status, rule.Severity, rule.Expected, actual, $"Set-PerfParanoid -Level {rule.RepairTo} -Persist", rule.Reference, repairable: true);
+        yield return Make(profile, status, rule.Severity, rule.Expected, actual, Remediations.SetParanoid(rule.RepairTo), rule.Reference, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
@@ -56,19 +55,19 @@ public sealed class ParanoidPersistedCheck : AuditCheck
         var rule = ProfileRules.Paranoid(profile);
         var all = context.SysctlConfig.AllFor(Sysctl.ParanoidKey);
         string listing = all.Count == 0 ? "not set in any sysctl file" : string.Join("; ", all.Select(a => $"{a.File}:{a.Line} = {a.Value}"));
-        string remediation = $"Set-PerfParanoid -Level {rule.RepairTo} -Persist";
+        string remediation = Remediations.SetParanoid(rule.RepairTo);
         if (profile == AuditProfile.Scap)
         {
             var wrong = all.Where(a => a.Value != "2").ToList();
             bool pass = all.Count > 0 && wrong.Count == 0;
             if (wrong.Count > 0)
-                remediation = $"Set-PerfParanoid -Level 2 -Persist; Invoke-PerfSecurityAudit -Profile Scap | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding -Force  # comments out {string.Join(", ", wrong.Select(w => $"{w.File}:{w.Line}"))}";
+                remediation = Remediations.SetParanoidEverywhere(Id, wrong.Select(w => (w.File, w.Line)));
             yield return Make(profile, pass ? FindingStatus.Pass : FindingStatus.Fail, rule.Severity, "2 in every config line", listing,
                 remediation, rule.Reference + " (OVAL: runtime and every configuration occurrence)", repairable: true);
             yield break;
         }
-        var winner = all.LastOrDefault();
-        int next = winner is not null && int.TryParse(winner.Value, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
+        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
         var status = ProfileRules.ParanoidStatus(profile, next);
         string actual = winner is null ? $"{next} (kernel default; {listing})" : $"{next} ({winner.File}:{winner.Line})";
         yield return Make(profile, status, rule.Severity, rule.Expected, actual, remediation, rule.Reference, repairable: true);
@@ -101,18 +100,17 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int? level = context.ReadSysctl(Sysctl.ParanoidKey);
         if (level is null) yield break;
         var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
-        int next = winner is not null && int.TryParse(winner.Value, out int v) ? v : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
-            $"Set-PerfParanoid -Level {target} -Persist", "perf-security: Unprivileged users; kernel-facts §12 persistence", repairable: true);
+            Remediations.SetParanoid(target), "perf-security: Unprivileged users; kernel-facts §12 persistence", repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
-        var winner = SysctlConfiguration.Load().Effective(Sysctl.ParanoidKey);
-        int next = winner is not null && int.TryParse(winner.Value, out int v) ? v : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
+        int next = SysctlConfiguration.Load().EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
         string target = Math.Max(level, next).ToString(); // the stricter of the two: a repair never weakens
         yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {target} (runtime)",
             () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, target));
@@ -142,7 +140,7 @@ public sealed class KptrRestrictCheck : AuditCheck
         var status = ProfileRules.KptrStatus(profile, kptr.Value, paranoid);
         string actual = kptr.Value.ToString() + (kptr.Value == 0 && paranoid <= 1 ? $" (with perf_event_paranoid {paranoid}: kernel addresses visible to every user)" : "");
         yield return Make(profile, status, rule.Severity, rule.Expected, actual,
-            $"Invoke-PerfSecurityAudit{Audit.Profiles.Flag(profile)} | Where-Object Id -eq {Id} | Repair-PerfSecurityFinding  # sets {Key} = {rule.RepairTo} and persists it",
+            Remediations.RepairFromAudit(Id, profile, note: $"sets {Key} = {rule.RepairTo} and persists it"),
             rule.Reference, repairable: true);
     }
 
@@ -163,7 +161,7 @@ public static class SysctlFileEditor
     {
         // A link (99-sysctl.conf → ../sysctl.conf) must stay a link: edit its target.
         path = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-        string text = File.ReadAllText(path);
+        string text = BoundedFile.ReadAllText(path, BoundedFile.TextLimit, "PerfSysctlFile");
         string[] lines = text.Split('\n');
         foreach (int n in lineNumbers)
             if (n >= 1 && n <= lines.Length && !lines[n - 1].TrimStart().StartsWith('#')) lines[n - 1] = "# " + lines[n - 1];

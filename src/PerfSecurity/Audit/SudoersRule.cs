@@ -1,5 +1,6 @@
 using PerfSecurity.Native;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 
 namespace PerfSecurity.Audit;
 
@@ -17,9 +18,9 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
         for (int i = 0; i < files.Count; i++)
         {
             string text;
-            try { text = System.IO.File.ReadAllText(files[i]); }
-            catch (FileNotFoundException) { continue; }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { context.NoteUnreadable(files[i], e.Message); continue; }
+            try { text = BoundedFile.ReadAllText(files[i], BoundedFile.TextLimit, "PerfAuditSudoers"); }
+            catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound) { continue; }
+            catch (PerfSecurityException e) { context.NoteUnreadable(files[i], e.Message); continue; }
             rules.AddRange(Parse(text, files[i], files, context));
         }
         return rules;
@@ -104,13 +105,7 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
 
     public static bool RunsCapsh(string path)
     {
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.Length > 65536) return false;
-            return System.IO.File.ReadAllText(path).Contains("capsh", StringComparison.Ordinal);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        return BoundedFile.TryReadAllText(path, 65536)?.Contains("capsh", StringComparison.Ordinal) == true;
     }
 
     /// <summary>Why this rule is wider than the guide's "%perf_users ALL=/usr/local/bin/perf.shell"; empty when it is not.</summary>

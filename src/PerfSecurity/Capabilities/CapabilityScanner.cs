@@ -29,15 +29,15 @@ public sealed class CapabilityScanner
     public long FilesChecked { get; private set; }
 
     /// <summary>The folder being read, for progress.</summary>
-    public string CurrentFolder => Encoding.UTF8.GetString(_path, 0, _currentLength);
+    public string CurrentFolder => PathBytes.Decode(_path.AsSpan(0, _currentLength));
     private int _currentLength;
 
     /// <summary>Scans <paramref name="root"/>; <paramref name="folderDone"/> runs after each folder (for progress).</summary>
     public unsafe void Scan(string root, Action? folderDone = null)
     {
-        // Folders still to read, as UTF-8 bytes; popped in name order so output follows the tree.
+        // Folders still to read, as the bytes of their paths; popped in name order so output follows the tree.
         var pending = new Stack<byte[]>();
-        pending.Push(Encoding.UTF8.GetBytes(root.Length > 1 ? root.TrimEnd('/') : root));
+        pending.Push(PathBytes.Encode(root.Length > 1 ? root.TrimEnd('/') : root));
         var subfolders = new List<byte[]>();
         while (pending.Count > 0)
         {
@@ -54,7 +54,7 @@ public sealed class CapabilityScanner
             fixed (byte* p = _path) fd = FileSystem.OpenDirectory(p);
             if (fd < 0)
             {
-                FolderSkipped?.Invoke(Encoding.UTF8.GetString(dir), Errno.Describe(-fd));
+                FolderSkipped?.Invoke(PathBytes.Decode(dir), Errno.Describe(-fd));
                 continue;
             }
             subfolders.Clear();
@@ -62,7 +62,7 @@ public sealed class CapabilityScanner
             {
                 if (!ReadFolder(fd, prefix, subfolders, out int error))
                 {
-                    if (error != 0) FolderSkipped?.Invoke(Encoding.UTF8.GetString(dir), Errno.Describe(error));
+                    if (error != 0) FolderSkipped?.Invoke(PathBytes.Decode(dir), Errno.Describe(error));
                     if (error == 0) return; // stopped
                 }
             }
@@ -125,7 +125,8 @@ public sealed class CapabilityScanner
             n = Xattr.GetNoFollow(p, x, _value);
         }
         if (n == -Errno.ENODATA || n == -Errno.ENOENT || n == -Errno.EOPNOTSUPP) return; // none, gone, or no xattrs here
-        string path = Encoding.UTF8.GetString(_path, 0, length);
+        // Names that are not UTF-8 keep their bytes (PathBytes), so the path leads back to the file.
+        string path = PathBytes.Decode(_path.AsSpan(0, length));
         if (n < 0)
         {
             // ERANGE: larger than any valid revision, so corrupt; decoding the full value says how.

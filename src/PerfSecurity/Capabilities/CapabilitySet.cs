@@ -102,7 +102,7 @@ public readonly struct CapabilitySet : IEquatable<CapabilitySet>
         if (s.Length == 0 || s.Length > (hex ? 16 : 20)
             || !ulong.TryParse(s, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out ulong mask))
             throw new PerfSecurityException("PerfCapabilityInvalidMask", FailureKind.InvalidArgument,
-                $"'{text}' is not a capability mask. Give up to 16 hex digits as in /proc/<pid>/status (0000004000000000), optionally with 0x, or a number.", text);
+                $"'{text}' is not a capability mask. Give 1 to 16 hex digits as in /proc/<pid>/status (0000004000000000), optionally with 0x, as capsh --decode reads them.", text);
         return new CapabilitySet(mask);
     }
 

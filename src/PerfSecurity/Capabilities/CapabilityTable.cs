@@ -17,6 +17,7 @@ public static class CapabilityTable
     public const int SysPtrace = 19;
     public const int Syslog = 34;
     public const int IpcLock = 14;
+    public const int SysResource = 24;
 
     private static readonly (string Name, string Meaning)[] Entries =
     {

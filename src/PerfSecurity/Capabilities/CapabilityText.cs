@@ -50,7 +50,8 @@ public static class CapabilityText
                 while (true)
                 {
                     int n = ReadName(s, ref pos, out bool isAll);
-                    if (isAll) list |= all;
+                    // libcap: "all" replaces the list so far (names before it beyond the kernel's count are dropped).
+                    if (isAll) list = all;
                     else if (n < 0) throw Invalid(text, $"unknown capability at '{Fragment(s, clauseStart)}'");
                     else list |= 1UL << n;
                     if (At(pos) != ',') break;
@@ -121,6 +122,8 @@ public static class CapabilityText
 
                 if (At(pos) == '+' || At(pos) == '-')
                 {
+                    // libcap allows a second operator only after a list of names: "=p+e" is refused, "all=p+e" is not.
+                    if (!listed) throw Invalid(text, $"a further '{At(pos)}' needs a list of capabilities at the start of '{Fragment(s, clauseStart)}' (write 'all=p+e', not '=p+e')");
                     if (flags == 0) throw Invalid(text, $"no flags before '{At(pos)}' in '{Fragment(s, clauseStart)}'");
                     flags = 0;
                     op = At(pos++);

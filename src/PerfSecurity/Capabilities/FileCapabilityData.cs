@@ -23,15 +23,16 @@ public sealed record FileCapabilityData(CapabilitySet Permitted, CapabilitySet I
     public string Text => CapabilityText.Format(State);
 
     /// <summary>
-    /// From the text-level sets, enforcing libcap's rule that effective is empty or exactly permitted ∪ inheritable
-    /// (the xattr stores one effective bit).
+    /// From the text-level sets, with libcap's rule (cap_set_file): the xattr stores one effective bit, so a
+    /// non-empty effective set must hold all of permitted ∪ inheritable. Effective capabilities beyond that union
+    /// are not stored, as setcap does not store them: at exec the effective set becomes permitted ∪ inheritable.
     /// </summary>
     public static FileCapabilityData FromState(CapabilityState state, uint? rootId = null)
     {
         var union = state.Permitted | state.Inheritable;
-        if (!state.Effective.IsEmpty && state.Effective != union)
+        if (!state.Effective.IsEmpty && !union.IsSubsetOf(state.Effective))
             throw new PerfSecurityException("PerfCapabilityInvalidEffective", FailureKind.InvalidArgument,
-                $"Under Linux, effective file capabilities must be empty or exactly the union of permitted and inheritable ({CapabilityText.Format(new(union, state.Permitted, state.Inheritable))}); "
+                $"Under Linux, effective file capabilities must be empty or hold all of permitted and inheritable ({CapabilityText.Format(new(union, state.Permitted, state.Inheritable))}); "
                 + $"'{CapabilityText.Format(state)}' is neither. Use the flags 'ep' (or 'eip') for every capability, or leave out 'e'.",
                 CapabilityText.Format(state));
         bool effective = !state.Effective.IsEmpty;

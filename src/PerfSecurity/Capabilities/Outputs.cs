@@ -9,6 +9,8 @@ public sealed class FileCapability
     public FileCapability(string path, FileCapabilityData data)
     {
         Path = path;
+        RawPath = Native.PathBytes.Encode(path);
+        DisplayPath = Native.PathBytes.Display(path);
         Text = data.Text;
         Permitted = data.Permitted.Names();
         Inheritable = data.Inheritable.Names();
@@ -19,7 +21,15 @@ public sealed class FileCapability
         InheritableMask = data.Inheritable.Mask;
     }
 
+    /// <summary>
+    /// The path; bytes of the name that are not UTF-8 are held as U+DC80..U+DCFF (one per byte), so the
+    /// module's -Path and -LiteralPath find the file again from this string.
+    /// </summary>
     public string Path { get; }
+    /// <summary>The path's bytes, as the kernel has them.</summary>
+    public byte[] RawPath { get; }
+    /// <summary>The path for people: each byte that is not UTF-8 shown as \xNN.</summary>
+    public string DisplayPath { get; }
     /// <summary>Exactly what libcap's getcap prints after the path.</summary>
     public string Text { get; }
     public string[] Permitted { get; }
@@ -32,7 +42,7 @@ public sealed class FileCapability
     public ulong PermittedMask { get; }
     public ulong InheritableMask { get; }
 
-    public override string ToString() => $"{Path} {Text}";
+    public override string ToString() => $"{DisplayPath} {Text}";
 }
 
 /// <summary>The capability sets and privilege flags of one process, from /proc/&lt;pid&gt;/status.</summary>
@@ -60,6 +70,7 @@ public sealed class ProcessCapability
         Seccomp = s.Seccomp;
         IsKernelThread = s.IsKernelThread;
         InChildUserNamespace = inChildUserNamespace;
+        ThreadId = s.ThreadId;
         SecureBits = secureBits;
         SecureBitsFlags = secureBits is int b ? SecureBitsText.Names(b) : null;
     }
@@ -92,6 +103,11 @@ public sealed class ProcessCapability
     /// capabilities are held in that namespace, and do not count for perf_events.
     /// </summary>
     public bool InChildUserNamespace { get; }
+    /// <summary>
+    /// Null when the sets are the process leader's; otherwise the live thread they were read from, because the
+    /// leader has exited (a zombie) while this thread runs on. getpcaps and pscap show the exited leader's sets.
+    /// </summary>
+    public int? ThreadId { get; }
     /// <summary>The secure bits (prctl PR_GET_SECUREBITS); the kernel reveals them only for the current process, so null for others.</summary>
     public int? SecureBits { get; }
     public string[]? SecureBitsFlags { get; }
@@ -135,6 +151,10 @@ public sealed class SecureBitsValue
         KeepCapsLocked = b.HasFlag(Capabilities.SecureBits.KeepCapsLocked);
         NoCapAmbientRaise = b.HasFlag(Capabilities.SecureBits.NoCapAmbientRaise);
         NoCapAmbientRaiseLocked = b.HasFlag(Capabilities.SecureBits.NoCapAmbientRaiseLocked);
+        ExecRestrictFile = b.HasFlag(Capabilities.SecureBits.ExecRestrictFile);
+        ExecRestrictFileLocked = b.HasFlag(Capabilities.SecureBits.ExecRestrictFileLocked);
+        ExecDenyInteractive = b.HasFlag(Capabilities.SecureBits.ExecDenyInteractive);
+        ExecDenyInteractiveLocked = b.HasFlag(Capabilities.SecureBits.ExecDenyInteractiveLocked);
     }
 
     public int Value { get; }
@@ -149,6 +169,10 @@ public sealed class SecureBitsValue
     public bool KeepCapsLocked { get; }
     public bool NoCapAmbientRaise { get; }
     public bool NoCapAmbientRaiseLocked { get; }
+    public bool ExecRestrictFile { get; }
+    public bool ExecRestrictFileLocked { get; }
+    public bool ExecDenyInteractive { get; }
+    public bool ExecDenyInteractiveLocked { get; }
 
     public override string ToString() => Text;
 }

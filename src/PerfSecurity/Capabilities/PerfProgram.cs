@@ -35,23 +35,19 @@ public sealed record PerfProgram(string Path, bool IsScript, string? Binary)
         catch (Errors.SystemCallException) { return false; }
     }
 
-    /// <summary>Whether a file starts with #! (the kernel ignores file capabilities on such scripts); unreadable counts as no.</summary>
+    /// <summary>Whether a regular file starts with #! (the kernel ignores file capabilities on such scripts); unreadable counts as no.</summary>
     public static bool IsScriptFile(string path)
     {
-        try
-        {
-            using var f = File.OpenRead(path);
-            return f.ReadByte() == '#' && f.ReadByte() == '!';
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+        Span<byte> head = stackalloc byte[2];
+        try { return IO.BoundedFile.ReadHead(path, head) == 2 && head[0] == '#' && head[1] == '!'; }
+        catch (Errors.PerfSecurityException) { return false; }
     }
 
     /// <summary>The executable a wrapper script runs, or null when it cannot be told.</summary>
     public static string? WrappedBinary(string script, string? pathVariable, string kernelRelease)
     {
-        string text;
-        try { text = File.ReadAllText(script); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        string? text = IO.BoundedFile.TryReadAllText(script, IO.BoundedFile.TextLimit);
+        if (text is null) return null;
 
         // Ubuntu (linux-tools-common): /usr/lib/linux-tools/<release>/perf.
         string ubuntu = $"/usr/lib/linux-tools/{kernelRelease}/perf";

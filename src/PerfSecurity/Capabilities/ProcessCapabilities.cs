@@ -4,11 +4,15 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.Capabilities;
 
-/// <summary>What /proc/&lt;pid&gt;/status says of a process's capabilities and privileges.</summary>
+/// <summary>
+/// What /proc/&lt;pid&gt;/status says of a process's capabilities and privileges. Credentials belong to threads:
+/// <see cref="ThreadId"/> names the thread they were read from when it is not the leader (a leader that has
+/// exited while other threads run is a zombie that keeps its last credentials).
+/// </summary>
 public sealed record ProcessStatus(
     int ProcessId, int ParentId, string Name, uint Uid, uint EffectiveUid,
     CapabilitySet Inheritable, CapabilitySet Permitted, CapabilitySet Effective, CapabilitySet Bounding, CapabilitySet Ambient,
-    bool NoNewPrivs, int Seccomp, bool IsKernelThread);
+    bool NoNewPrivs, int Seccomp, bool IsKernelThread, bool IsZombie = false, int? ThreadId = null);
 
 /// <summary>Reads process capabilities from /proc.</summary>
 public static class ProcessCapabilities
@@ -20,7 +24,7 @@ public static class ProcessCapabilities
         int ppid = 0, seccomp = 0;
         uint uid = 0, euid = 0;
         ulong inh = 0, prm = 0, eff = 0, bnd = 0, amb = 0;
-        bool nnp = false, kthread = false;
+        bool nnp = false, kthread = false, zombie = false;
         foreach (string line in text.Split('\n'))
         {
             int colon = line.IndexOf(':');
@@ -44,26 +48,56 @@ public static class ProcessCapabilities
                 case "NoNewPrivs": nnp = value == "1"; break;
                 case "Seccomp": int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out seccomp); break;
                 case "Kthread": kthread = value == "1"; break;
+                case "State": zombie = value.StartsWith('Z'); break;
             }
         }
-        return new ProcessStatus(pid, ppid, name, uid, euid, new(inh), new(prm), new(eff), new(bnd), new(amb), nnp, seccomp, kthread);
+        return new ProcessStatus(pid, ppid, name, uid, euid, new(inh), new(prm), new(eff), new(bnd), new(amb), nnp, seccomp, kthread, zombie);
     }
 
     // Old kernels print two 8-digit words; spaces are dropped either way.
     private static ulong Hex(string value)
         => ulong.TryParse(value.Replace(" ", ""), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v) ? v : 0;
 
-    /// <summary>A process's status, or null when it has gone or its /proc entry is hidden (hidepid).</summary>
+    /// <summary>
+    /// A process's status, or null when it has gone or its /proc entry is hidden (hidepid). When the leader is a
+    /// zombie while other threads still run, the credentials are those of the first live thread (lowest id),
+    /// since the kernel checks the calling thread's credentials and the dead leader's no longer act.
+    /// </summary>
     public static ProcessStatus? Read(int pid, string procRoot = "/proc")
     {
+        string dir = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
         string text;
-        try { text = ReadSmallFile(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "status")); }
+        try { text = ReadSmallFile(Path.Combine(dir, "status")); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SystemCallException) { return null; }
         var status = ParseStatus(pid, text);
         // Kernel threads have no mm; before the Kthread line existed, their parent is kthreadd (2) or they are kthreadd.
         if (!status.IsKernelThread && (pid == 2 || status.ParentId == 2) && !text.Contains("VmSize:", StringComparison.Ordinal))
             status = status with { IsKernelThread = true };
+        if (status.IsZombie && LiveThread(dir, pid) is { } thread)
+            status = thread with { ProcessId = pid, ParentId = status.ParentId, Name = status.Name, IsKernelThread = status.IsKernelThread };
         return status;
+    }
+
+    // The first thread of the group, other than the leader, that is not a zombie itself.
+    private static ProcessStatus? LiveThread(string processDir, int leader)
+    {
+        var tids = new List<int>();
+        try
+        {
+            foreach (string d in Directory.EnumerateDirectories(Path.Combine(processDir, "task")))
+                if (int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out int tid) && tid != leader) tids.Add(tid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        tids.Sort();
+        foreach (int tid in tids)
+        {
+            string text;
+            try { text = ReadSmallFile(Path.Combine(processDir, "task", tid.ToString(CultureInfo.InvariantCulture), "status")); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or SystemCallException) { continue; } // exited meanwhile
+            var thread = ParseStatus(tid, text);
+            if (!thread.IsZombie) return thread with { ThreadId = tid };
+        }
+        return null;
     }
 
     [ThreadStatic] private static byte[]? _readBuffer;

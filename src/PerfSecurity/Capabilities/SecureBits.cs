@@ -15,12 +15,16 @@ public enum SecureBits
     KeepCapsLocked = 32,
     NoCapAmbientRaise = 64,
     NoCapAmbientRaiseLocked = 128,
+    ExecRestrictFile = 0x100,
+    ExecRestrictFileLocked = 0x200,
+    ExecDenyInteractive = 0x400,
+    ExecDenyInteractiveLocked = 0x800,
 }
 
 public static class SecureBitsText
 {
-    /// <summary>Every defined bit.</summary>
-    public const int AllBits = 0xFF;
+    /// <summary>Every bit Linux defines (bits 8-11 since 6.14).</summary>
+    public const int AllBits = 0xFFF;
 
     private static readonly (SecureBits Bit, string Name, string Meaning)[] Table =
     {
@@ -32,10 +36,26 @@ public static class SecureBitsText
         (SecureBits.KeepCapsLocked, "SECBIT_KEEP_CAPS_LOCKED", "SECBIT_KEEP_CAPS cannot be changed"),
         (SecureBits.NoCapAmbientRaise, "SECBIT_NO_CAP_AMBIENT_RAISE", "ambient capabilities cannot be raised"),
         (SecureBits.NoCapAmbientRaiseLocked, "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED", "SECBIT_NO_CAP_AMBIENT_RAISE cannot be changed"),
+        // Linux 6.14+: requests to script interpreters (execveat AT_EXECVE_CHECK); settable without CAP_SETPCAP.
+        (SecureBits.ExecRestrictFile, "SECBIT_EXEC_RESTRICT_FILE", "interpreters run only files that execveat(AT_EXECVE_CHECK) allows"),
+        (SecureBits.ExecRestrictFileLocked, "SECBIT_EXEC_RESTRICT_FILE_LOCKED", "SECBIT_EXEC_RESTRICT_FILE cannot be changed"),
+        (SecureBits.ExecDenyInteractive, "SECBIT_EXEC_DENY_INTERACTIVE", "interpreters refuse interactive commands (a terminal, -c, standard input)"),
+        (SecureBits.ExecDenyInteractiveLocked, "SECBIT_EXEC_DENY_INTERACTIVE_LOCKED", "SECBIT_EXEC_DENY_INTERACTIVE cannot be changed"),
     };
 
-    /// <summary>The SECBIT_* names of the set bits, lowest first.</summary>
-    public static string[] Names(int bits) => Table.Where(t => (bits & (int)t.Bit) != 0).Select(t => t.Name).ToArray();
+    /// <summary>The SECBIT_* names of the set bits, lowest first; a bit a newer kernel defined shows as its number.</summary>
+    public static string[] Names(int bits)
+    {
+        var names = new List<string>();
+        for (int n = 0; n < 32; n++)
+        {
+            int bit = 1 << n;
+            if ((bits & bit) == 0) continue;
+            var hit = Table.FirstOrDefault(t => (int)t.Bit == bit);
+            names.Add(hit.Name ?? $"bit {n}");
+        }
+        return names.ToArray();
+    }
 
     public static IEnumerable<(SecureBits Bit, string Name, string Meaning)> All() => Table;
 
@@ -69,5 +89,5 @@ public static class SecureBitsText
 
     private static PerfSecurityException Invalid(string text)
         => new("PerfSecureBitsInvalid", FailureKind.InvalidArgument,
-            $"'{text}' is not a secure-bits value. Give a number from 0 to 255 (239, 0xef, 0357) or SECBIT_* names.", text);
+            $"'{text}' is not a secure-bits value. Give a number from 0 to {AllBits} (239, 0xef, 0357, 0x500) or SECBIT_* names.", text);
 }

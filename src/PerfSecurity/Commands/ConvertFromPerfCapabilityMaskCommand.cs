@@ -10,31 +10,56 @@ namespace PerfSecurity.Commands;
 [OutputType(typeof(CapabilityMask))]
 public sealed class ConvertFromPerfCapabilityMaskCommand : PerfCmdlet
 {
-    /// <summary>Hex text as in /proc (0x optional); integers are taken as the mask value.</summary>
+    private static readonly string[] MaskNames = { nameof(Mask), "CapPrm", "CapEff", "CapInh", "CapBnd", "CapAmb" };
+
+    /// <summary>
+    /// Text and numbers typed on the command line are hex, as capsh --decode reads its argument (0x optional,
+    /// up to 16 digits); numbers that are computed or come from the pipeline are the mask value.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("CapPrm", "CapEff", "CapInh", "CapBnd", "CapAmb")]
     [MaskTransformation]
     public string[] Mask { get; set; } = Array.Empty<string>();
 
-    protected override void ProcessRecord()
+    private string?[]? _typed;
+
+    protected override void BeginProcessing()
     {
-        foreach (string m in Mask)
-            Try(() => WriteObject(new CapabilityMask(Parse(m))));
+        // Bound before the first record means given on the command line: recover how its numbers were written.
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Mask)))
+            _typed = LiteralArguments.NumberTexts(MyInvocation, MaskNames);
     }
 
-    internal static CapabilitySet Parse(string m)
-        => m.StartsWith(MaskTransformationAttribute.NumberPrefix, StringComparison.Ordinal)
-            ? new CapabilitySet(ulong.Parse(m.AsSpan(MaskTransformationAttribute.NumberPrefix.Length), CultureInfo.InvariantCulture))
-            : CapabilitySet.ParseMask(m);
+    protected override void ProcessRecord()
+    {
+        string?[]? typed = _typed is { } t && t.Length == Mask.Length ? t : null;
+        for (int i = 0; i < Mask.Length; i++)
+        {
+            string m = Mask[i];
+            string? text = typed?[i];
+            Try(() => WriteObject(new CapabilityMask(Parse(m, text))));
+        }
+    }
+
+    /// <summary>A marked value is the mask itself unless it was typed as a literal, whose text is then read as hex.</summary>
+    internal static CapabilitySet Parse(string m, string? typed = null)
+    {
+        if (!m.StartsWith(MaskTransformationAttribute.ValuePrefix, StringComparison.Ordinal)) return CapabilitySet.ParseMask(m);
+        if (typed is not null) return CapabilitySet.ParseMask(typed);
+        string number = m[MaskTransformationAttribute.ValuePrefix.Length..];
+        // A negative or fractional value is no mask; ParseMask says so with the usual error.
+        return ulong.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value) ? new CapabilitySet(value) : CapabilitySet.ParseMask(number);
+    }
 }
 
 /// <summary>
-/// Keeps hex text as text and marks integers as numbers; a bare /proc mask typed on the command line
-/// (0000004000000000) arrives as an integer literal, so its original text is used instead.
+/// Keeps text as text and marks whole non-negative numbers as mask values. A literal whose text PowerShell kept
+/// (0000004000000000, 0x8000000000000000, which it reads as a negative Int64) becomes that text.
 /// </summary>
 internal sealed class MaskTransformationAttribute : ArgumentTransformationAttribute
 {
-    internal const string NumberPrefix = "#";
+    /// <summary>Marks a mask value; a NUL cannot come from typed text.</summary>
+    internal const string ValuePrefix = "\0#";
 
     public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
     {
@@ -46,21 +71,17 @@ internal sealed class MaskTransformationAttribute : ArgumentTransformationAttrib
     private static object One(object item)
     {
         object value = item is PSObject pso ? pso.BaseObject : item;
-        string? typed = item is PSObject p ? p.ToString() : null;
         switch (value)
         {
-            case sbyte or byte or short or ushort or int or uint or long or ulong:
+            case sbyte or byte or short or ushort or int or uint or long or ulong or decimal:
                 string number = Convert.ToString(value, CultureInfo.InvariantCulture)!;
-                if (typed is not null && typed != number && !typed.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-                    return typed; // the literal's text: a hex mask
-                if (value is sbyte or short or int or long && Convert.ToInt64(value, CultureInfo.InvariantCulture) < 0)
-                    return number; // rejected later as not hex
-                return NumberPrefix + number;
+                string? typed = item is PSObject p ? p.ToString() : null;
+                if (typed is not null && typed != number) return typed;
+                return ValuePrefix + number;
             case string s:
                 return s;
             default:
                 return item; // not a mask: let the binder try the object's properties
-
         }
     }
 }

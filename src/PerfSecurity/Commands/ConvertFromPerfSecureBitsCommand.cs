@@ -12,6 +12,7 @@ public sealed class ConvertFromPerfSecureBitsCommand : PerfCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("SecureBits", "Value")]
     [SecureBitsTransformation]
+    [ArgumentCompleter(typeof(SecureBitsNameCompleter))]
     public string[] InputObject { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()
@@ -19,6 +20,13 @@ public sealed class ConvertFromPerfSecureBitsCommand : PerfCmdlet
         foreach (string s in InputObject)
             Try(() => WriteObject(new SecureBitsValue(SecureBitsText.Parse(s))));
     }
+}
+
+/// <summary>Completes SECBIT_* names, each with its meaning as tooltip.</summary>
+public sealed class SecureBitsNameCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values()
+        => SecureBitsText.All().Select(t => (t.Name, $"0x{(int)t.Bit:x}: {t.Meaning}"));
 }
 
 /// <summary>Keeps number literals as typed (0357 stays octal); integers become their decimal text.</summary>

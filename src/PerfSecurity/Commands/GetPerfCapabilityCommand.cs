@@ -37,14 +37,15 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
         foreach (string path in ResolvePaths(Path, LiteralPath))
         {
             if (Stopping) return;
-            if (Recurse && Directory.Exists(path) && !IsSymlink(path)) Scan(path);
+            if (Recurse && IsRealDirectory(path)) Scan(path);
             else ReadOne(path, followLinks: true, reportMissing: true);
         }
     }
 
-    private static bool IsSymlink(string path)
+    // A directory itself, not a link to one (getcap -r does not follow links); lstat keeps names that are not UTF-8.
+    private static bool IsRealDirectory(string path)
     {
-        try { return Native.FileSystem.Stat(path, followLinks: false).IsSymbolicLink; }
+        try { return Native.FileSystem.Stat(path, followLinks: false).IsDirectory; }
         catch (SystemCallException) { return false; }
     }
 

@@ -26,14 +26,19 @@ public sealed class GetPerfEventCommand : PerfCmdlet
 
     protected override void ProcessRecord()
     {
-        var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+        // Patterns filter the list ignoring case; a literal name is an event string, whose case matters to perf.
+        var patterns = Name.Select(n => WildcardPattern.ContainsWildcardCharacters(n) ? new WildcardPattern(n, WildcardOptions.IgnoreCase) : null).ToList();
+        var literals = Name.Select(WildcardPattern.Unescape).ToList();
         var matched = new bool[Name.Length];
         bool Matches(EventInfo e)
         {
             bool any = false;
             for (int i = 0; i < patterns.Count; i++)
             {
-                if (patterns[i].IsMatch(e.Name) || e.Aliases.Any(patterns[i].IsMatch)) { matched[i] = true; any = true; }
+                bool hit = patterns[i] is WildcardPattern p
+                    ? p.IsMatch(e.Name) || e.Aliases.Any(p.IsMatch)
+                    : e.Name == literals[i] || e.Aliases.Contains(literals[i]);
+                if (hit) { matched[i] = true; any = true; }
             }
             return any;
         }
@@ -45,14 +50,14 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             {
                 IEnumerable<EventInfo> events = type switch
                 {
-                    PerfEventType.Tracepoint => TracepointEvents(explicitly: Type is not null),
+                    PerfEventType.Tracepoint => TracepointEvents(explicitly: Type is not null, patterns),
                     PerfEventType.Pmu => EventCatalog.Pmu(),
                     _ => EventCatalog.Generic(type),
                 };
                 foreach (EventInfo e in events)
                 {
                     if (Stopping) return;
-                    if (Matches(e)) WriteObject(Supported ? e.WithSupported(EventCatalog.Probe(EventCatalog.ToDefinition(e))) : e);
+                    if (Matches(e)) WriteObject(Supported ? e.WithSupported(Probe(EventCatalog.ToDefinition(e))) : e);
                 }
             }
             catch (PerfSecurityException e)
@@ -64,13 +69,13 @@ public sealed class GetPerfEventCommand : PerfCmdlet
         // A literal name that is no listed event may still be an event string (page-faults:u, cpu/event=0x3c/).
         for (int i = 0; i < Name.Length; i++)
         {
-            if (matched[i] || WildcardPattern.ContainsWildcardCharacters(Name[i])) continue;
+            if (matched[i] || patterns[i] is not null) continue;
             try
             {
-                EventDefinition def = new EventResolver().Resolve(Name[i]);
+                EventDefinition def = new EventResolver().Resolve(literals[i]);
                 if (Type is not null && !Type.Contains(def.Kind)) continue;
                 EventInfo info = EventCatalog.FromDefinition(def);
-                WriteObject(Supported ? info.WithSupported(EventCatalog.Probe(def)) : info);
+                WriteObject(Supported ? info.WithSupported(Probe(def)) : info);
             }
             catch (PerfSecurityException e)
             {
@@ -79,7 +84,10 @@ public sealed class GetPerfEventCommand : PerfCmdlet
         }
     }
 
-    private IEnumerable<EventInfo> TracepointEvents(bool explicitly)
+    // An alias still needing its "=?" values cannot be opened as listed: not tried.
+    private static bool? Probe(EventDefinition def) => def.Parameters.Count > 0 ? null : EventCatalog.Probe(def);
+
+    private IEnumerable<EventInfo> TracepointEvents(bool explicitly, List<WildcardPattern?> patterns)
     {
         string? tracefs = Tracefs.Locate();
         if (tracefs is null)
@@ -87,7 +95,8 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             const string message = "tracefs is not mounted (neither /sys/kernel/tracing nor /sys/kernel/debug/tracing): no tracepoints listed. As root: mount -t tracefs nodev /sys/kernel/tracing";
             if (explicitly)
                 WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, message));
-            else if (!_warnedTracefs && Name.Any(n => n.Contains(':') || WildcardPattern.ContainsWildcardCharacters(n)))
+            // A literal tracepoint gets its own error from the resolver; patterns would silently match nothing.
+            else if (!_warnedTracefs && patterns.Any(p => p is not null))
                 WriteWarning(message);
             _warnedTracefs = true;
             yield break;

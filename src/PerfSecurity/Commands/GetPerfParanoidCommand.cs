@@ -14,11 +14,15 @@ public sealed class GetPerfParanoidCommand : PerfCmdlet
     [ValidateNotNullOrEmpty]
     public string Root { get; set; } = "/";
 
+    /// <summary>Follow these rules for the next boot instead of those of the boot path the system uses.</summary>
+    [Parameter]
+    public BootPath BootPath { get; set; }
+
     protected override void ProcessRecord()
     {
         try
         {
-            WriteObject(KernelSettings.GetParanoid(ResolveDirectory(Root)));
+            WriteObject(KernelSettings.GetParanoid(ResolveDirectory(Root), MyInvocation.BoundParameters.ContainsKey(nameof(BootPath)) ? BootPath : null));
         }
         catch (PerfSecurityException e)
         {

@@ -19,11 +19,15 @@ public sealed class GetPerfSysctlCommand : PerfCmdlet
     [ValidateNotNullOrEmpty]
     public string Root { get; set; } = "/";
 
+    /// <summary>Follow these rules for the next boot instead of those of the boot path the system uses.</summary>
+    [Parameter]
+    public BootPath BootPath { get; set; }
+
     protected override void ProcessRecord()
     {
         var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
         var matched = new bool[patterns.Count];
-        foreach (SysctlSetting setting in KernelSettings.GetSysctls(ResolveDirectory(Root)))
+        foreach (SysctlSetting setting in KernelSettings.GetSysctls(ResolveDirectory(Root), MyInvocation.BoundParameters.ContainsKey(nameof(BootPath)) ? BootPath : null))
         {
             bool any = false;
             for (int i = 0; i < patterns.Count; i++)

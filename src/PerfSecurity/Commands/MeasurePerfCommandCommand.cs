@@ -7,7 +7,7 @@ namespace PerfSecurity.Commands;
 
 [Cmdlet(VerbsDiagnostic.Measure, "PerfCommand")]
 [OutputType(typeof(CommandMeasurement))]
-public sealed class MeasurePerfCommandCommand : PerfCmdlet
+public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Path")]
@@ -28,9 +28,38 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet
     [ValidateRange(1, 100)]
     public int Repeat { get; set; } = 1;
 
+    /// <summary>A file the command reads as its standard input.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RedirectStandardInput { get; set; }
+
+    /// <summary>A file that receives the command's standard output (created or overwritten; shared by all runs and piped commands).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RedirectStandardOutput { get; set; }
+
+    /// <summary>A file that receives the command's standard error; the same file as -RedirectStandardOutput takes both, as 2>&amp;1.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? RedirectStandardError { get; set; }
+
+    /// <summary>Discard the command's standard output and error (those not redirected to a file).</summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
     private readonly CancellationTokenSource _cancel = new();
 
+    private CommandStreams? _streams;
+
     protected override void StopProcessing() => _cancel.Cancel();
+
+    protected override void EndProcessing() => Dispose();
+
+    public void Dispose()
+    {
+        _streams?.Dispose();
+        _streams = null;
+    }
 
     protected override void ProcessRecord()
     {
@@ -42,6 +71,7 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet
             if (file is null)
                 throw new PerfSecurityException("PerfCounterCommandNotFound", FailureKind.ObjectNotFound,
                     $"The command '{FilePath}' was not found{(FilePath.Contains('/') ? "" : " on PATH")}.", FilePath);
+            CommandRunner.EnsureExecutable(file, FilePath);
 
             var resolver = new EventResolver();
             List<EventDefinition> events = Event is not null
@@ -49,6 +79,9 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet
                 : GenericEvents.StatDefaults.Select(resolver.Resolve).Where(EventCatalog.Probe).ToList();
             string cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
+            // Opened once for the whole pipeline: commands measured one after the other append to the same files.
+            CommandStreams streams = _streams ??= CommandStreams.Open(ProviderPath(RedirectStandardInput), ProviderPath(RedirectStandardOutput),
+                ProviderPath(RedirectStandardError), Quiet);
             var runs = new List<CommandRun>();
             var progress = new ProgressRecord(2, $"Measuring {FilePath}", "run 1");
             for (int i = 0; i < Repeat; i++)
@@ -60,7 +93,7 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet
                     WriteProgress(progress);
                 }
                 // Warn about the :u fallback once, not once per run.
-                runs.Add(CommandRunner.Run(file, ArgumentList, cwd, events, _cancel.Token, i == 0 ? WriteWarning : null));
+                runs.Add(CommandRunner.Run(file, ArgumentList, cwd, events, _cancel.Token, i == 0 ? WriteWarning : null, streams));
                 WriteVerbose($"Run {i + 1}: exit code {runs[^1].ExitCode}, {runs[^1].Elapsed.TotalMilliseconds:0.###} ms.");
             }
             if (Repeat > 1) { progress.RecordType = ProgressRecordType.Completed; WriteProgress(progress); }
@@ -74,6 +107,8 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet
             WriteFailure(e);
         }
     }
+
+    private string? ProviderPath(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
     private static CommandMeasurement Summarize(string command, List<CommandRun> runs)
     {

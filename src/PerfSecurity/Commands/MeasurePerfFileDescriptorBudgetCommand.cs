@@ -23,7 +23,18 @@ public sealed class MeasurePerfFileDescriptorBudgetCommand : BudgetCmdlet
     [ValidateRange(1, 10_000_000)]
     public int ThreadCount { get; set; }
 
+    /// <summary>
+    /// Who opens the events: Perf (default), a perf process started from the subject, which inherits its descriptors
+    /// without close-on-exec; or Process, the subject process itself (all its open descriptors count).
+    /// </summary>
+    [Parameter]
+    public DescriptorOpener Opener { get; set; } = DescriptorOpener.Perf;
+
+    /// <summary>perf attaches (-p) or runs until interrupted instead of starting a command: no pipe of its own.</summary>
+    [Parameter]
+    public SwitchParameter NoCommand { get; set; }
+
     protected override object Measure()
         => ResourceBudgets.MeasureFileDescriptors(Subject(), EventCount,
-            IfBound(nameof(CpuCount), CpuCount), IfBound(nameof(ThreadCount), ThreadCount));
+            IfBound(nameof(CpuCount), CpuCount), IfBound(nameof(ThreadCount), ThreadCount), Opener, !NoCommand);
 }

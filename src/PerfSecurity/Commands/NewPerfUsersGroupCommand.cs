@@ -33,6 +33,10 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
     [ValidateNotNull]
     public string[] Member { get; set; } = Array.Empty<string>();
 
+    /// <summary>How the group gets the binary: Group (chgrp, the default) or Acl (an ACL entry; the binary keeps its group).</summary>
+    [Parameter]
+    public PerfUsersGroupGrant Grant { get; set; } = PerfUsersGroupGrant.Group;
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -50,7 +54,7 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
             foreach (string n in choice.Notes) WriteVerbose(n);
             foreach (string w in choice.Warnings) WriteWarning(w);
 
-            var request = new PerfUsersGroupRequest(Name, binary, choice.Set, Member);
+            var request = new PerfUsersGroupRequest(Name, binary, choice.Set, Member, Grant);
             IReadOnlyList<string> changes = PerfUsersGroupSetup.Apply(request, CmdletGates.GateOf(this));
             if (PassThru && !CmdletGates.IsWhatIf(this))
                 WriteObject(PerfUsersGroupInspector.Inspect(Name, binary, changes.ToArray(), kernel));

@@ -27,15 +27,22 @@ public sealed class RemovePerfCapabilityCommand : FileCapabilityCmdlet
             Try(() =>
             {
                 using var file = FileCapabilities.OpenForRemoval(path);
-                var current = file.Read();
-                if (current is null)
+                var current = StoredCapability.Read(file);
+                if (!current.Exists)
                 {
-                    WriteVerbose($"'{path}' has no file capabilities; nothing to remove.");
+                    WriteVerbose($"'{ShownPath(path)}' has no file capabilities; nothing to remove.");
                     return;
                 }
-                if (!ShouldProcess(path, $"Remove file capabilities '{current.Text}'")) return;
-                file.Remove();
-                if (PassThru) WriteObject(new FileCapability(path, current));
+                string what = current.Data is { } data ? $"'{data.Text}'" : $"({current.Describe()})";
+                if (!ShouldProcess(ShownPath(path), $"Remove file capabilities {what}")) return;
+                if (!file.Remove())
+                {
+                    WriteVerbose($"'{ShownPath(path)}' lost its file capabilities before they were removed; nothing to remove.");
+                    return;
+                }
+                // An unreadable value has no text to return; the verbose line says what was removed.
+                if (current.Data is null) WriteVerbose($"Removed the file capabilities of '{ShownPath(path)}' ({current.Describe()}).");
+                else if (PassThru) WriteObject(new FileCapability(path, current.Data));
             });
         }
     }

@@ -46,17 +46,17 @@ public sealed class SetPerfCapabilityCommand : DesiredCapabilityCmdlet
     {
         var desired = _desired!;
         using var file = FileCapabilities.OpenForChange(path);
-        var current = file.Read();
-        if (current is not null && Same(current, desired))
+        var current = StoredCapability.Read(file);
+        if (current.Data is not null && Same(current.Data, desired))
         {
-            WriteVerbose($"'{path}' already has {desired.Text}{(desired.RootId is uint r ? $" [rootid={r}]" : "")}; nothing to change.");
+            WriteVerbose($"'{ShownPath(path)}' already has {desired.Text}{(desired.RootId is uint r ? $" [rootid={r}]" : "")}; nothing to change.");
         }
         else
         {
-            if (!ShouldProcess(path, $"Set file capabilities '{desired.Text}'{(desired.RootId is uint id ? $" with rootid {id}" : "")} (was '{current?.Text ?? "none"}')"))
+            if (!ShouldProcess(ShownPath(path), $"Set file capabilities '{desired.Text}'{(desired.RootId is uint id ? $" with rootid {id}" : "")} (was {(current.Data is { } was ? $"'{was.Text}'" : current.IsUnreadable ? current.Describe() : "'none'")})"))
                 return;
             if (_weakening && !Force && !ShouldContinue(
-                    $"'{desired.Text}' gives whoever runs '{path}' {((desired.Permitted | desired.Inheritable).Contains(CapabilityTable.SysAdmin) ? "CAP_SYS_ADMIN, which is close to full root" : "every capability, which is full root")}. Continue?",
+                    $"'{desired.Text}' gives whoever runs '{ShownPath(path)}' {((desired.Permitted | desired.Inheritable).Contains(CapabilityTable.SysAdmin) ? "CAP_SYS_ADMIN, which is close to full root" : "every capability, which is full root")}. Continue?",
                     "Grant root-equivalent capabilities"))
                 return;
             file.Write(desired);

@@ -41,9 +41,11 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
     {
         string value = Level.ToString();
         bool runtimeDone = Sysctl.Read(Sysctl.ParanoidKey) == value;
-        bool persistDone = !Persist || SysctlConfiguration.Load().Effective(Sysctl.ParanoidKey) is { } a
-            && a.Value == value && a.File == KernelSettings.DropInPath();
+        BootPath host = BootPaths.Detect().Path;
+        bool persistDone = !Persist || SysctlConfiguration.Load("/", host).WritesTo(Sysctl.ParanoidKey).LastOrDefault(w => w.Accepted) is { } a
+            && a.Result == value && a.Source.File == KernelSettings.DropInPath();
 
+        bool persisted = Persist && persistDone;
         if (runtimeDone && persistDone)
         {
             WriteVerbose($"{Sysctl.ParanoidKey} is already {value}{(Persist ? " and persisted" : "")}; nothing to change.");
@@ -61,17 +63,41 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
             if (!persistDone && ShouldProcess(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {value} for the next boot"))
             {
                 KernelSettings.Persist(Sysctl.ParanoidKey, value);
-                WarnIfOverridden(value);
+                persisted = true;
             }
         }
+        if (persisted) WarnIfOverridden(value, host);
 
         if (PassThru) WriteObject(KernelSettings.GetParanoid());
     }
 
-    private void WarnIfOverridden(string value)
+    // The drop-in must decide the next boot under the boot path this host uses; say so when another line does,
+    // and also when it would not decide it under the other boot path (an image moved to another init, a changed init).
+    private void WarnIfOverridden(string value, BootPath host)
     {
-        SysctlAssignment? winner = SysctlConfiguration.Load().Effective(Sysctl.ParanoidKey);
-        if (winner is not null && winner.File != KernelSettings.DropInPath())
-            WriteWarning($"{winner.File} line {winner.Line} sets {Sysctl.ParanoidKey} = {winner.Value} and is applied after {KernelSettings.DropInPath()}, so the next boot uses {winner.Value}, not {value}. Remove or change that line.");
+        foreach (BootPath path in new[] { host, BootPaths.Other(host) })
+        {
+            var config = SysctlConfiguration.Load("/", path);
+            foreach (string problem in config.Problems) if (path == host) WriteWarning(problem);
+            SysctlWrite? winner = config.WritesTo(Sysctl.ParanoidKey).LastOrDefault(w => w.Accepted);
+            if (winner is not null && winner.Source.File == KernelSettings.DropInPath() && winner.Result == value) continue;
+            string tool = path == BootPath.Systemd ? "systemd-sysctl" : "sysctl --system";
+            string why;
+            if (winner is not null)
+                why = $"{winner.Source.File} line {winner.Source.Line} sets {Sysctl.ParanoidKey} = {winner.Result}"
+                    + (winner.Source.File == KernelSettings.DropInPath() ? "" : $" and is applied after {KernelSettings.DropInPath()}");
+            else if (config.BlockedBy is not null)
+                why = $"{config.BlockedBy} stops it before anything is applied";
+            else
+            {
+                // systemd keeps one line per key, the last: an exclusion or a value the kernel refuses replaces the drop-in's.
+                var last = config.LinesNaming(Sysctl.ParanoidKey).LastOrDefault();
+                why = last is null ? "no line sets it"
+                    : $"{last.File} line {last.Line} ({(last.Excludes ? "an exclusion" : $"'{last.Value}', which the kernel refuses")}) replaces the drop-in's line, so nothing is written";
+            }
+            WriteWarning(path == host
+                ? $"{why}, so the next boot ({tool}, which this host uses) does not give {value}. Remove or change that line."
+                : $"This host boots with {(host == BootPath.Systemd ? "systemd-sysctl" : "sysctl --system")}, where the drop-in decides; under {tool} {why}, and the next boot would not give {value}. Remove or change that line if the system may boot that way.");
+        }
     }
 }

@@ -30,13 +30,13 @@ public sealed class TestPerfCapabilityCommand : DesiredCapabilityCmdlet
                 var actual = FileCapabilities.Read(path);
                 if (actual is null)
                 {
-                    WriteVerbose($"'{path}' has no file capabilities (no {FileCapabilityData.XattrName} attribute).");
+                    WriteVerbose($"'{ShownPath(path)}' has no file capabilities (no {FileCapabilityData.XattrName} attribute).");
                     WriteObject(false);
                     return;
                 }
                 bool same = actual.State == _expected && (actual.RootId ?? 0) == RootId;
                 if (!same)
-                    WriteVerbose($"'{path}' has '{actual.Text}'{(actual.RootId is uint r ? $" [rootid={r}]" : "")}, expected '{CapabilityText.Format(_expected)}'{(RootId != 0 ? $" [rootid={RootId}]" : "")}.");
+                    WriteVerbose($"'{ShownPath(path)}' has '{actual.Text}'{(actual.RootId is uint r ? $" [rootid={r}]" : "")}, expected '{CapabilityText.Format(_expected)}'{(RootId != 0 ? $" [rootid={RootId}]" : "")}.");
                 WriteObject(same);
             });
         }

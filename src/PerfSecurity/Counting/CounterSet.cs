@@ -18,6 +18,8 @@ public sealed class CounterOptions
     public bool EnableOnExec { get; init; }
     /// <summary>Enable the counters once all are open (otherwise they wait for Enable or the exec).</summary>
     public bool StartEnabled { get; init; } = true;
+    /// <summary>The target is a command this process starts and reaps: user_time and system_time can come from its rusage.</summary>
+    public bool CommandTimes { get; init; }
 }
 
 /// <summary>The open counters of one session or one measured command: one descriptor per event per thread or CPU.</summary>
@@ -28,6 +30,8 @@ public sealed class CounterSet : IDisposable
     private readonly List<EventDefinition> _events = new();
     private readonly List<Counter> _counters = new();
     private readonly object _gate = new();
+    // duration_time: wall time while enabled, kept by this process as perf keeps it.
+    private readonly System.Diagnostics.Stopwatch _enabledTime = new();
     private byte[] _buffer = new byte[PerfEvents.ReadSize(ReadFormat)];
 
     private CounterSet() { }
@@ -51,6 +55,14 @@ public sealed class CounterSet : IDisposable
             foreach (EventDefinition original in events)
             {
                 EventDefinition ev = original;
+                if (ev.IsTool)
+                {
+                    if (ev.ToolName != "duration_time" && !options.CommandTimes)
+                        throw new PerfSecurityException("PerfEventToolNeedsCommand", FailureKind.InvalidArgument,
+                            $"'{ev.Name}' is the CPU time of a measured command, from its rusage: use it with Measure-PerfCommand. duration_time works everywhere.", ev.Name);
+                    set._events.Add(ev);
+                    continue;
+                }
                 int opened = 0;
                 foreach (var (pid, cpu) in placements)
                 {
@@ -89,6 +101,10 @@ public sealed class CounterSet : IDisposable
             {
                 return null; // a thread that ended after /proc/<pid>/task was listed
             }
+            catch (SystemCallException e) when (e.Errno == Errno.EINVAL && ev.CanDropGuestExclusion)
+            {
+                ev = ev.WithoutGuestExclusion(); // perf's fallback for PMUs that refuse exclude_guest/exclude_host (msr)
+            }
             catch (SystemCallException e) when (e.IsPermissionError && ev.IsCore && !ev.HasModifiers && !ev.ExcludeKernel
                 && RetryInUserSpace(pid))
             {
@@ -109,9 +125,17 @@ public sealed class CounterSet : IDisposable
         return level > 1 && (pid > 0 || Privileges.PerfmonCapable);
     }
 
-    public void Enable() => ForEach(PerfEvents.Enable);
+    public void Enable()
+    {
+        ForEach(PerfEvents.Enable);
+        lock (_gate) _enabledTime.Start();
+    }
 
-    public void Disable() => ForEach(PerfEvents.Disable);
+    public void Disable()
+    {
+        ForEach(PerfEvents.Disable);
+        lock (_gate) _enabledTime.Stop();
+    }
 
     private void ForEach(Action<FileDescriptor> action)
     {
@@ -148,6 +172,7 @@ public sealed class CounterSet : IDisposable
                 ref CounterTotals t = ref totals[_slots![k]];
                 t = t with { Value = t.Value + value, Enabled = t.Enabled + enabled, Running = t.Running + running };
             }
+            FillDuration(totals);
             return totals;
         }
     }
@@ -157,18 +182,35 @@ public sealed class CounterSet : IDisposable
         var slots = new int[_counters.Count];
         var empty = new List<CounterTotals>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (EventDefinition e in _events)
+        {
+            if (index.ContainsKey(e.Name)) continue;
+            index[e.Name] = empty.Count;
+            empty.Add(new CounterTotals(e.Name, null, 0, 0, 0, e.Scale, e.Unit, e.IsClock));
+        }
         for (int k = 0; k < _counters.Count; k++)
         {
             EventDefinition e = _counters[k].Event;
             if (!index.TryGetValue(e.Name, out int i))
             {
-                index[e.Name] = i = empty.Count;
+                index[e.Name] = i = empty.Count; // renamed (:u) after its first placements opened
                 empty.Add(new CounterTotals(e.Name, null, 0, 0, 0, e.Scale, e.Unit, e.IsClock));
             }
             slots[k] = i;
         }
         _empty = empty.ToArray();
         _slots = slots;
+    }
+
+    // duration_time counts the nanoseconds the set has been enabled; the command times are filled in by the runner.
+    private void FillDuration(IList<CounterTotals> totals)
+    {
+        ulong ns = (ulong)_enabledTime.Elapsed.Ticks * 100;
+        for (int i = 0; i < totals.Count; i++)
+        {
+            if (_events.FirstOrDefault(e => e.Name == totals[i].Event) is { ToolName: "duration_time" })
+                totals[i] = totals[i] with { Value = ns, Enabled = ns, Running = ns };
+        }
     }
 
     private List<CounterTotals> ReadPerCpu()
@@ -188,6 +230,9 @@ public sealed class CounterSet : IDisposable
             CounterTotals t = totals[i];
             totals[i] = t with { Value = t.Value + value, Enabled = t.Enabled + enabled, Running = t.Running + running };
         }
+        foreach (EventDefinition e in _events.Where(e => e.IsTool).DistinctBy(e => e.Name))
+            totals.Add(new CounterTotals(e.Name, null, 0, 0, 0, e.Scale, e.Unit, false));
+        FillDuration(totals);
         return totals;
     }
 

@@ -8,23 +8,28 @@ namespace PerfSecurity.Counting;
 public static class EventCatalog
 {
     public static IEnumerable<EventInfo> Generic(PerfEventType kind)
-        => GenericEvents.All.Where(g => g.Kind == kind).Select(g => new EventInfo(g.Name, g.Aliases, g.Kind,
-            g.Kind == PerfEventType.Software ? "software" : "cpu", g.Type, g.Config, 0, 0, 0, g.Description,
-            g.Type == PerfEvents.TypeSoftware && g.Config <= GenericEvents.SwTaskClock ? "ns" : null, 1, null));
+        => GenericEvents.All.Where(g => g.Kind == kind).Select(g => new EventInfo(
+            new EventDefinition
+            {
+                Name = g.Name, Kind = g.Kind, Type = g.Type, Config = g.Config, ToolName = g.Kind == PerfEventType.Tool ? g.Name : null,
+                Unit = g.Kind == PerfEventType.Tool || g.Type == PerfEvents.TypeSoftware && g.Config <= GenericEvents.SwTaskClock ? "ns" : null,
+            }, g.Aliases, g.Description));
 
-    /// <summary>Named events of every PMU under <paramref name="root"/>, written pmu/event/ as perf does.</summary>
+    /// <summary>
+    /// Event aliases of every PMU under <paramref name="root"/>, written as perf list writes them: pmu/alias/, with the
+    /// "=?" fields the alias still needs (pmu/alias,field=?/).
+    /// </summary>
     public static IEnumerable<EventInfo> Pmu(string root = PmuInfo.DefaultRoot)
     {
         var resolver = new EventResolver(root, tracefs: "");
         foreach (PmuInfo pmu in PmuInfo.LoadAll(root))
         {
-            foreach (PmuInfo.NamedEvent named in pmu.Events.Values)
+            foreach (PmuInfo.NamedEvent named in pmu.Events.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
             {
-                string name = $"{pmu.Name}/{named.Name}/";
                 EventDefinition def;
-                try { def = resolver.Resolve(name); }
-                catch (PerfSecurityException) { continue; } // an event needing a value (=?) has no fixed encoding
-                yield return FromDefinition(def, $"{pmu.Name} PMU event {named.Name} ({named.Terms})");
+                try { def = resolver.ResolveAlias(pmu, named); }
+                catch (PerfSecurityException) { continue; } // a value too wide for its field: perf cannot open it either
+                yield return new EventInfo(def, Array.Empty<string>(), $"{pmu.Name} PMU event {named.Name} ({named.Text})");
             }
         }
     }
@@ -53,43 +58,50 @@ public static class EventCatalog
         {
             string? id = PmuInfo.ReadOrNull(Path.Combine(dir, name, "id"));
             if (id is null || !ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out ulong config)) continue;
-            yield return new EventInfo($"{subsystem}:{name}", Array.Empty<string>(), PerfEventType.Tracepoint, "tracepoint",
-                PerfEvents.TypeTracepoint, config, 0, 0, 0, $"Tracepoint {name} of {subsystem}", null, 1, null);
+            yield return new EventInfo(new EventDefinition
+            {
+                Name = $"{subsystem}:{name}", Kind = PerfEventType.Tracepoint, Type = PerfEvents.TypeTracepoint, Config = config, Pmu = "tracepoint",
+            }, Array.Empty<string>(), $"Tracepoint {name} of {subsystem}");
         }
     }
 
     public static EventInfo FromDefinition(EventDefinition def, string? description = null)
-        => new(def.Name, Array.Empty<string>(), def.Kind, def.Pmu.Length > 0 ? def.Pmu : def.Kind == PerfEventType.Software ? "software" : "cpu",
-            def.Type, def.Config, def.Config1, def.Config2, def.Config3, description ?? def.Name, def.Unit, def.Scale, null);
+        => new(def, Array.Empty<string>(), description ?? def.Name);
 
-    /// <summary>The definition an EventInfo opens with (no modifiers).</summary>
-    public static EventDefinition ToDefinition(EventInfo info)
-        => new()
-        {
-            Name = info.Name, Kind = info.Type, Type = info.PerfType, Config = info.Config, Config1 = info.Config1,
-            Config2 = info.Config2, Config3 = info.Config3, Pmu = info.Pmu, Scale = info.Scale, Unit = info.Unit,
-        };
+    /// <summary>The definition an EventInfo opens with.</summary>
+    public static EventDefinition ToDefinition(EventInfo info) => info.Definition;
 
-    /// <summary>Whether this process can open the event now (on its calling thread, any CPU), with perf's :u retry.</summary>
+    /// <summary>
+    /// Whether this process can open the event now (on its calling thread, any CPU), with perf's fallbacks: without
+    /// exclude_guest/exclude_host when the PMU refuses them, and :u when paranoid refuses kernel counting. Tool events
+    /// need no kernel support.
+    /// </summary>
     public static bool Probe(EventDefinition def)
     {
-        PerfEventAttr attr = def.ToAttr();
-        attr.Disabled = true;
-        try
+        if (def.IsTool) return true;
+        bool retriedUser = false;
+        while (true)
         {
-            using FileDescriptor fd = PerfEvents.Open(ref attr, 0, -1);
-            return true;
-        }
-        catch (SystemCallException e) when (e.IsPermissionError && def.IsCore && !def.HasModifiers)
-        {
-            attr = def.UserOnly().ToAttr();
+            PerfEventAttr attr = def.ToAttr();
             attr.Disabled = true;
-            try { using FileDescriptor fd = PerfEvents.Open(ref attr, 0, -1); return true; }
-            catch (SystemCallException) { return false; }
-        }
-        catch (SystemCallException)
-        {
-            return false;
+            try
+            {
+                using FileDescriptor fd = PerfEvents.Open(ref attr, 0, -1);
+                return true;
+            }
+            catch (SystemCallException e) when (e.Errno == Errno.EINVAL && def.CanDropGuestExclusion)
+            {
+                def = def.WithoutGuestExclusion();
+            }
+            catch (SystemCallException e) when (e.IsPermissionError && def.IsCore && !def.HasModifiers && !retriedUser)
+            {
+                def = def.UserOnly();
+                retriedUser = true;
+            }
+            catch (SystemCallException)
+            {
+                return false;
+            }
         }
     }
 }

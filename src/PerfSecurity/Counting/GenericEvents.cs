@@ -2,17 +2,56 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.Counting;
 
-/// <summary>The generic events of perf_event.h with perf's names and aliases.</summary>
+/// <summary>
+/// The generic events of perf_event.h with perf's names and aliases, perf's tool events, and the legacy cache
+/// names (tools/perf/util/parse-events.l and evsel.c of perf 6.1). Names are case-sensitive, as perf's lexer is.
+/// </summary>
 public static class GenericEvents
 {
-    public const ulong SwCpuClock = 0, SwTaskClock = 1;
+    public const ulong SwCpuClock = 0, SwTaskClock = 1, SwDummy = 9;
 
     public sealed record Generic(string Name, string[] Aliases, PerfEventType Kind, uint Type, ulong Config, string Description);
 
-    public static readonly IReadOnlyList<Generic> All = Build();
-
     /// <summary>perf stat's default software events.</summary>
     public static readonly string[] StatDefaults = { "task-clock", "context-switches", "cpu-migrations", "page-faults" };
+
+    /// <summary>Cache names perf accepts for each PERF_COUNT_HW_CACHE_* (evsel__hw_cache); the first is the one perf prints.</summary>
+    public static readonly string[][] CacheTypes =
+    {
+        new[] { "L1-dcache", "l1-d", "l1d", "L1-data" },
+        new[] { "L1-icache", "l1-i", "l1i", "L1-instruction" },
+        new[] { "LLC", "L2" },
+        new[] { "dTLB", "d-tlb", "Data-TLB" },
+        new[] { "iTLB", "i-tlb", "Instruction-TLB" },
+        new[] { "branch", "branches", "bpu", "btb", "bpc" },
+        new[] { "node" },
+    };
+
+    /// <summary>PERF_COUNT_HW_CACHE_OP_* names (evsel__hw_cache_op).</summary>
+    public static readonly string[][] CacheOps =
+    {
+        new[] { "load", "loads", "read" },
+        new[] { "store", "stores", "write" },
+        new[] { "prefetch", "prefetches", "speculative-read", "speculative-load" },
+    };
+
+    /// <summary>PERF_COUNT_HW_CACHE_RESULT_* names (evsel__hw_cache_result).</summary>
+    public static readonly string[][] CacheResults =
+    {
+        new[] { "refs", "Reference", "ops", "access" },
+        new[] { "misses", "miss" },
+    };
+
+    /// <summary>The ops each cache supports (evsel__hw_cache_stat): bit n = op n. L1I reads and prefetches; iTLB and branch read only.</summary>
+    private static readonly int[] CacheOpMask = { 0b111, 0b101, 0b111, 0b111, 0b001, 0b001, 0b111 };
+
+    public static bool IsCacheOpValid(int cache, int op) => (CacheOpMask[cache] >> op & 1) != 0;
+
+    /// <summary>perf's tool events: counted by the tool itself, opened as a dummy software event.</summary>
+    public static readonly string[] ToolEvents = { "duration_time", "user_time", "system_time" };
+
+    // After the tables it reads: static fields are initialized in order.
+    public static readonly IReadOnlyList<Generic> All = Build();
 
     private static List<Generic> Build()
     {
@@ -44,27 +83,41 @@ public static class GenericEvents
         Hw(8, "stalled-cycles-backend", "Cycles the back end was stalled", "idle-cycles-backend");
         Hw(9, "ref-cycles", "Reference cycles, not affected by frequency scaling");
 
-        // Cache events as perf lists them: config = cache | op << 8 | result << 16.
-        string[] caches = { "L1-dcache", "L1-icache", "LLC", "dTLB", "iTLB", "branch", "node" };
-        string[] ops = { "load", "store", "prefetch" };
-        string[] opVerbs = { "loads", "stores", "prefetches" };
-        for (int c = 0; c < caches.Length; c++)
+        list.Add(new("duration_time", Array.Empty<string>(), PerfEventType.Tool, PerfEvents.TypeSoftware, SwDummy, "Wall-clock time while counting (ns), measured by the tool"));
+        list.Add(new("user_time", Array.Empty<string>(), PerfEventType.Tool, PerfEvents.TypeSoftware, SwDummy, "User CPU time of the measured command (ns), from its rusage"));
+        list.Add(new("system_time", Array.Empty<string>(), PerfEventType.Tool, PerfEvents.TypeSoftware, SwDummy, "System CPU time of the measured command (ns), from its rusage"));
+
+        // Cache events as perf lists them: config = cache | op << 8 | result << 16; accesses are named
+        // cache-ops ("L1-dcache-loads"), misses cache-op-misses ("L1-dcache-load-misses").
+        for (int c = 0; c < CacheTypes.Length; c++)
         {
-            for (int op = 0; op < ops.Length; op++)
+            for (int op = 0; op < CacheOps.Length; op++)
             {
-                // perf lists only reads for the instruction caches and branch/node predictors' own ops.
-                if (op > 0 && c is 1 or 4 or 5) continue;
+                if (!IsCacheOpValid(c, op)) continue;
                 ulong access = (uint)c | ((uint)op << 8);
-                list.Add(new($"{caches[c]}-{opVerbs[op]}", Array.Empty<string>(), PerfEventType.HardwareCache, PerfEvents.TypeHwCache,
-                    access, $"{caches[c]} {ops[op]} accesses"));
-                list.Add(new($"{caches[c]}-{ops[op]}-misses", Array.Empty<string>(), PerfEventType.HardwareCache, PerfEvents.TypeHwCache,
-                    access | (1UL << 16), $"{caches[c]} {ops[op]} misses"));
+                string cache = CacheTypes[c][0];
+                list.Add(new($"{cache}-{CacheOps[op][1]}", Array.Empty<string>(), PerfEventType.HardwareCache, PerfEvents.TypeHwCache,
+                    access, $"{cache} {CacheOps[op][0]} accesses"));
+                list.Add(new($"{cache}-{CacheOps[op][0]}-misses", Array.Empty<string>(), PerfEventType.HardwareCache, PerfEvents.TypeHwCache,
+                    access | (1UL << 16), $"{cache} {CacheOps[op][0]} misses"));
             }
         }
         return list;
     }
 
-    public static Generic? Find(string name)
-        => All.FirstOrDefault(g => g.Name.Equals(name, StringComparison.OrdinalIgnoreCase)
-            || g.Aliases.Any(a => a.Equals(name, StringComparison.OrdinalIgnoreCase)));
+    /// <summary>A hardware, software or tool event by its exact name or alias (perf's lexer is case-sensitive).</summary>
+    public static Generic? FindSymbol(string name)
+        => All.FirstOrDefault(g => g.Kind is not PerfEventType.HardwareCache && (g.Name == name || g.Aliases.Contains(name)));
+
+    /// <summary>
+    /// perf's parse_aliases: the first row with an alias that <paramref name="text"/> starts with, ignoring case; -1 if none.
+    /// </summary>
+    public static int MatchAlias(string text, string[][] rows)
+    {
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].Any(a => text.StartsWith(a, StringComparison.OrdinalIgnoreCase))) return i;
+        }
+        return -1;
+    }
 }

@@ -10,47 +10,85 @@ public enum PerfEventType
     HardwareCache,
     Pmu,
     Tracepoint,
+    /// <summary>Hardware breakpoints: mem:ADDR[/LEN][:rwx].</summary>
+    Breakpoint,
+    /// <summary>perf's tool events (duration_time, user_time, system_time): measured by the tool, not by the kernel.</summary>
+    Tool,
+}
+
+/// <summary>The privilege levels and contexts an event does not count (attr.exclude_*), as its modifiers set them.</summary>
+[Flags]
+public enum PerfEventExclusion
+{
+    None = 0,
+    User = 1,
+    Kernel = 2,
+    Hypervisor = 4,
+    Idle = 8,
+    Host = 16,
+    Guest = 32,
+}
+
+/// <summary>The accesses a breakpoint event (mem:) triggers on: HW_BREAKPOINT_R, _W, _X.</summary>
+[Flags]
+public enum PerfBreakpointAccess
+{
+    None = 0,
+    Read = 1,
+    Write = 2,
+    Execute = 4,
 }
 
 /// <summary>An event this kernel knows, with the string that names it in -Event and the attributes it opens with.</summary>
 public sealed class EventInfo
 {
-    internal EventInfo(string name, string[] aliases, PerfEventType type, string pmu, uint perfType, ulong config,
-        ulong config1, ulong config2, ulong config3, string description, string? unit, double scale, bool? supported)
+    internal EventInfo(EventDefinition definition, string[] aliases, string description, bool? supported = null)
     {
-        Name = name;
+        Definition = definition;
         Aliases = aliases;
-        Type = type;
-        Pmu = pmu;
-        PerfType = perfType;
-        Config = config;
-        Config1 = config1;
-        Config2 = config2;
-        Config3 = config3;
         Description = description;
-        Unit = unit;
-        Scale = scale;
         Supported = supported;
     }
 
-    public string Name { get; }
+    internal EventDefinition Definition { get; }
+
+    public string Name => Definition.Name;
     public string[] Aliases { get; }
-    public PerfEventType Type { get; }
-    public string Pmu { get; }
+    public PerfEventType Type => Definition.Kind;
+    public string Pmu => Definition.Pmu.Length > 0 ? Definition.Pmu : Definition.Kind switch
+    {
+        PerfEventType.Software or PerfEventType.Tool => "software",
+        _ => "cpu",
+    };
     /// <summary>attr.type.</summary>
-    public uint PerfType { get; }
-    public ulong Config { get; }
-    public ulong Config1 { get; }
-    public ulong Config2 { get; }
-    public ulong Config3 { get; }
+    public uint PerfType => Definition.Type;
+    public ulong Config => Definition.Config;
+    /// <summary>attr.config1; the address of a breakpoint (bp_addr shares it).</summary>
+    public ulong Config1 => Definition.Config1;
+    /// <summary>attr.config2; the length of a breakpoint (bp_len shares it).</summary>
+    public ulong Config2 => Definition.Config2;
+    public ulong Config3 => Definition.Config3;
+    /// <summary>attr.exclude_user, _kernel, _hv, _idle, _host, _guest.</summary>
+    public PerfEventExclusion Exclude => (Definition.ExcludeUser ? PerfEventExclusion.User : 0) | (Definition.ExcludeKernel ? PerfEventExclusion.Kernel : 0)
+        | (Definition.ExcludeHv ? PerfEventExclusion.Hypervisor : 0) | (Definition.ExcludeIdle ? PerfEventExclusion.Idle : 0)
+        | (Definition.ExcludeHost ? PerfEventExclusion.Host : 0) | (Definition.ExcludeGuest ? PerfEventExclusion.Guest : 0);
+    /// <summary>attr.precise_ip (p modifiers).</summary>
+    public int PreciseIp => Definition.PreciseIp;
+    /// <summary>attr.pinned (D modifier).</summary>
+    public bool Pinned => Definition.Pinned;
+    /// <summary>attr.exclusive (e modifier).</summary>
+    public bool Exclusive => Definition.Exclusive;
+    /// <summary>attr.bp_type of a mem: event.</summary>
+    public PerfBreakpointAccess BreakpointAccess => (PerfBreakpointAccess)Definition.BreakpointType;
+    /// <summary>The "=?" fields a PMU alias needs beside it (pmu/alias,field=N/); empty for events that open as listed.</summary>
+    public string[] Parameters => Definition.Parameters.ToArray();
     public string Description { get; }
-    public string? Unit { get; }
-    public double Scale { get; }
-    /// <summary>Whether this process could open the event; null when not tried (-Supported not given).</summary>
+    public string? Unit => Definition.Unit;
+    public double Scale => Definition.Scale;
+    /// <summary>Whether this process could open the event; null when not tried (-Supported not given, or values still needed).</summary>
     public bool? Supported { get; }
 
-    internal EventInfo WithSupported(bool supported)
-        => new(Name, Aliases, Type, Pmu, PerfType, Config, Config1, Config2, Config3, Description, Unit, Scale, supported);
+    internal EventInfo WithSupported(bool? supported) => new(Definition, Aliases, Description, supported);
 
     public override string ToString() => Name;
 }

@@ -70,10 +70,11 @@ public sealed class PmuFormatField
         => new("PerfEventBadFormatFile", FailureKind.InvalidData, $"The PMU format field '{name}' has unreadable contents '{text}'.", name);
 }
 
-/// <summary>A PMU of /sys/bus/event_source/devices: its type, format fields and named events.</summary>
+/// <summary>A PMU of /sys/bus/event_source/devices: its type, format fields and event aliases.</summary>
 public sealed class PmuInfo
 {
-    public sealed record NamedEvent(string Name, string Terms, double Scale, string? Unit);
+    /// <summary>An event alias of the PMU's events/ folder: the terms it stands for, with its scale and unit.</summary>
+    public sealed record NamedEvent(string Name, string Text, IReadOnlyList<EventTerm> Terms, double Scale, string? Unit);
 
     private PmuInfo(string name, uint type, Dictionary<string, PmuFormatField> formats, Dictionary<string, NamedEvent> events)
     {
@@ -85,7 +86,9 @@ public sealed class PmuInfo
 
     public string Name { get; }
     public uint Type { get; }
+    /// <summary>Format fields by name; perf compares these names exactly.</summary>
     public IReadOnlyDictionary<string, PmuFormatField> Formats { get; }
+    /// <summary>Event aliases by name; perf compares these names ignoring case.</summary>
     public IReadOnlyDictionary<string, NamedEvent> Events { get; }
 
     public const string DefaultRoot = "/sys/bus/event_source/devices";
@@ -108,38 +111,45 @@ public sealed class PmuInfo
             }
         }
 
-        var events = new Dictionary<string, NamedEvent>(StringComparer.Ordinal);
+        var events = new Dictionary<string, NamedEvent>(StringComparer.OrdinalIgnoreCase);
         string eventDir = Path.Combine(directory, "events");
         if (Directory.Exists(eventDir))
         {
             foreach (string file in Directory.EnumerateFiles(eventDir).Order(StringComparer.Ordinal))
             {
                 string ev = Path.GetFileName(file);
-                if (ev.Contains('.')) continue; // .scale, .unit, .per-pkg, .snapshot
-                string? terms = ReadOrNull(file);
+                if (IsInfoFile(ev)) continue;
+                // perf reads at most 255 bytes of an alias; one it cannot parse is left out, as perf leaves it out.
+                string? text = ReadOrNull(file);
+                if (text is null || text.Length == 0) continue;
+                if (text.Length > 255) text = text[..255].Trim();
+                IReadOnlyList<EventTerm>? terms = EventResolver.ParseAliasTerms(text);
                 if (terms is null) continue;
                 double scale = double.TryParse(ReadOrNull(file + ".scale"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) ? s : 1;
                 string? unit = ReadOrNull(file + ".unit");
-                events[ev] = new NamedEvent(ev, terms, scale, string.IsNullOrEmpty(unit) ? null : unit);
+                events[ev] = new NamedEvent(ev, text, terms, scale, string.IsNullOrEmpty(unit) ? null : unit);
             }
         }
         return new PmuInfo(name, type, formats, events);
     }
 
-    /// <summary>Every PMU under <paramref name="root"/>, by name.</summary>
-    public static IEnumerable<PmuInfo> LoadAll(string root = DefaultRoot)
+    // The files beside an alias that describe it (pmu_alias_info_file); any other name, dots included, is an alias.
+    private static bool IsInfoFile(string name)
+        => new[] { ".unit", ".scale", ".per-pkg", ".snapshot" }.Any(suffix => name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal));
+
+    /// <summary>Every PMU under <paramref name="root"/>, by name; with <paramref name="skipBroken"/>, those with unreadable format files are left out, as perf leaves them out.</summary>
+    public static IEnumerable<PmuInfo> LoadAll(string root = DefaultRoot, bool skipBroken = false)
     {
         if (!Directory.Exists(root)) yield break;
         foreach (string dir in Directory.EnumerateFileSystemEntries(root).Order(StringComparer.Ordinal))
         {
-            PmuInfo? pmu = Load(dir);
+            PmuInfo? pmu;
+            try { pmu = Load(dir); }
+            catch (PerfSecurityException) when (skipBroken) { continue; }
             if (pmu is not null) yield return pmu;
         }
     }
 
     internal static string? ReadOrNull(string path)
-    {
-        try { return File.Exists(path) ? File.ReadAllText(path).Trim() : null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-    }
+        => IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.KernelValueLimit)?.Trim();
 }

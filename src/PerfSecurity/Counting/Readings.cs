@@ -23,7 +23,7 @@ public static class Readings
                 {
                     if (wallNs > 0) metric = (value / wallNs).ToString("0.000", CultureInfo.InvariantCulture) + " CPUs utilized";
                 }
-                else
+                else if (t.Unit != "ns") // tool times (duration_time) are no rate of task-clock
                 {
                     int clock = Enumerable.Range(0, totals.Count).FirstOrDefault(j => totals[j].IsClock && totals[j].Cpu == t.Cpu && scaled[j].Counted, -1);
                     if (clock >= 0 && scaled[clock].Value > 0) metric = Scaling.Rate(value, scaled[clock].Value);

@@ -1,3 +1,4 @@
+using PerfSecurity.Acl;
 using PerfSecurity.Users;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
@@ -30,30 +31,31 @@ public static class DataExposureAnalyzer
     /// <summary>Opens, checks and parses one file. Never blocks on FIFOs or devices.</summary>
     public static DataExposure Read(string path, AccountDatabase accounts)
     {
+        if (Directory.Exists(path))
+            throw new PerfSecurityException("PerfDataPathIsDirectory", FailureKind.InvalidArgument,
+                $"'{path}' is a directory; use -Recurse to examine the perf.data files under it.", path);
         FileDescriptor fd;
-        try { fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY); }
-        catch (SystemCallException e)
+        FileStatus st;
+        try { fd = IO.BoundedFile.Open(path, "PerfData", noFollow: false, out st); }
+        catch (PerfSecurityException e) when (e.ErrorId == "PerfDataNotFound" && e.InnerException is SystemCallException sc)
         {
-            string hint = e.IsPermissionError
-                ? " Only its owner, its group (if group-readable) and root can read it: run as one of them."
-                : "";
-            throw PerfSecurityException.FromSystemCall("PerfDataOpenFailed", e, $"Cannot open '{path}': {Errno.Describe(e.Errno)}.{hint}", path);
+            // One id for every failure to open, as before: the cmdlet reports a missing file itself.
+            throw PerfSecurityException.FromSystemCall("PerfDataOpenFailed", sc, e.Message, path);
         }
+        catch (PerfSecurityException e) when (e.ErrorId == "PerfDataOpenFailed" && e.Kind == FailureKind.PermissionDenied)
+        {
+            throw new PerfSecurityException(e.ErrorId, e.Kind,
+                e.Message + " Only its owner, its group (if group-readable) and root can read it: run as one of them.", path, e.InnerException);
+        }
+        // Read at the offsets the header names (pread), never sequentially to an end: no size bound is needed.
         using (fd)
         {
-            FileStatus st = FileSystem.Stat(fd);
-            if (st.IsDirectory)
-                throw new PerfSecurityException("PerfDataPathIsDirectory", FailureKind.InvalidArgument,
-                    $"'{path}' is a directory; use -Recurse to examine the perf.data files under it.", path);
-            if (!st.IsRegularFile)
-                throw new PerfSecurityException("PerfDataNotRegularFile", FailureKind.InvalidArgument,
-                    $"'{path}' is not a regular file (a pipe or device); save the perf output to a file first.", path);
             var header = PerfDataParser.Parse(new FileByteSource(fd, (long)st.Size), path);
-            return Analyze(path, header, st, accounts);
+            return Analyze(path, header, st, accounts, PosixAclFile.Read(fd, path).Acl);
         }
     }
 
-    public static DataExposure Analyze(string path, PerfDataHeader h, FileStatus st, AccountDatabase accounts)
+    public static DataExposure Analyze(string path, PerfDataHeader h, FileStatus st, AccountDatabase accounts, PosixAcl? acl = null)
     {
         ulong sampleType = 0;
         foreach (var a in h.Attributes) sampleType |= a.SampleType;
@@ -113,16 +115,22 @@ public static class DataExposureAnalyzer
         int[] categories = evidence.Keys.ToArray();
         string[] evidenceLines = evidence.Select(kv => $"{kv.Key}: {string.Join("; ", kv.Value)}").ToArray();
 
-        // Who can read it besides the owner.
+        // Who can read it besides the owner. The kernel gives one class to each user: the owner the owner bits,
+        // any other member of the owning group the group bits, everyone else the other bits (acl_permission_check).
         uint perm = st.Permissions;
-        bool otherRead = (perm & 0x4) != 0;
-        var groupOthers = (perm & 0x20) != 0
-            ? accounts.GroupMembers(st.Gid).Where(m => m != accounts.UserName(st.Uid)).ToList()
-            : new List<string>();
-        bool readable = otherRead || groupOthers.Count > 0;
-        string readableBy = otherRead ? "every user (other-read bit)"
-            : groupOthers.Count > 0 ? $"group {accounts.GroupName(st.Gid)} ({string.Join(", ", groupOthers)})"
-            : "owner and root only";
+        bool otherRead = (perm & 0x4) != 0, groupRead = (perm & 0x20) != 0;
+        var groupOthers = accounts.GroupMembers(st.Gid).Where(m => m != accounts.UserName(st.Uid)).ToList();
+        string group = accounts.GroupName(st.Gid);
+        string members = groupOthers.Count > 0 ? string.Join(", ", groupOthers) : "no member besides the owner";
+        bool readable = otherRead || groupRead && groupOthers.Count > 0;
+        string readableBy = (otherRead, groupRead) switch
+        {
+            (true, true) => "every user (other-read bit)",
+            (true, false) => $"every user except the members of group {group} ({members}), to whom the group bits apply and deny reading",
+            (false, true) when groupOthers.Count > 0 => $"group {group} ({members})",
+            _ => "owner and root only",
+        };
+        if (acl is { IsMinimal: false }) (readable, readableBy) = AclReaders(st, acl, accounts);
 
         bool cat4 = evidence.ContainsKey(4);
         var memory = MemoryContentFields.Where(Has).ToList();
@@ -139,6 +147,23 @@ public static class DataExposureAnalyzer
             SymbolicMode(st.Mode), readable, readableBy, categories, evidenceLines, risk, reason, h.PipeMode,
             h.Hostname, h.OsRelease, h.PerfVersion, h.Architecture, h.CpuDescription, h.CmdLine, events, fields,
             h.Features.Select(PerfDataFormat.FeatureName).ToArray(), h.DataSize, h.BuildIdCount);
+    }
+
+    // With named entries the mode no longer tells: each user of the account database is judged as the kernel
+    // judges them (AclAccess), and a user of no group the ACL names stands for everyone else.
+    private static (bool Readable, string ReadableBy) AclReaders(FileStatus st, PosixAcl acl, AccountDatabase accounts)
+    {
+        bool Reads(uint uid, IReadOnlyCollection<uint> gids) => AclAccess.Allows(st.Uid, st.Gid, st.Permissions, acl, uid, gids, AclPermissions.Read);
+        var users = accounts.Users.Where(u => u.Uid != st.Uid && u.Uid != 0).ToList();
+        var readers = users.Where(u => Reads(u.Uid, accounts.GroupsOf(u.Uid))).Select(u => u.Name).ToList();
+        bool anyone = Reads(uint.MaxValue - 1, Array.Empty<uint>());
+        if (anyone)
+        {
+            var denied = users.Select(u => u.Name).Except(readers).ToList();
+            return (true, denied.Count == 0 ? "every user (POSIX ACL other::r)"
+                : $"every user except {string.Join(", ", denied)} (POSIX ACL entries that deny them reading)");
+        }
+        return readers.Count > 0 ? (true, $"{string.Join(", ", readers)} (POSIX ACL)") : (false, "owner and root only");
     }
 
     /// <summary>The ls -l form of a mode, with setuid/setgid/sticky.</summary>
@@ -190,16 +215,14 @@ public static class PerfDataFiles
     /// <summary>Whether the file starts with a perf.data magic; unreadable files count as candidates so their error is reported.</summary>
     public static bool HasPerfMagic(string path)
     {
+        Span<byte> b = stackalloc byte[8];
         try
         {
-            using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-            Span<byte> b = stackalloc byte[8];
-            int n = FileSystem.Read(fd, b);
-            if (n < 8) return false;
+            if (IO.BoundedFile.ReadHead(path, b) < 8) return false;
             ulong magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b);
             return magic is PerfDataFormat.Magic or PerfDataFormat.MagicSwapped or PerfDataFormat.MagicVersion1;
         }
-        catch (SystemCallException e) when (e.IsPermissionError) { return true; }
-        catch (SystemCallException) { return false; }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied) { return true; }
+        catch (PerfSecurityException) { return false; }
     }
 }

@@ -13,6 +13,8 @@ public static class PerfDataFormat
     public const int FileHeaderSize = 104;
     public const int PipeHeaderSize = 16;
     public const int AttrSizeVer0 = 64;
+    /// <summary>PERF_ATTR_SIZE_VER8 (config3, Linux 6.3): the largest perf_event_attr a writer can have today.</summary>
+    public const int AttrSizeLatest = 136;
     public const int MaxAttrSize = 4096;
 
     // Record types read in pipe mode.

@@ -19,6 +19,8 @@ public static class PerfDataParser
     public static PerfDataHeader Parse(IByteSource source, string path)
     {
         var ctx = new Context(source, path);
+        if (source.Length == 0)
+            throw NotPerfFile(path, "it is empty (perf: \"zero-sized data, nothing to do\"); files of /proc and /sys show no size and are never perf.data files");
         if (source.Length < PerfDataFormat.PipeHeaderSize)
         {
             // Short files are cut-short recordings only if what they have starts like one.
@@ -42,6 +44,8 @@ public static class PerfDataParser
         var header = new PerfDataHeader { FileLength = source.Length };
         if (headerSize == PerfDataFormat.PipeHeaderSize)
         {
+            if (source.Length == PerfDataFormat.PipeHeaderSize)
+                throw NotPerfFile(path, "it holds a pipe-mode header and not one record after it: no event, no sample (perf report: \"has no samples\")");
             header.PipeMode = true;
             ParsePipe(ctx, header);
         }
@@ -56,8 +60,8 @@ public static class PerfDataParser
         return header;
     }
 
-    private static PerfSecurityException NotPerfFile(string path)
-        => new("PerfDataNotPerfFile", FailureKind.InvalidData, $"'{path}' is not a perf.data file: it does not start with the magic PERFILE2.", path);
+    private static PerfSecurityException NotPerfFile(string path, string why = "it does not start with the magic PERFILE2")
+        => new("PerfDataNotPerfFile", FailureKind.InvalidData, $"'{path}' is not a perf.data file: {why}.", path);
 
     private static void ParseFile(Context ctx, PerfDataHeader header)
     {
@@ -163,8 +167,11 @@ public static class PerfDataParser
         ulong U64(int off) => off + 8 <= buf.Length ? BinaryPrimitives.ReadUInt64LittleEndian(buf.AsSpan(off)) : 0;
         uint U32(int off) => off + 4 <= buf.Length ? BinaryPrimitives.ReadUInt32LittleEndian(buf.AsSpan(off)) : 0;
         uint declared = U32(4);
-        if (declared != 0 && declared < PerfDataFormat.AttrSizeVer0)
-            throw ctx.Invalid($"{what} declares an attribute size of {declared} bytes; the smallest is {PerfDataFormat.AttrSizeVer0}");
+        // perf refuses an attr larger than its own struct ("incompatible file format"); 0 means the first ABI.
+        if (declared != 0 && (declared < PerfDataFormat.AttrSizeVer0 || declared > PerfDataFormat.AttrSizeLatest))
+            throw ctx.Invalid($"{what} declares an attribute size of {declared} bytes; perf_event_attr has {PerfDataFormat.AttrSizeVer0} to {PerfDataFormat.AttrSizeLatest} (perf: incompatible file format)");
+        if (declared > available)
+            throw ctx.Invalid($"{what} declares an attribute size of {declared} bytes in an entry of {available}");
         return new PerfEventAttribute
         {
             Type = U32(0), Size = declared, Config = U64(8), SamplePeriodOrFrequency = U64(16), SampleType = U64(24),

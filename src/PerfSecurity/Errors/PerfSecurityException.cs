@@ -19,12 +19,13 @@ public enum FailureKind
 
 /// <summary>
 /// A failure the core reports to its callers: a stable error id, a kind, the object it concerns,
-/// and a message that says why and what to do.
+/// and a message that says why and what to do. The message is shown to a person, so control characters of the
+/// names and paths it quotes are escaped visibly (<see cref="Text.DisplayText"/>); <see cref="Target"/> keeps them raw.
 /// </summary>
 public sealed class PerfSecurityException : Exception
 {
     public PerfSecurityException(string errorId, FailureKind kind, string message, object? target = null, Exception? inner = null)
-        : base(message, inner)
+        : base(Text.DisplayText.Escape(message), inner)
     {
         ErrorId = errorId;
         Kind = kind;
@@ -60,7 +61,7 @@ public sealed class PerfSecurityException : Exception
 public sealed class SystemCallException : Exception
 {
     public SystemCallException(string call, int errno, string? target = null)
-        : base($"{call}{(target is null ? "" : $" '{target}'")}: {Native.Errno.Describe(errno)}")
+        : base(Text.DisplayText.Escape($"{call}{(target is null ? "" : $" '{target}'")}: {Native.Errno.Describe(errno)}"))
     {
         Call = call;
         Errno = errno;

@@ -3,6 +3,8 @@ using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
 using PerfSecurity.Native;
+using PerfSecurity.Text;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 
@@ -57,6 +59,9 @@ public static class CapabilityShell
     /// <summary>Checks the request before anything is written.</summary>
     public static void Validate(CapabilityShellRequest r)
     {
+        // The name goes into the sudoers rule: only an existing group with a valid name, so that it cannot add users or rules.
+        AccountName.RequireGroup(r.Group, "-Group", "PerfCapabilityShellGroupNotFound",
+            $"Create it first with New-PerfUsersGroup -Name {CommandLine.Quote(r.Group)}.");
         foreach (var (value, name) in new[] { (r.Path, "-Path"), (r.SudoersPath, "-SudoersPath") })
         {
             if (!value.StartsWith('/'))
@@ -68,8 +73,6 @@ public static class CapabilityShell
         }
         if (r.Capabilities.IsEmpty)
             throw new PerfSecurityException("PerfCapabilityShellNoCapability", FailureKind.InvalidArgument, "No capability was given; give at least cap_perfmon.", r.Capabilities);
-        if (r.Group.Length == 0)
-            throw new PerfSecurityException("PerfCapabilityShellInvalidGroup", FailureKind.InvalidArgument, "-Group must not be empty.", r.Group);
     }
 
     /// <summary>Writes script and drop-in (each only when it differs); returns the changes made or, under -WhatIf, planned.</summary>
@@ -84,8 +87,6 @@ public static class CapabilityShell
         string capsh = LocateCapsh();
 
         var warnings = new List<string>();
-        if (GroupDatabase.Find(r.Group) is null)
-            warnings.Add($"The group '{r.Group}' does not exist yet, so nobody can use the shell; create it with New-PerfUsersGroup -Name {r.Group} or Add-PerfUsersGroupMember.");
         string sudoersName = System.IO.Path.GetFileName(r.SudoersPath);
         if (System.IO.Path.GetDirectoryName(r.SudoersPath) == "/etc/sudoers.d" && (sudoersName.Contains('.') || sudoersName.EndsWith('~')))
             warnings.Add($"sudo's @includedir skips files whose names contain '.' or end in '~': '{r.SudoersPath}' would be ignored. Choose a name without them.");

@@ -1,5 +1,7 @@
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Text;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 
@@ -13,17 +15,18 @@ public static class GroupDatabase
 
     public static Accounts.GroupEntry? Find(string name) => Accounts.GroupByName(name);
 
+    /// <summary>An existing group with a valid name (the names reach gpasswd and usermod).</summary>
     public static Accounts.GroupEntry Require(string name)
-        => Find(name) ?? throw new PerfSecurityException("PerfUsersGroupNotFound", FailureKind.ObjectNotFound,
-            $"The group '{name}' does not exist. Create it with New-PerfUsersGroup -Name {name}.", name);
+        => AccountName.RequireGroup(name, "-Name", "PerfUsersGroupNotFound", $"Create it with New-PerfUsersGroup -Name {CommandLine.Quote(name)}.");
 
-    public static Accounts.UserEntry RequireUser(string userName)
-        => Accounts.UserByName(userName) ?? throw new PerfSecurityException("PerfUsersGroupUserNotFound", FailureKind.ObjectNotFound,
-            $"The user '{userName}' does not exist.", userName);
+    /// <summary>An existing user with a valid name; <paramref name="parameter"/> names where it came from in errors.</summary>
+    public static Accounts.UserEntry RequireUser(string userName, string parameter = "-UserName")
+        => AccountName.RequireUser(userName, parameter, "PerfUsersGroupUserNotFound");
 
-    /// <summary>Creates a system group with groupadd; the name is checked by groupadd itself.</summary>
+    /// <summary>Creates a system group with groupadd, after shadow's own name rule.</summary>
     public static Accounts.GroupEntry Create(string name)
     {
+        AccountName.RequireValid(name, AccountKind.Group, "-Name");
         ExternalTool.Run("groupadd", "passwd", new[] { "--system", "--", name }, "PerfUsersGroupCreateFailed",
             $"Creating the group '{name}'", name,
             // groupadd: 2 bad syntax, 3 bad argument (an invalid name), 9 name in use.
@@ -38,6 +41,8 @@ public static class GroupDatabase
 
     public static void AddMember(string groupName, string userName)
     {
+        AccountName.RequireValid(groupName, AccountKind.Group, "-Name");
+        AccountName.RequireValid(userName, AccountKind.User, "-UserName");
         if (ExternalTool.Find("gpasswd") is not null)
             ExternalTool.Run("gpasswd", "passwd", new[] { "-a", userName, groupName }, "PerfUsersGroupMemberAddFailed",
                 $"Adding '{userName}' to the group '{groupName}'", userName);
@@ -47,6 +52,10 @@ public static class GroupDatabase
     }
 
     public static void RemoveMember(string groupName, string userName)
-        => ExternalTool.Run("gpasswd", "passwd", new[] { "-d", userName, groupName }, "PerfUsersGroupMemberRemoveFailed",
+    {
+        AccountName.RequireValid(groupName, AccountKind.Group, "-Name");
+        AccountName.RequireValid(userName, AccountKind.User, "-UserName");
+        ExternalTool.Run("gpasswd", "passwd", new[] { "-d", userName, groupName }, "PerfUsersGroupMemberRemoveFailed",
             $"Removing '{userName}' from the group '{groupName}'", userName);
+    }
 }

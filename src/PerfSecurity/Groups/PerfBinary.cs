@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
 
@@ -29,13 +30,24 @@ public static partial class PerfBinary
         string full = FollowLinks(System.IO.Path.GetFullPath(given));
         if (!File.Exists(full))
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound, $"The file '{given}' does not exist.", given);
-        if (!PerfProgram.IsScriptFile(full)) return new PerfBinaryLocation(full, null);
+        if (!IsScript(full)) return new PerfBinaryLocation(full, null);
 
-        string? real = RealBinaryOf(full, File.ReadAllText(full), kernel ?? KernelInfo.Current);
+        string? real = RealBinaryOf(full, BoundedFile.ReadAllText(full, BoundedFile.TextLimit, "PerfUsersGroupTarget"), kernel ?? KernelInfo.Current);
         if (real is null)
             throw new PerfSecurityException("PerfUsersGroupTargetIsScript", FailureKind.InvalidArgument,
                 $"'{full}' is a script and the perf binary it runs could not be found. The kernel ignores file capabilities on scripts: give the real perf binary with -Path (Debian: /usr/bin/perf_<major>.<minor>; Ubuntu: /usr/lib/linux-tools/<release>/perf).", full);
         return new PerfBinaryLocation(real, full);
+    }
+
+    /// <summary>
+    /// Whether the file is a script; a FIFO, a device or a directory is refused (PerfUsersGroupTargetNotRegularFile),
+    /// a file the caller may not read counts as a binary (members may only execute it).
+    /// </summary>
+    private static bool IsScript(string path)
+    {
+        Span<byte> head = stackalloc byte[2];
+        try { return BoundedFile.ReadHead(path, head, "PerfUsersGroupTarget") == 2 && head[0] == '#' && head[1] == '!'; }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied) { return false; }
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace PerfSecurity;
 public sealed class PerfUsersGroup
 {
     public PerfUsersGroup(string name, uint? gid, string[] members, string? path, string? wrapperPath, string? owner, string? group,
-        string? mode, string? capabilities, string[] findings, string[] changes)
+        string? mode, string? capabilities, string[] findings, string[] changes, string[] acl, string[] outsiders)
     {
         Name = name;
         Gid = gid;
@@ -17,6 +17,8 @@ public sealed class PerfUsersGroup
         Capabilities = capabilities;
         Findings = findings;
         Changes = changes;
+        Acl = acl;
+        Outsiders = outsiders;
     }
 
     /// <summary>The group's name.</summary>
@@ -37,6 +39,13 @@ public sealed class PerfUsersGroup
     public string? Mode { get; }
     /// <summary>The binary's capabilities as getcap prints them, or null when it has none.</summary>
     public string? Capabilities { get; }
+    /// <summary>The binary's access ACL as getfacl prints it ("user::rwx", "group:perf_users:r-x", ...); empty when it has none.</summary>
+    public string[] Acl { get; }
+    /// <summary>
+    /// Who besides a root owner and the group may execute the binary, as the kernel decides with the mode and the ACL
+    /// ("user:alice", "group:staff", "group root (owning group)", "others"); empty when nobody.
+    /// </summary>
+    public string[] Outsiders { get; }
     /// <summary>What is not as the kernel document's procedure leaves it.</summary>
     public string[] Findings { get; }
     public bool Compliant => Findings.Length == 0;

@@ -1,3 +1,4 @@
+using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
@@ -18,6 +19,8 @@ public static class PerfUsersGroupInspector
     public const string Writable = "binary is writable by its group or others";
     public const string NoPerfmon = "capabilities lack cap_perfmon";
     public const string BinaryMissing = "no perf binary found";
+    /// <summary>The start of the finding that lists who may execute the binary through POSIX ACL entries besides the group.</summary>
+    public const string AclOutsiders = "ACL entries let users outside the group execute the binary";
 
     public static PerfUsersGroup Inspect(string groupName, PerfBinaryLocation? binary, string[]? changes = null,
         KernelInfo? kernel = null, int? paranoidLevel = null)
@@ -34,6 +37,7 @@ public static class PerfUsersGroupInspector
         else if (members.Length == 0) findings.Add(NoMembers);
 
         string? owner = null, fileGroup = null, mode = null, capsText = null;
+        string[] acl = Array.Empty<string>(), outsiders = Array.Empty<string>();
         if (binary is null) findings.Add(BinaryMissing);
         else
         {
@@ -49,25 +53,40 @@ public static class PerfUsersGroupInspector
             mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
             capsText = caps?.Text;
             bool capable = caps is not null && !caps.Permitted.IsEmpty;
-            findings.AddRange(Judge(st, capable, caps?.Permitted ?? CapabilitySet.Empty, group, kernel));
+            // Who may execute it, as the kernel decides with the access ACL (the mode alone when there is none).
+            PosixAcl? access = PosixAclFile.ReadNoFollow(binary.Path).Acl;
+            acl = access?.ToText(AclNames) ?? Array.Empty<string>();
+            var executors = AclAccess.Executors(st.Uid, st.Gid, st.Permissions, access);
+            var outside = AclAccess.Outsiders(executors, group?.Gid);
+            outsiders = outside.Select(o => o.Describe()).ToArray();
+            bool grantedByAcl = group is { } pg && st.Gid != pg.Gid && executors.Any(e => e.Kind == AclGrantKind.Group && e.Id == pg.Gid);
+            findings.AddRange(Judge(st, capable, caps?.Permitted ?? CapabilitySet.Empty, group, kernel, grantedByAcl));
+            // Others and a foreign owning group have findings of their own; an owning group that the ACL variant
+            // should have closed has not.
+            var byAcl = outside.Where(o => o.IsNamedEntry || (grantedByAcl && o.Kind == AclGrantKind.OwningGroup)).ToList();
+            if (byAcl.Count > 0) findings.Add($"{AclOutsiders}: {string.Join(", ", byAcl.Select(o => o.Describe()))}");
         }
         if (paranoidLevel is int level && ParanoidLevel.DeniesAll(level, kernel.Flavor))
             findings.Add($"perf_event_paranoid {level} denies all perf_events use without CAP_SYS_ADMIN on this {kernel.Flavor} kernel; CAP_PERFMON does not help");
 
         return new PerfUsersGroup(groupName, group?.Gid, members, binary?.Path, binary?.WrapperPath,
-            owner, fileGroup, mode, capsText, findings.ToArray(), changes ?? Array.Empty<string>());
+            owner, fileGroup, mode, capsText, findings.ToArray(), changes ?? Array.Empty<string>(), acl, outsiders);
     }
 
     /// <summary>The findings about one binary, from its status and capabilities.</summary>
-    public static IEnumerable<string> Judge(FileStatus st, bool capable, CapabilitySet permitted, Accounts.GroupEntry? group, KernelInfo kernel)
+    /// <param name="grantedByAcl">The group may execute the binary through its own ACL entry (New-PerfUsersGroup -Grant Acl), so the binary keeps its group.</param>
+    public static IEnumerable<string> Judge(FileStatus st, bool capable, CapabilitySet permitted, Accounts.GroupEntry? group, KernelInfo kernel,
+        bool grantedByAcl = false)
     {
         if (capable && (st.Permissions & 0x1) != 0) yield return WorldExecutableWithCapabilities;
         else if ((st.Permissions & 0x7) != 0) yield return OthersHaveAccess;
-        if (group is { } g && st.Gid != g.Gid) yield return WrongGroup;
+        if (group is { } g && st.Gid != g.Gid && !grantedByAcl) yield return WrongGroup;
         if (st.Uid != 0) yield return NotRootOwned;
         if ((st.Permissions & 0x12) != 0) yield return Writable;
         if (group is not null && !capable) yield return CapabilitiesLost;
         if (capable && kernel.HasCapPerfmon && !permitted.Contains(CapabilityTable.Perfmon) && !permitted.Contains(CapabilityTable.SysAdmin))
             yield return NoPerfmon;
     }
+
+    private static string? AclNames(AclTag tag, uint id) => tag == AclTag.User ? Accounts.UserById(id)?.Name : Accounts.GroupById(id)?.Name;
 }

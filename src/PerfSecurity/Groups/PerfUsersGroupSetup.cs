@@ -1,3 +1,4 @@
+using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
@@ -11,13 +12,16 @@ public enum PerfUsersGroupStep
     RemoveCapabilities,
     Chown,
     Chmod,
+    GrantAclEntry,
+    RemoveAclEntry,
     SetCapabilities,
     Verify,
     AddMember,
 }
 
 /// <summary>What New-PerfUsersGroup is asked to do.</summary>
-public sealed record PerfUsersGroupRequest(string GroupName, PerfBinaryLocation Binary, CapabilitySet Capabilities, IReadOnlyList<string> Members);
+public sealed record PerfUsersGroupRequest(string GroupName, PerfBinaryLocation Binary, CapabilitySet Capabilities, IReadOnlyList<string> Members,
+    PerfUsersGroupGrant Grant = PerfUsersGroupGrant.Group);
 
 /// <summary>
 /// The kernel document's procedure on one descriptor: groupadd, then on the binary opened once with O_NOFOLLOW:
@@ -33,6 +37,8 @@ public static class PerfUsersGroupSetup
         PerfUsersGroupStep.RemoveCapabilities => "PerfUsersGroupRemoveCapabilitiesFailed",
         PerfUsersGroupStep.Chown => "PerfUsersGroupChownFailed",
         PerfUsersGroupStep.Chmod => "PerfUsersGroupChmodFailed",
+        PerfUsersGroupStep.GrantAclEntry => "PerfUsersGroupAclGrantFailed",
+        PerfUsersGroupStep.RemoveAclEntry => "PerfUsersGroupAclRemoveFailed",
         PerfUsersGroupStep.SetCapabilities => "PerfUsersGroupSetCapabilitiesFailed",
         PerfUsersGroupStep.Verify => "PerfUsersGroupVerifyFailed",
         _ => "PerfUsersGroupMemberAddFailed",
@@ -74,8 +80,9 @@ public static class PerfUsersGroupSetup
 
         public void Execute()
         {
-            // Unknown users are refused before anything is changed.
-            var users = _r.Members.Select(GroupDatabase.RequireUser).ToList();
+            // Bad names and unknown users are refused before anything is changed; a group about to be created needs only a valid name.
+            Users.AccountName.RequireValid(_r.GroupName, Users.AccountKind.Group, "-Name");
+            var users = _r.Members.Select(m => GroupDatabase.RequireUser(m, "-Member")).ToList();
 
             Accounts.GroupEntry? group = GroupDatabase.Find(_r.GroupName);
             if (group is null)
@@ -147,20 +154,30 @@ public static class PerfUsersGroupSetup
             FileCapabilityData? caps = ReadCapabilities(fd);
             var desired = new FileCapabilityData(_r.Capabilities, CapabilitySet.Empty, Effective: true);
             uint mode = TargetMode(st.Permissions);
-            bool chown = group is not { } g || st.Uid != 0 || st.Gid != g.Gid;
+            // -Grant Acl keeps the binary's group: only a foreign owner is changed.
+            bool byAcl = _r.Grant == PerfUsersGroupGrant.Acl;
+            bool chown = byAcl ? st.Uid != 0 : group is not { } g || st.Uid != 0 || st.Gid != g.Gid;
             bool chmod = st.Permissions != mode;
+            uint owningGid = byAcl ? st.Gid : group?.Gid ?? st.Gid;
+            var aclChanges = PerfUsersGroupAcl.Plan(PosixAclFile.Read(fd, Path), mode, owningGid, group?.Gid, _r.GroupName, _r.Grant, Path);
             bool capsRight = caps is not null && caps.Permitted == desired.Permitted && caps.Inheritable.IsEmpty && caps.Effective && (caps.RootId ?? 0) == 0;
             string groupText = group is { } known ? $"{_r.GroupName} (gid {known.Gid})" : _r.GroupName;
 
             if (caps is not null && (chown || chmod))
                 Step(PerfUsersGroupStep.RemoveCapabilities, Path,
                     $"Remove the file capabilities '{caps.Text}' while the ownership or mode is not yet final", () => RemoveCapabilities(fd));
-            if (chown)
+            if (chown && byAcl)
+                Step(PerfUsersGroupStep.Chown, Path, $"Change owner to root, keeping the group '{Accounts.GroupById(owningGid)?.Name ?? owningGid.ToString()}' (fchown)",
+                    () => FileSystem.FChown(fd, 0, owningGid, Path));
+            else if (chown)
                 Step(PerfUsersGroupStep.Chown, Path, $"Change owner and group to root:{groupText} (fchown)",
                     () => FileSystem.FChown(fd, 0, group!.Value.Gid, Path));
             if (chmod)
                 Step(PerfUsersGroupStep.Chmod, Path, $"Change mode from {Octal(st.Permissions)} to {Octal(mode)}: no access for others (fchmod o-rwx)",
                     () => FileSystem.FChmod(fd, mode, Path));
+            // Before setcap: the binary is never capable while an ACL entry lets an outsider execute it.
+            foreach (var change in aclChanges)
+                Step(change.Step, Path, change.Action, () => PerfUsersGroupAcl.Apply(fd, change, group!.Value.Gid, Path));
             if (!capsRight || chown || chmod)
                 Step(PerfUsersGroupStep.SetCapabilities, Path, $"Set the file capabilities '{desired.Text}' (fsetxattr)", () =>
                 {
@@ -169,10 +186,10 @@ public static class PerfUsersGroupSetup
                 });
 
             if (_stopped || _gate.Preview) return;
-            Verify(fd, group!.Value.Gid, mode, desired);
+            Verify(fd, owningGid, group!.Value.Gid, mode, desired);
         }
 
-        private void Verify(FileDescriptor fd, uint gid, uint mode, FileCapabilityData desired)
+        private void Verify(FileDescriptor fd, uint gid, uint groupGid, uint mode, FileCapabilityData desired)
         {
             try
             {
@@ -185,6 +202,7 @@ public static class PerfUsersGroupSetup
                 if (st.Permissions != mode) wrong.Add($"mode {Octal(st.Permissions)}, expected {Octal(mode)}");
                 if (caps is null || caps.Permitted != desired.Permitted || !caps.Inheritable.IsEmpty || !caps.Effective)
                     wrong.Add($"capabilities '{caps?.Text ?? "(none)"}', expected '{desired.Text}'");
+                wrong.AddRange(PerfUsersGroupAcl.Problems(fd, groupGid, Path));
                 if (atPath.Inode != st.Inode || atPath.Device != st.Device)
                     wrong.Add("the path now names another file (replaced while it was being configured)");
                 if (wrong.Count > 0)
@@ -220,7 +238,8 @@ public static class PerfUsersGroupSetup
                 Privilege.RequireRoot("PerfUsersGroupNotRoot", "Configuring a perf users group", target);
                 _rootChecked = true;
             }
-            bool onBinary = step is PerfUsersGroupStep.RemoveCapabilities or PerfUsersGroupStep.Chown or PerfUsersGroupStep.Chmod or PerfUsersGroupStep.SetCapabilities;
+            bool onBinary = step is PerfUsersGroupStep.RemoveCapabilities or PerfUsersGroupStep.Chown or PerfUsersGroupStep.Chmod
+                or PerfUsersGroupStep.GrantAclEntry or PerfUsersGroupStep.RemoveAclEntry or PerfUsersGroupStep.SetCapabilities;
             try
             {
                 // Marked first: a step that fails halfway may already have changed the binary.

@@ -20,10 +20,18 @@ public abstract class BudgetCmdlet : PerfCmdlet
     [ArgumentCompleter(typeof(UserNameCompleter))]
     public string UserName { get; set; } = "";
 
+    /// <summary>
+    /// The process that opens the user's session (sshd, login, or the shell that runs su, sudo or runuser): its
+    /// limits and CAP_SYS_RESOURCE decide what pam_limits can set. Default: a root service such as sshd.
+    /// </summary>
+    [Parameter(ParameterSetName = UserSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int ParentProcessId { get; set; }
+
     /// <summary>The subject's limits and capabilities; <paramref name="filePath"/> is the binary a user runs.</summary>
     protected BudgetSubject Subject(string? filePath = null)
         => ParameterSetName == UserSet
-            ? ResourceBudgets.ForUser(UserName, filePath is null ? null : ResolveFile(filePath))
+            ? ResourceBudgets.ForUser(UserName, filePath is null ? null : ResolveFile(filePath), IfBound(nameof(ParentProcessId), ParentProcessId))
             : ResourceBudgets.ForProcess(ProcessId);
 
     /// <summary>A parameter's value when the caller gave it, else null (the default is computed).</summary>
@@ -32,7 +40,13 @@ public abstract class BudgetCmdlet : PerfCmdlet
 
     protected override void ProcessRecord()
     {
-        try { WriteObject(Measure()); }
+        try
+        {
+            object result = Measure();
+            if (result is MlockBudget m) foreach (string p in m.ConfigurationProblems) WriteWarning(p);
+            if (result is FileDescriptorBudget f) foreach (string p in f.ConfigurationProblems) WriteWarning(p);
+            WriteObject(result);
+        }
         catch (PerfSecurityException e) { WriteFailure(e); }
     }
 

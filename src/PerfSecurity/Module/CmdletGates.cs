@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using PerfSecurity.Groups;
+using PerfSecurity.Text;
 
 namespace PerfSecurity.Module;
 
@@ -7,7 +8,10 @@ namespace PerfSecurity.Module;
 internal static class CmdletGates
 {
     public static ChangeGate GateOf(PSCmdlet cmdlet)
-        => new((target, action) => cmdlet.ShouldProcess(target, action), IsWhatIf(cmdlet), cmdlet.WriteVerbose, cmdlet.WriteWarning);
+        => new((target, action) => cmdlet.ShouldProcess(Shown(target), Shown(action)), IsWhatIf(cmdlet),
+            text => cmdlet.WriteVerbose(Shown(text)), text => cmdlet.WriteWarning(Shown(text)));
+
+    private static string Shown(string text) => DisplayText.Escape(text) ?? "";
 
     /// <summary>-WhatIf given, or $WhatIfPreference set by the caller.</summary>
     public static bool IsWhatIf(PSCmdlet cmdlet)

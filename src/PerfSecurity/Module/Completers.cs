@@ -63,10 +63,8 @@ public sealed class UserNameCompleter : FixedSetCompleter
 {
     protected override IEnumerable<(string, string)> Values()
     {
-        string[] lines;
-        try { lines = File.ReadAllLines("/etc/passwd"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
-        foreach (string line in lines)
+        string text = IO.BoundedFile.TryReadAllText("/etc/passwd", IO.BoundedFile.AccountDatabaseLimit) ?? "";
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] f = line.Split(':');
             if (f.Length > 2) yield return (f[0], $"uid {f[2]}");
@@ -131,10 +129,8 @@ public sealed class PerfUsersGroupNameCompleter : FixedSetCompleter
 {
     protected override IEnumerable<(string, string)> Values()
     {
-        string[] lines;
-        try { lines = File.ReadAllLines("/etc/group"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
-        foreach (string line in lines)
+        string text = IO.BoundedFile.TryReadAllText("/etc/group", IO.BoundedFile.AccountDatabaseLimit) ?? "";
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] f = line.Split(':');
             if (f.Length > 2 && !line.StartsWith('#')) yield return (f[0], $"gid {f[2]}");

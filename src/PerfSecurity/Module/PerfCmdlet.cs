@@ -1,11 +1,44 @@
 using System.Management.Automation;
 using PerfSecurity.Errors;
+using PerfSecurity.Text;
 
 namespace PerfSecurity.Module;
 
-/// <summary>Base of every cmdlet: turns the core's failures into ErrorRecords with stable ids and categories.</summary>
+/// <summary>
+/// Base of every cmdlet: turns the core's failures into ErrorRecords with stable ids and categories, and escapes
+/// control characters (<see cref="DisplayText"/>) in everything it shows a person: verbose, warning and debug
+/// messages, progress records, error messages and the questions of ShouldProcess and ShouldContinue.
+/// </summary>
 public abstract class PerfCmdlet : PSCmdlet
 {
+    private static string Shown(string? text) => DisplayText.Escape(text) ?? "";
+
+    public new void WriteVerbose(string text) => base.WriteVerbose(Shown(text));
+    public new void WriteWarning(string text) => base.WriteWarning(Shown(text));
+    public new void WriteDebug(string text) => base.WriteDebug(Shown(text));
+
+    public new void WriteProgress(ProgressRecord progress)
+    {
+        progress.Activity = Shown(progress.Activity);
+        progress.StatusDescription = Shown(progress.StatusDescription);
+        if (progress.CurrentOperation is not null) progress.CurrentOperation = Shown(progress.CurrentOperation);
+        base.WriteProgress(progress);
+    }
+
+    public new void WriteError(ErrorRecord error) => base.WriteError(Shown(error));
+    public new void ThrowTerminatingError(ErrorRecord error) => base.ThrowTerminatingError(Shown(error));
+
+    public new bool ShouldProcess(string target, string action) => base.ShouldProcess(Shown(target), Shown(action));
+    public new bool ShouldContinue(string query, string caption) => base.ShouldContinue(Shown(query), Shown(caption));
+
+    /// <summary>An error whose message quotes something raw (a PowerShell exception naming a path) is shown escaped.</summary>
+    private static ErrorRecord Shown(ErrorRecord error)
+    {
+        if (error.ErrorDetails is null && DisplayText.HasUnsafe(error.Exception.Message))
+            error.ErrorDetails = new ErrorDetails(Shown(error.Exception.Message));
+        return error;
+    }
+
     protected static ErrorCategory CategoryOf(FailureKind kind) => kind switch
     {
         FailureKind.InvalidArgument => ErrorCategory.InvalidArgument,

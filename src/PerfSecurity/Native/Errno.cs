@@ -33,6 +33,7 @@ public static partial class Errno
     public const int ENOSYS = 38;
     public const int ELOOP = 40;
     public const int ENODATA = 61;
+    public const int EOVERFLOW = 75;
     public const int EOPNOTSUPP = 95;
     public const int EMEDIUMTYPE = 124;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
@@ -22,6 +23,51 @@ public static partial class FileSystem
         int fd;
         do { fd = OpenBytesRaw(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0); } while (fd < 0 && Errno.Last == Errno.EINTR);
         return fd < 0 ? -Errno.Last : fd;
+    }
+
+    /// <summary>
+    /// The names in a directory (symlinks to it followed, as the configuration readers do), as raw bytes
+    /// without "." and "..", in no particular order; null when it does not exist or is not a directory.
+    /// </summary>
+    public static unsafe List<byte[]>? ListNames(string path)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        int fd;
+        fixed (byte* p = bytes)
+        {
+            do { fd = OpenBytesRaw(p, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC, 0); } while (fd < 0 && Errno.Last == Errno.EINTR);
+        }
+        if (fd < 0)
+        {
+            int e = Errno.Last;
+            if (e is Errno.ENOENT or Errno.ENOTDIR) return null;
+            throw new SystemCallException("open", e, path);
+        }
+        var names = new List<byte[]>();
+        var buffer = new byte[32 * 1024];
+        try
+        {
+            while (true)
+            {
+                int n = ReadDirectoryEntries(fd, buffer);
+                if (n < 0) throw new SystemCallException("getdents64", -n, path);
+                if (n == 0) return names;
+                for (int off = 0; off < n;)
+                {
+                    // linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, NUL-terminated name.
+                    int reclen = buffer[off + 16] | (buffer[off + 17] << 8);
+                    var name = buffer.AsSpan(off + 19, reclen - 19);
+                    name = name[..name.IndexOf((byte)0)];
+                    off += reclen;
+                    if (name.Length == 0 || (name[0] == '.' && (name.Length == 1 || (name.Length == 2 && name[1] == '.')))) continue;
+                    names.Add(name.ToArray());
+                }
+            }
+        }
+        finally
+        {
+            Close(fd);
+        }
     }
 
     /// <summary>Fills <paramref name="buffer"/> with linux_dirent64 records; 0 at the end, -errno on failure.</summary>

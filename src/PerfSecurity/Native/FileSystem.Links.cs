@@ -1,13 +1,9 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace PerfSecurity.Native;
 
 public static partial class FileSystem
 {
-    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial nint ReadLinkRaw(string path, byte* buffer, nuint size);
-
     /// <summary>
     /// The target of a symbolic link, or null when it cannot be read (gone, not a link, no access). Cheap enough
     /// for one call per process: /proc/PID/ns links are read for every process a listing shows.

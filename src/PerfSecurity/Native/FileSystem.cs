@@ -4,7 +4,10 @@ using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
-/// <summary>open/read/write/fsync/rename/fchmod/fchown/statx: files handled by descriptor, not by path.</summary>
+/// <summary>
+/// open/read/write/fsync/rename/fchmod/fchown/statx: files handled by descriptor, not by path.
+/// Path strings reach the kernel as the bytes they name (<see cref="PathBytes"/>).
+/// </summary>
 public static partial class FileSystem
 {
     public const int O_RDONLY = 0x0;
@@ -26,7 +29,7 @@ public static partial class FileSystem
     public const int AT_SYMLINK_NOFOLLOW = 0x100;
     public const int AT_EMPTY_PATH = 0x1000;
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int OpenRaw(string path, int flags, uint mode);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
@@ -47,23 +50,37 @@ public static partial class FileSystem
     [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
     private static partial int FChownRaw(int fd, uint owner, uint group);
 
-    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int RenameRaw(string from, string to);
 
-    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int UnlinkRaw(string path);
 
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static unsafe partial int StatxRaw(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
 
-    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial IntPtr RealPathRaw(string path, IntPtr resolved);
+
+    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial nint ReadLinkRaw(string path, byte* buffer, nuint size);
 
     [LibraryImport("libc", EntryPoint = "free")]
     private static partial void Free(IntPtr p);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
+
+    [LibraryImport("libc", EntryPoint = "faccessat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int FAccessAtRaw(int dirfd, string path, int mode, int flags);
+
+    private const int X_OK = 1, AT_EACCESS = 0x200;
+
+    /// <summary>
+    /// Whether this process may execute the file, judged by the kernel with the effective ids (faccessat X_OK,
+    /// AT_EACCESS): 0, or the errno exec would meet (EACCES for no x bit or a noexec mount, ENOENT, ...).
+    /// </summary>
+    public static int CheckExecute(string path) => FAccessAtRaw(AT_FDCWD, path, X_OK, AT_EACCESS) == 0 ? 0 : Errno.Last;
 
     /// <summary>Opens a file; always close-on-exec so no descriptor leaks into commands we start.</summary>
     public static FileDescriptor Open(string path, int flags, uint mode = 0)
@@ -132,8 +149,18 @@ public static partial class FileSystem
     {
         IntPtr p = RealPathRaw(path, IntPtr.Zero);
         if (p == IntPtr.Zero) throw new SystemCallException("realpath", Errno.Last, path);
-        try { return Marshal.PtrToStringUTF8(p) ?? path; }
+        try { unsafe { return PathBytes.FromCString((byte*)p); } }
         finally { Free(p); }
+    }
+
+    /// <summary>The target of a symbolic link, as stored (not resolved).</summary>
+    public static unsafe string ReadLink(string path)
+    {
+        var buffer = new byte[4096];
+        nint n;
+        fixed (byte* p = buffer) n = ReadLinkRaw(path, p, (nuint)buffer.Length);
+        if (n < 0) throw new SystemCallException("readlink", Errno.Last, path);
+        return Encoding.UTF8.GetString(buffer, 0, (int)n);
     }
 
     /// <summary>Removes a file; a missing file is not an error.</summary>
@@ -156,7 +183,8 @@ public static partial class FileSystem
         int flags = followLinks ? 0 : AT_SYMLINK_NOFOLLOW;
         if (StatxRaw(AT_FDCWD, path, flags, StatxBuffer.BasicStats, &b) != 0)
             throw new SystemCallException("statx", Errno.Last, path);
-        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor);
+        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor,
+            ((ulong)b.RdevMajor << 32) | b.RdevMinor);
     }
 
     /// <summary>statx of an open descriptor: the file itself, whatever its path now points to.</summary>
@@ -165,7 +193,8 @@ public static partial class FileSystem
         StatxBuffer b;
         if (StatxRaw(fd.Value, "", AT_EMPTY_PATH, StatxBuffer.BasicStats, &b) != 0)
             throw new SystemCallException("statx", Errno.Last);
-        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor);
+        return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor,
+            ((ulong)b.RdevMajor << 32) | b.RdevMinor);
     }
 
     // struct statx is the same on every architecture (unlike struct stat).
@@ -194,11 +223,14 @@ public static partial class FileSystem
     }
 }
 
-/// <summary>What statx says of a file.</summary>
-public readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong Size, uint LinkCount, ulong Inode, ulong Device)
+/// <summary>What statx says of a file; SpecialDevice is the major:minor of a device node (major in the high half).</summary>
+public readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong Size, uint LinkCount, ulong Inode, ulong Device, ulong SpecialDevice = 0)
 {
     public const uint S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
+    public const uint S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFSOCK = 0xC000;
     public bool IsRegularFile => (Mode & S_IFMT) == S_IFREG;
+    /// <summary>The character device 1:3, /dev/null: reads as empty (the usual way to mask a configuration file).</summary>
+    public bool IsNullDevice => (Mode & S_IFMT) == S_IFCHR && SpecialDevice == (1UL << 32 | 3);
     public bool IsDirectory => (Mode & S_IFMT) == S_IFDIR;
     public bool IsSymbolicLink => (Mode & S_IFMT) == S_IFLNK;
     /// <summary>Permission bits including setuid/setgid/sticky (07777).</summary>

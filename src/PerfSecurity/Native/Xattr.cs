@@ -11,13 +11,13 @@ public static partial class Xattr
     [LibraryImport("libc", EntryPoint = "fgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial nint FGetRaw(int fd, string name, byte* value, nuint size);
 
-    [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static unsafe partial nint LGetRaw(string path, string name, byte* value, nuint size);
 
     [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true)]
     private static unsafe partial nint LGetBytesRaw(byte* path, byte* name, byte* value, nuint size);
 
-    [LibraryImport("libc", EntryPoint = "getxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "getxattr", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static unsafe partial nint GetRaw(string path, string name, byte* value, nuint size);
 
     [LibraryImport("libc", EntryPoint = "fsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -13,8 +13,10 @@ public sealed class MlockBudget
         OnlineCpus = a.OnlineCpus;
         PerCpuLimitKb = a.PerCpuLimitKb;
         UserLimitKb = a.UserLimitPages * a.PageKb;
-        MemlockLimitKb = subject.MemlockLimitBytes is ulong b ? (long)(b / 1024) : null;
+        MemlockLimitKb = subject.Memlock.Soft is ulong b ? (long)(b / 1024) : null;
+        MemlockHardLimitKb = subject.Memlock.Hard is ulong hb ? (long)(hb / 1024) : null;
         MemlockLimitSource = subject.MemlockSource;
+        ConfigurationProblems = subject.Problems.ToArray();
         CapIpcLock = subject.CapIpcLock;
         ParanoidLevel = paranoid;
         Unlimited = unlimitedReason is not null;
@@ -62,7 +64,12 @@ public sealed class MlockBudget
     public long UserLimitKb { get; }
     /// <summary>RLIMIT_MEMLOCK in KiB (null = unlimited): each process may go this far beyond the user's allowance.</summary>
     public long? MemlockLimitKb { get; }
+    /// <summary>The hard RLIMIT_MEMLOCK in KiB (null = unlimited): how far the soft limit may be raised.</summary>
+    public long? MemlockHardLimitKb { get; }
+    /// <summary>Where the limit comes from: the limits.conf line, or why no line sets it.</summary>
     public string MemlockLimitSource { get; }
+    /// <summary>What in the limits configuration breaks or blocks the subject's sessions.</summary>
+    public string[] ConfigurationProblems { get; }
     public bool CapIpcLock { get; }
     public int ParanoidLevel { get; }
     public bool Unlimited { get; }
@@ -90,62 +97,88 @@ public sealed class MlockBudget
     public string Explanation { get; }
 }
 
-/// <summary>The file descriptors a perf session needs against RLIMIT_NOFILE.</summary>
+/// <summary>Who opens the events of a descriptor budget.</summary>
+public enum DescriptorOpener
+{
+    /// <summary>A perf process started from the subject: it inherits the subject's descriptors that lack close-on-exec.</summary>
+    Perf,
+    /// <summary>The subject process itself (such as this module's Start-PerfCounterSession): all its descriptors count.</summary>
+    Process,
+}
+
+/// <summary>
+/// The file descriptors a perf session needs against RLIMIT_NOFILE. A new descriptor takes the lowest free
+/// number, and opening fails with EMFILE once no number below the soft limit is free: what counts is how many
+/// numbers below the limit are taken before the events are opened. A perf process holds the descriptors it
+/// inherits and, when it starts the command itself (perf stat/record -- cmd), the write end of the pipe that
+/// releases the command once the events are enabled (evlist__prepare_workload).
+/// </summary>
 public sealed class FileDescriptorBudget
 {
-    // Room for what a login has open besides its perf events (stdio, libraries, logs), where it cannot be counted.
-    private const int Headroom = 64;
-
-    internal FileDescriptorBudget(BudgetSubject subject, long required, int events, int cpus, int threads, int[]? openFds)
+    internal FileDescriptorBudget(BudgetSubject subject, long required, int events, int cpus, int threads,
+        DescriptorOpener opener, int[] taken, string takenBy, int own)
     {
         Subject = subject.Description;
         Required = required;
         EventCount = events;
         CpuCount = cpus;
         ThreadCount = threads;
+        Opener = opener;
         SoftLimit = subject.OpenFiles.Soft is ulong s ? (long)Math.Min(s, long.MaxValue) : null;
         HardLimit = subject.OpenFiles.Hard is ulong h ? (long)Math.Min(h, long.MaxValue) : null;
         LimitSource = subject.OpenFilesSource;
-        InUse = openFds?.Length;
+        ConfigurationProblems = subject.Problems.ToArray();
+        OwnDescriptors = own;
+        InUse = taken.Length + own;
 
-        // A new descriptor takes the lowest free number below the soft limit, so what counts is how many
-        // numbers below a limit are still free; descriptors numbered above it take no room.
-        long FreeBelow(long limit) => openFds is null ? limit - Headroom : limit - openFds.Count(fd => fd < limit);
-        long recommended = required;
+        // Free numbers below a limit once the taken ones and perf's own (which take the lowest free numbers) are out.
+        long FreeBelow(long limit) => Math.Max(0, limit - taken.Count(fd => fd < limit) - own);
+        long recommended = required + own;
         while (FreeBelow(recommended) < required) recommended++;
         RecommendedLimit = recommended;
-        Available = SoftLimit is long soft ? Math.Max(0, FreeBelow(soft)) : null;
+        Available = SoftLimit is long soft ? FreeBelow(soft) : null;
         Sufficient = SoftLimit is null || FreeBelow(SoftLimit.Value) >= required;
-        // perf raises its soft limit to the hard one by itself before giving up.
+        long perEvent = (long)cpus * threads;
+        MaxEventCount = SoftLimit is long limit ? FreeBelow(limit) / perEvent : null;
+        // perf raises its soft limit to the hard one by itself before giving up (rlimit__increase_nofile).
         SufficientAfterRaise = HardLimit is null || FreeBelow(HardLimit.Value) >= required;
         if (!Sufficient)
         {
             UlimitCommand = $"ulimit -n {recommended}";
             LimitsConfLine = $"@perf_users  {(SufficientAfterRaise ? "soft" : "-")}  nofile  {recommended}";
         }
-        Explanation = $"{events} event(s) × {cpus} CPU(s) × {threads} thread(s) = {required} descriptors"
-            + (InUse is int u ? $", next to {u} already open" : $", plus about {Headroom} for everything else")
+        string ownText = own > 0 ? $", {own} of perf's own (the pipe that starts the command)" : "";
+        Explanation = $"{events} event(s) × {cpus} CPU(s) × {threads} thread(s) = {required} descriptors, next to {taken.Length} {takenBy}{ownText}"
             + $"; soft limit {SoftLimit?.ToString() ?? "unlimited"}, hard limit {HardLimit?.ToString() ?? "unlimited"}."
             + (Sufficient ? " Enough." : SufficientAfterRaise ? " perf raises the soft limit to the hard one itself; other tools need `ulimit -n`." : " Raise the hard limit in limits.d.");
     }
 
     public string Subject { get; }
+    /// <summary>Descriptors for the events: EventCount × CpuCount × ThreadCount.</summary>
     public long Required { get; }
     public int EventCount { get; }
     public int CpuCount { get; }
     public int ThreadCount { get; }
+    /// <summary>Who opens the events: a perf process started from the subject, or the subject process itself.</summary>
+    public DescriptorOpener Opener { get; }
     public long? SoftLimit { get; }
     public long? HardLimit { get; }
     public string LimitSource { get; }
-    /// <summary>Descriptors the process already has open (null for a user's next login).</summary>
-    public int? InUse { get; }
-    /// <summary>Descriptors that can still be opened under the soft limit.</summary>
+    /// <summary>Descriptors taken when the events are opened: inherited (or, for the process itself, all open ones) plus perf's own.</summary>
+    public int InUse { get; }
+    /// <summary>Descriptors perf opens for itself before the events (1: the pipe that starts the command).</summary>
+    public int OwnDescriptors { get; }
+    /// <summary>Descriptors that can still be opened for events under the soft limit.</summary>
     public long? Available { get; }
+    /// <summary>How many events of this shape (× CPUs × threads) fit under the soft limit.</summary>
+    public long? MaxEventCount { get; }
     public bool Sufficient { get; }
     public bool SufficientAfterRaise { get; }
     /// <summary>The smallest soft limit with which the session's descriptors can all be opened.</summary>
     public long RecommendedLimit { get; }
     public string? UlimitCommand { get; }
     public string? LimitsConfLine { get; }
+    /// <summary>What in the limits configuration breaks or blocks the subject's sessions.</summary>
+    public string[] ConfigurationProblems { get; }
     public string Explanation { get; }
 }

@@ -15,12 +15,12 @@ public static class ProcessLimits
     {
         string path = Path.Combine(procRoot, pid.ToString(), "limits");
         string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        try { text = IO.BoundedFile.ReadAllText(path, IO.BoundedFile.KernelValueLimit, "PerfProcessLimits"); }
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound)
         {
             throw new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process {pid}.", pid);
         }
-        catch (UnauthorizedAccessException)
+        catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied)
         {
             throw new PerfSecurityException("PerfProcessLimitsDenied", FailureKind.PermissionDenied,
                 $"Cannot read the limits of process {pid}: it belongs to another user. Run as root or as its owner.", pid);
@@ -52,6 +52,28 @@ public static class ProcessLimits
         if (field == "unlimited") return true;
         if (ulong.TryParse(field, out ulong v)) { value = v; return true; }
         return false;
+    }
+
+    /// <summary>
+    /// The descriptors a program started by the process would inherit: those without close-on-exec
+    /// (the "flags" line of /proc/&lt;pid&gt;/fdinfo/&lt;fd&gt;, O_CLOEXEC = 02000000 octal), ascending.
+    /// </summary>
+    public static int[] InheritedFileNumbers(int pid, string procRoot = "/proc")
+    {
+        var result = new List<int>();
+        foreach (int fd in OpenFileNumbers(pid, procRoot))
+        {
+            string info;
+            try { info = File.ReadAllText(Path.Combine(procRoot, pid.ToString(), "fdinfo", fd.ToString())); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // closed meanwhile
+            foreach (string line in info.Split('\n'))
+            {
+                if (!line.StartsWith("flags:", StringComparison.Ordinal)) continue;
+                if ((Convert.ToInt64(line[6..].Trim(), 8) & 0x80000) == 0) result.Add(fd);
+                break;
+            }
+        }
+        return result.ToArray();
     }
 
     /// <summary>The numbers of a process's open descriptors, ascending.</summary>

@@ -7,8 +7,13 @@ using PerfSecurity.Settings;
 namespace PerfSecurity.Resources;
 
 /// <summary>Whose limits a budget is computed for: a running process, a user's next login, or this process.</summary>
-public sealed record BudgetSubject(string Description, uint Uid, ulong? MemlockLimitBytes, string MemlockSource,
-    LimitPair OpenFiles, string OpenFilesSource, bool CapIpcLock, int? ProcessId);
+/// <param name="Memlock">RLIMIT_MEMLOCK in bytes (null: unlimited); the kernel checks the soft half.</param>
+/// <param name="Problems">What in the limits configuration breaks or blocks the subject's sessions.</param>
+public sealed record BudgetSubject(string Description, uint Uid, LimitPair Memlock, string MemlockSource,
+    LimitPair OpenFiles, string OpenFilesSource, bool CapIpcLock, int? ProcessId, IReadOnlyList<string> Problems)
+{
+    public ulong? MemlockLimitBytes => Memlock.Soft;
+}
 
 /// <summary>Computes the mlock and file-descriptor budgets of the kernel document's "Resource control" section.</summary>
 public static class ResourceBudgets
@@ -16,8 +21,7 @@ public static class ResourceBudgets
     public static int OnlineCpus(string root = "/")
     {
         string path = Path.Combine(root, "sys/devices/system/cpu/online");
-        try { return CountCpuList(File.ReadAllText(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Environment.ProcessorCount; }
+        return IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.KernelValueLimit) is { } list ? CountCpuList(list) : Environment.ProcessorCount;
     }
 
     /// <summary>Counts a CPU list such as "0-3,8,10-11".</summary>
@@ -42,33 +46,27 @@ public static class ResourceBudgets
         limits.TryGetValue(ProcessLimits.MaxOpenFiles, out LimitPair nofile);
         string source = $"/proc/{pid}/limits";
         return new BudgetSubject($"process {pid} ({status.Name}, {UserNames.Of(status.EffectiveUid)})", status.EffectiveUid,
-            memlock.Soft, source, nofile, source, status.Effective.Contains(CapabilityTable.IpcLock), pid);
+            memlock, source, nofile, source, status.Effective.Contains(CapabilityTable.IpcLock), pid, Array.Empty<string>());
     }
 
     /// <summary>
-    /// A user's next login: limits from pam_limits' configuration, else inherited from PID 1 (the service manager);
-    /// CAP_IPC_LOCK from the file capabilities of the perf binary they run, when given.
+    /// A user's next login: pam_limits' configuration on top of what the session starts from (Debian: PID 1's
+    /// limits), as the process that opens the session (<paramref name="parentProcessId"/>; default a root service
+    /// such as sshd) can set it; CAP_IPC_LOCK from the file capabilities of the perf binary they run, when given.
     /// </summary>
-    public static BudgetSubject ForUser(string userName, string? filePath, string root = "/")
+    public static BudgetSubject ForUser(string userName, string? filePath, int? parentProcessId = null, string root = "/")
     {
-        var user = Accounts.UserByName(userName)
-            ?? throw new PerfSecurityException("PerfUserNotFound", FailureKind.ObjectNotFound, $"There is no user '{userName}'.", userName);
+        var user = AccountName.RequireUser(userName, "-UserName", "PerfUserNotFound");
         uint[] gids = Accounts.GroupIdsOf(user.Name, user.Gid);
+        var pam = new PamUser(user.Name, user.Uid, user.Gid,
+            name => Accounts.GroupByName(name) is { } g && (g.Gid == user.Gid || gids.Contains(g.Gid)),
+            gid => gid == user.Gid || gids.Contains(gid));
         var config = LimitsConfiguration.Load(root);
-        uint? GroupId(string name) => Accounts.GroupByName(name)?.Gid;
-        var inherited = ProcessLimits.Read(1);
-        inherited.TryGetValue(ProcessLimits.MaxLockedMemory, out LimitPair initMemlock);
-        inherited.TryGetValue(ProcessLimits.MaxOpenFiles, out LimitPair initNofile);
+        SessionOpener? opener = parentProcessId is int ppid ? SessionOpener.FromProcess(ppid) : null;
 
-        // limits.conf counts memlock in KiB.
-        var memlock = config.Resolve("memlock", user.Name, user.Uid, user.Gid, gids, GroupId);
-        ulong? memlockBytes = memlock.SoftSource is not null ? (memlock.Soft is ulong kb ? kb * 1024 : null) : initMemlock.Soft;
-        string memlockSource = memlock.SoftSource ?? "inherited from PID 1 (no limits.conf entry)";
-
-        var nofile = config.Resolve("nofile", user.Name, user.Uid, user.Gid, gids, GroupId);
-        var openFiles = new LimitPair(nofile.SoftSource is not null ? nofile.Soft : initNofile.Soft,
-                                      nofile.HardSource is not null ? nofile.Hard : initNofile.Hard);
-        string nofileSource = nofile.SoftSource ?? nofile.HardSource ?? "inherited from PID 1 (no limits.conf entry)";
+        // limits.conf counts memlock in KiB; the result is in bytes.
+        var memlock = SessionLimits.Resolve(config, "memlock", pam, opener, root);
+        var nofile = SessionLimits.Resolve(config, "nofile", pam, opener, root);
 
         bool ipcLock = false;
         string description = $"user {user.Name}";
@@ -78,7 +76,8 @@ public static class ResourceBudgets
             ipcLock = caps is { Effective: true } && caps.Permitted.Contains(CapabilityTable.IpcLock);
             description += $" running {filePath}";
         }
-        return new BudgetSubject(description, user.Uid, memlockBytes, memlockSource, openFiles, nofileSource, ipcLock, null);
+        if (opener is not null) description += $", session opened by {opener.Description}";
+        return new BudgetSubject(description, user.Uid, memlock.Limit, memlock.Source, nofile.Limit, nofile.Source, ipcLock, null, config.Problems);
     }
 
     public static MlockBudget MeasureMlock(BudgetSubject subject, int processCount, int? cpuCount, long? mmapPages, string root = "/")
@@ -103,7 +102,8 @@ public static class ResourceBudgets
             mmapPages is long p ? MlockAccounting.RoundUpToPowerOfTwo(p) : null);
     }
 
-    public static FileDescriptorBudget MeasureFileDescriptors(BudgetSubject subject, int eventCount, int? cpuCount, int? threadCount, string root = "/")
+    public static FileDescriptorBudget MeasureFileDescriptors(BudgetSubject subject, int eventCount, int? cpuCount, int? threadCount,
+        DescriptorOpener opener = DescriptorOpener.Perf, bool startsCommand = true, string root = "/")
     {
         if (eventCount < 1)
             throw new PerfSecurityException("PerfBudgetInvalidEventCount", FailureKind.InvalidArgument, "EventCount must be at least 1.", eventCount);
@@ -112,7 +112,21 @@ public static class ResourceBudgets
         // System-wide: one descriptor per event and CPU; per-thread: per event and thread; both given: per event, CPU and thread.
         int cpus = cpuCount ?? (threadCount is null ? OnlineCpus(root) : 1);
         int threads = threadCount ?? 1;
-        int[]? open = subject.ProcessId is int pid ? ProcessLimits.OpenFileNumbers(pid) : null;
-        return new FileDescriptorBudget(subject, (long)eventCount * cpus * threads, eventCount, cpus, threads, open);
+        int[] taken;
+        string takenBy;
+        if (subject.ProcessId is int pid)
+        {
+            taken = opener == DescriptorOpener.Process ? ProcessLimits.OpenFileNumbers(pid) : ProcessLimits.InheritedFileNumbers(pid);
+            takenBy = opener == DescriptorOpener.Process ? $"open in process {pid}" : $"inherited from process {pid} (those without close-on-exec)";
+        }
+        else
+        {
+            // A login shell hands perf its standard input, output and error.
+            taken = new[] { 0, 1, 2 };
+            takenBy = "inherited from the login shell (standard input, output and error)";
+        }
+        // perf stat/record -- cmd keeps the write end of the pipe that releases the command until the events are enabled.
+        int own = opener == DescriptorOpener.Perf && startsCommand ? 1 : 0;
+        return new FileDescriptorBudget(subject, (long)eventCount * cpus * threads, eventCount, cpus, threads, opener, taken, takenBy, own);
     }
 }

@@ -81,22 +81,26 @@ public sealed partial class KernelInfo
     {
         try
         {
-            if (!File.Exists(path)) return null;
-            using Stream file = File.OpenRead(path);
-            using Stream text = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : file;
-            using var reader = new StreamReader(text);
-            return reader.ReadToEnd();
+            byte[] raw = IO.BoundedFile.ReadAllBytes(path, IO.BoundedFile.TextLimit);
+            if (!path.EndsWith(".gz", StringComparison.Ordinal)) return IO.BoundedFile.Decode(raw);
+            // A kernel config is a few hundred KiB: a bigger one after decompression is not one.
+            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
+            var text = new MemoryStream();
+            var buffer = new byte[81920];
+            for (int n; (n = gzip.Read(buffer)) > 0;)
+            {
+                if (text.Length + n > IO.BoundedFile.TextLimit) return null;
+                text.Write(buffer, 0, n);
+            }
+            return IO.BoundedFile.Decode(text.ToArray());
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            return null;
-        }
+        catch (Errors.PerfSecurityException) { return null; }
+        catch (InvalidDataException) { return null; }
     }
 
     private static string? ReadFirstLine(string path)
     {
-        try { return File.Exists(path) ? File.ReadLines(path).FirstOrDefault()?.Trim() : null; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+        return IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.KernelValueLimit)?.Split('\n')[0].Trim();
     }
 
     [GeneratedRegex(@"^CONFIG_SECURITY_PERF_EVENTS_RESTRICT=y\s*$", RegexOptions.Multiline)]

@@ -9,36 +9,43 @@ public static class KernelSettings
 {
     /// <summary>
     /// Our drop-in. Its name sorts after the usual distribution and hardening files (10-…, 50-…, 99-sysctl.conf),
-    /// so its values win; /etc/sysctl.conf, which procps applies last, can still override it and is reported.
+    /// so its values win under systemd-sysctl; under sysctl --system, /etc/sysctl.conf comes after every
+    /// drop-in and can still override it: Set-PerfParanoid warns then.
     /// </summary>
     public const string DropInName = "99-zz-perfsecurity.conf";
 
     public static string DropInPath(string root = "/") => Path.Combine(root, "etc/sysctl.d", DropInName);
 
-    public static ParanoidSetting GetParanoid(string root = "/")
+    /// <summary>The runtime level and what the next boot applies, under <paramref name="bootPath"/> (default: the one the system uses).</summary>
+    public static ParanoidSetting GetParanoid(string root = "/", BootPath? bootPath = null)
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey)
             ?? throw new PerfSecurityException("PerfParanoidUnavailable", FailureKind.NotImplemented,
                 "This kernel has no /proc/sys/kernel/perf_event_paranoid: it was built without perf events (CONFIG_PERF_EVENTS).");
-        var config = SysctlConfiguration.Load(root);
-        var all = config.AllFor(Sysctl.ParanoidKey);
-        SysctlAssignment? winner = all.LastOrDefault();
-        int? persisted = winner is not null && int.TryParse(winner.Value, out int p) ? p : null;
-        return new ParanoidSetting(level, persisted, winner?.File,
-            all.Select(a => $"{a.File}:{a.Line}").ToArray(), KernelInfo.Current);
+        var detected = BootPaths.Detect(root);
+        BootPathInfo path = bootPath is BootPath chosen && chosen != detected.Path
+            ? new BootPathInfo(chosen, $"chosen with -BootPath ({detected.Reason.Split(':')[0]})")
+            : detected;
+        var config = SysctlConfiguration.Load(root, path.Path);
+        var writes = config.WritesTo(Sysctl.ParanoidKey);
+        SysctlWrite? winner = writes.LastOrDefault(w => w.Accepted);
+        int? persisted = winner?.Result is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+        return new ParanoidSetting(level, persisted, winner?.Source.File,
+            writes.Select(w => $"{w.Source.File}:{w.Source.Line}").ToArray(), KernelInfo.Current, path, config.Problems.ToArray());
     }
 
-    public static IEnumerable<SysctlSetting> GetSysctls(string root = "/")
+    public static IEnumerable<SysctlSetting> GetSysctls(string root = "/", BootPath? bootPath = null)
     {
-        var config = SysctlConfiguration.Load(root);
+        var path = bootPath is BootPath chosen ? new BootPathInfo(chosen, "chosen with -BootPath") : BootPaths.Detect(root);
+        var config = SysctlConfiguration.Load(root, path.Path);
         var keys = new SortedSet<string>(Sysctl.PerfKeys(), StringComparer.Ordinal);
         foreach (var a in config.Assignments)
-            if (a.Key.StartsWith("kernel.perf_", StringComparison.Ordinal)) keys.Add(a.Key);
+            if (a.Key.StartsWith("kernel.perf_", StringComparison.Ordinal) && !a.IsPattern && !a.Excludes) keys.Add(a.Key);
         foreach (string key in keys)
         {
-            SysctlAssignment? persisted = config.Effective(key);
-            yield return new SysctlSetting(key, Sysctl.Read(key), persisted?.Value, persisted?.File,
-                SysctlCatalog.DefaultOf(key), SysctlCatalog.Describe(key));
+            SysctlWrite? winner = config.WritesTo(key).LastOrDefault(w => w.Accepted);
+            yield return new SysctlSetting(key, Sysctl.Read(key), winner?.Result, winner?.Source.File,
+                SysctlCatalog.DefaultOf(key), SysctlCatalog.Describe(key), path.Path);
         }
     }
 
@@ -68,11 +75,16 @@ public static class KernelSettings
         key = SysctlConfiguration.NormalizeKey(key);
         string path = DropInPath(root);
         var entries = new List<KeyValuePair<string, string>>();
-        string? current = File.Exists(path) ? File.ReadAllText(path) : null;
+        var node = ConfigFiles.Read(root, "/etc/sysctl.d/" + DropInName);
+        if (node.Kind is not (ConfigNodeKind.Regular or ConfigNodeKind.Missing))
+            throw new PerfSecurityException("PerfSysctlDropInNotFile", FailureKind.InvalidData,
+                $"{path} is {node.Problem ?? node.Kind.ToString()}, not a file this module wrote. Remove it, then run the command again.", path);
+        string? current = node.Kind == ConfigNodeKind.Regular ? Encoding.UTF8.GetString(node.Data) : null;
         if (current is not null)
         {
             foreach (var a in SysctlConfiguration.Parse(current, path))
             {
+                if (a.Value is null) continue;
                 int i = entries.FindIndex(e => e.Key == a.Key);
                 if (i >= 0) entries[i] = new(a.Key, a.Value); else entries.Add(new(a.Key, a.Value));
             }

@@ -5,8 +5,12 @@ namespace PerfSecurity;
 /// <summary>kernel.perf_event_paranoid now and at the next boot, and what it permits unprivileged processes.</summary>
 public sealed class ParanoidSetting
 {
-    public ParanoidSetting(int level, int? persistedLevel, string? persistedIn, string[] alsoSetIn, KernelInfo kernel)
+    public ParanoidSetting(int level, int? persistedLevel, string? persistedIn, string[] alsoSetIn, KernelInfo kernel,
+        BootPathInfo bootPath, string[] configurationProblems)
     {
+        BootPath = bootPath.Path;
+        BootPathReason = bootPath.Reason;
+        ConfigurationProblems = configurationProblems;
         Level = level;
         PersistedLevel = persistedLevel;
         PersistedIn = persistedIn;
@@ -26,11 +30,17 @@ public sealed class ParanoidSetting
 
     /// <summary>The runtime value of /proc/sys/kernel/perf_event_paranoid.</summary>
     public int Level { get; }
-    /// <summary>The value the sysctl configuration applies at the next boot, or null when no file sets it.</summary>
+    /// <summary>The program whose rules decide what the next boot applies: systemd-sysctl or procps sysctl --system.</summary>
+    public BootPath BootPath { get; }
+    /// <summary>Why that boot path (PID 1, the systemd-sysctl unit, or -BootPath).</summary>
+    public string BootPathReason { get; }
+    /// <summary>What in the sysctl configuration changes or prevents what the boot applies.</summary>
+    public string[] ConfigurationProblems { get; }
+    /// <summary>The value the kernel keeps at the next boot from the sysctl configuration, or null when no line sets one.</summary>
     public int? PersistedLevel { get; }
     /// <summary>The file whose line wins at the next boot.</summary>
     public string? PersistedIn { get; }
-    /// <summary>Every file:line that sets the key, in the order applied (the last one wins).</summary>
+    /// <summary>Every file:line whose write reaches the key, in the order applied (the last one the kernel accepts wins).</summary>
     public string[] AlsoSetIn { get; }
     /// <summary>PersistedLevel, or the kernel's built-in default when nothing is persisted.</summary>
     public int NextBootLevel { get; }
@@ -49,8 +59,9 @@ public sealed class ParanoidSetting
 /// <summary>A perf-related sysctl now and at the next boot.</summary>
 public sealed class SysctlSetting
 {
-    public SysctlSetting(string name, string? value, string? persistedValue, string? persistedIn, string? defaultValue, string description)
+    public SysctlSetting(string name, string? value, string? persistedValue, string? persistedIn, string? defaultValue, string description, BootPath bootPath)
     {
+        BootPath = bootPath;
         Name = name;
         Value = value;
         PersistedValue = persistedValue;
@@ -66,7 +77,10 @@ public sealed class SysctlSetting
     public string Key => Name;
     /// <summary>The runtime value, or null when this kernel lacks the setting (offline image).</summary>
     public string? Value { get; }
+    /// <summary>The value the kernel keeps at the next boot from the sysctl configuration (decimal), or null when no line sets one.</summary>
     public string? PersistedValue { get; }
+    /// <summary>Whose rules were followed: systemd-sysctl or procps sysctl --system.</summary>
+    public BootPath BootPath { get; }
     public string? PersistedIn { get; }
     /// <summary>The kernel's default, where it is fixed.</summary>
     public string? DefaultValue { get; }

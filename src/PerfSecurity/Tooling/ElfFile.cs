@@ -45,28 +45,8 @@ public sealed class ElfFile
     public static bool HasElfMagic(ReadOnlySpan<byte> head)
         => head.Length >= 4 && head[0] == 0x7f && head[1] == (byte)'E' && head[2] == (byte)'L' && head[3] == (byte)'F';
 
-    public static ElfFile Read(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-                throw new PerfSecurityException("PerfToolFileNotFound", FailureKind.ObjectNotFound, $"The file '{path}' does not exist.", path);
-            if (info.Length > MaxSize)
-                throw Invalid(path, $"it is {info.Length} bytes, more than the {MaxSize} this reader accepts");
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new PerfSecurityException("PerfToolReadDenied", FailureKind.PermissionDenied, $"Cannot read '{path}': permission denied.", path, e);
-        }
-        catch (IOException e)
-        {
-            throw new PerfSecurityException("PerfToolReadFailed", FailureKind.ReadError, $"Cannot read '{path}': {e.Message}", path, e);
-        }
-        return Parse(bytes, path);
-    }
+    /// <summary>Reads and parses a program; a FIFO, a device or a file over <see cref="MaxSize"/> is refused unread.</summary>
+    public static ElfFile Read(string path) => Parse(IO.BoundedFile.ReadAllBytes(path, MaxSize, "PerfToolFile"), path);
 
     /// <summary>Parses an ELF image; anything malformed ends in PerfToolElfInvalid, never an out-of-range read.</summary>
     public static ElfFile Parse(ReadOnlySpan<byte> b, string? path = null)

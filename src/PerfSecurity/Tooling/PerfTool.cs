@@ -58,10 +58,8 @@ public static partial class PerfTool
     /// </summary>
     public static string? ExecTarget(string scriptPath)
     {
-        string[] lines;
-        try { lines = File.ReadAllLines(scriptPath); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
-        return ExecTarget(lines, Path.GetDirectoryName(scriptPath) ?? "/");
+        string? text = IO.BoundedFile.TryReadAllText(scriptPath, IO.BoundedFile.TextLimit);
+        return text is null ? null : ExecTarget(text.Split('\n'), Path.GetDirectoryName(scriptPath) ?? "/");
     }
 
     public static string? ExecTarget(IEnumerable<string> lines, string scriptDirectory)

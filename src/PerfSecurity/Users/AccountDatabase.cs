@@ -33,12 +33,7 @@ public sealed class AccountDatabase
     public static AccountDatabase Load(string root = "/")
         => new(ReadOrEmpty(Path.Combine(root, "etc/passwd")), ReadOrEmpty(Path.Combine(root, "etc/group")));
 
-    private static string ReadOrEmpty(string path)
-    {
-        try { return File.ReadAllText(path); }
-        catch (IOException) { return ""; }
-        catch (UnauthorizedAccessException) { return ""; }
-    }
+    private static string ReadOrEmpty(string path) => IO.BoundedFile.TryReadAllText(path, IO.BoundedFile.AccountDatabaseLimit) ?? "";
 
     private static IEnumerable<string[]> Rows(string text, int minFields)
     {
@@ -53,6 +48,20 @@ public sealed class AccountDatabase
     public string UserName(uint uid) => _users.TryGetValue(uid, out var n) ? n : uid.ToString();
     public string? FindUserName(uint uid) => _users.TryGetValue(uid, out var n) ? n : null;
     public string GroupName(uint gid) => _groups.TryGetValue(gid, out var n) ? n : gid.ToString();
+
+    /// <summary>Every user of the database by uid.</summary>
+    public IEnumerable<(uint Uid, string Name)> Users => _users.OrderBy(u => u.Key).Select(u => (u.Key, u.Value));
+
+    /// <summary>The groups a user's processes carry after login: the primary group and every group listing the user.</summary>
+    public IReadOnlyCollection<uint> GroupsOf(uint uid)
+    {
+        var set = new SortedSet<uint>();
+        if (_primaryGroup.TryGetValue(uid, out uint primary)) set.Add(primary);
+        if (_users.TryGetValue(uid, out string? name))
+            foreach (var (gid, names) in _members)
+                if (names.Contains(name, StringComparer.Ordinal)) set.Add(gid);
+        return set;
+    }
 
     /// <summary>User names in the group: listed members and users whose primary group it is.</summary>
     public IReadOnlyList<string> GroupMembers(uint gid)

@@ -46,7 +46,7 @@ public sealed class DenialCollectorTests
         Assert.Equal(new[] { "perf_event_open" }, perf.Syscalls);
         Assert.Equal(Base.AddMilliseconds(123).ToLocalTime(), perf.FirstSeen);
         Assert.Equal(Base.AddSeconds(3600).AddMilliseconds(250).ToLocalTime(), perf.LastSeen);
-        Assert.Equal("Set-PerfCapability -Path /usr/bin/perf -Capability cap_perfmon", perf.Recommendation);
+        Assert.Equal("Set-PerfCapability -LiteralPath '/usr/bin/perf' -Capability cap_perfmon", perf.Recommendation);
         Assert.Equal(r[0], perf); // most denials first
 
         var reader = r.Single(d => d.Executable == "/opt/tools/pmu-reader");
@@ -64,7 +64,7 @@ public sealed class DenialCollectorTests
 
         var hex = r.Single(d => d.Executable == "/opt/my tools/prof");
         Assert.Equal("my prof", hex.Command);
-        Assert.Equal("Set-PerfCapability -Path '/opt/my tools/prof' -Capability cap_perfmon", hex.Recommendation);
+        Assert.Equal("Set-PerfCapability -LiteralPath '/opt/my tools/prof' -Capability cap_perfmon", hex.Recommendation);
 
         var avcOnly = r.Single(d => d.Executable is null);
         Assert.Equal("perf-tool", avcOnly.Command);

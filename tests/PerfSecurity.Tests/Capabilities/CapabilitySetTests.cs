@@ -88,6 +88,9 @@ public sealed class CapabilitySetTests
     [InlineData(239, "0357/0xef/8'b11101111", new[] { "SECBIT_NOROOT", "SECBIT_NOROOT_LOCKED", "SECBIT_NO_SETUID_FIXUP", "SECBIT_NO_SETUID_FIXUP_LOCKED", "SECBIT_KEEP_CAPS_LOCKED", "SECBIT_NO_CAP_AMBIENT_RAISE", "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED" })]
     [InlineData(0, "00/0x0/1'b0", new string[0])]
     [InlineData(47, "057/0x2f/6'b101111", new[] { "SECBIT_NOROOT", "SECBIT_NOROOT_LOCKED", "SECBIT_NO_SETUID_FIXUP", "SECBIT_NO_SETUID_FIXUP_LOCKED", "SECBIT_KEEP_CAPS_LOCKED" })]
+    [InlineData(0x500, "02400/0x500/11'b10100000000", new[] { "SECBIT_EXEC_RESTRICT_FILE", "SECBIT_EXEC_DENY_INTERACTIVE" })]
+    [InlineData(0xA00, "05000/0xa00/12'b101000000000", new[] { "SECBIT_EXEC_RESTRICT_FILE_LOCKED", "SECBIT_EXEC_DENY_INTERACTIVE_LOCKED" })]
+    [InlineData(0x1001, "010001/0x1001/13'b1000000000001", new[] { "SECBIT_NOROOT", "bit 12" })]
     public void Secure_bits_decode(int bits, string capsh, string[] names)
     {
         Assert.Equal(capsh, SecureBitsText.CapshText(bits));
@@ -99,10 +102,13 @@ public sealed class CapabilitySetTests
     [InlineData("0xef", 239)]
     [InlineData("0357", 239)]
     [InlineData("noroot,SECBIT_KEEP_CAPS", 17)]
+    [InlineData("4095", 0xFFF)]
+    [InlineData("exec_restrict_file,SECBIT_EXEC_DENY_INTERACTIVE_LOCKED", 0x900)]
     public void Secure_bits_parse(string text, int bits) => Assert.Equal(bits, SecureBitsText.Parse(text));
 
     [Theory]
-    [InlineData("256")]
+    [InlineData("4096")]
+    [InlineData("0x1000")]
     [InlineData("SECBIT_NOPE")]
     [InlineData("0x")]
     public void Bad_secure_bits_fail(string text)

@@ -41,6 +41,10 @@ public sealed class CapabilityTextTests
     [InlineData("all=ip cap_chown-i 50,51+p 52+i", "=ip cap_chown-i 52+i 50,51+p")]
     [InlineData("all=i 41+i", "=i 41+i")]
     [InlineData("\tcap_perfmon=ep\n", "cap_perfmon=ep")]
+    [InlineData("52,all+p", "=p")]
+    [InlineData("all,52+p", "=p 52+p")]
+    [InlineData("52,all,53+p", "=p 53+p")]
+    [InlineData("all=p+e", "=ep")]
     public void Text_is_parsed_and_printed_like_libcap(string input, string expected)
         => Assert.Equal(expected, RoundTrip(input));
 
@@ -61,6 +65,11 @@ public sealed class CapabilityTextTests
     [InlineData("cap_chown2=p")]
     [InlineData("cap_perfmon+p=e")]
     [InlineData("99999999999999999999=p")]
+    [InlineData("=p+e")]
+    [InlineData("=e+p")]
+    [InlineData("=i+i")]
+    [InlineData("=p-p")]
+    [InlineData("cap_chown+p =ep-e")]
     public void Invalid_text_is_rejected(string input)
     {
         var e = Assert.Throws<PerfSecurityException>(() => CapabilityText.Parse(input, Kernel));

@@ -75,9 +75,9 @@ public sealed class FileCapabilityCodecTests
 
     [Theory]
     [InlineData("cap_perfmon=p cap_syslog=ep")]
-    [InlineData("cap_perfmon=e")]
     [InlineData("cap_perfmon=ip cap_syslog+e")]
-    public void Effective_must_be_empty_or_the_union(string text)
+    [InlineData("=p cap_chown+e")]
+    public void Effective_must_be_empty_or_hold_the_union(string text)
     {
         var e = Assert.Throws<PerfSecurityException>(() => FileCapabilityData.FromState(CapabilityText.Parse(text, 41)));
         Assert.Equal("PerfCapabilityInvalidEffective", e.ErrorId);
@@ -88,6 +88,13 @@ public sealed class FileCapabilityCodecTests
     [InlineData("cap_perfmon=ip cap_syslog=p")]
     public void Valid_effective_combinations_are_accepted(string text)
         => FileCapabilityData.FromState(CapabilityText.Parse(text, 41));
+
+    [Theory]
+    [InlineData("cap_perfmon=e", "01000002 00000000 00000000 00000000 00000000")]
+    [InlineData("=e", "01000002 00000000 00000000 00000000 00000000")]
+    [InlineData("=ep cap_perfmon-p", "01000002 ffffffff 00000000 bf010000 00000000")]
+    public void Effective_beyond_the_union_sets_only_the_flag_as_setcap_does(string text, string dump)
+        => Assert.Equal(dump, Dump(FileCapabilityData.FromState(CapabilityText.Parse(text, 41)).Encode()));
 
     [Fact]
     public void Proc_status_is_parsed_tolerantly()

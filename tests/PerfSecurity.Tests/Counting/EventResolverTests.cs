@@ -120,11 +120,26 @@ public sealed class EventResolverTests
     [InlineData("sched:", "PerfEventSyntax")]
     [InlineData("sched:no_such", "PerfEventNotFound")]
     [InlineData("nosys:event", "PerfEventNotFound")]
-    [InlineData("sch-ed:x", "PerfEventSyntax")]
+    [InlineData("sch-ed:x", "PerfEventNotFound")]
+    [InlineData("CYCLES", "PerfEventNotFound")]
+    [InlineData("L1-DCACHE-LOADS", "PerfEventNotFound")]
+    [InlineData("cycles:pppp", "PerfEventBadModifier")]
+    [InlineData("cycles:uu", "PerfEventBadModifier")]
+    [InlineData("task-clock::u", "PerfEventSyntax")]
+    [InlineData("task-clock/freq=10/", "PerfEventTermNotForCounting")]
+    [InlineData("task-clock/bogus/", "PerfEventUnknownTerm")]
+    [InlineData("L1-icache-stores", "PerfEventInvalidCacheOp")]
+    [InlineData("mem:0x1000:rr", "PerfEventBadBreakpoint")]
+    [InlineData("duration_time/config=1/", "PerfEventSyntax")]
+    [InlineData("cpu/mem-loads,inverted/", "PerfEventTwoAliases")]
+    [InlineData("cpu/event=1/:u", "PerfEventSyntax")]
+    [InlineData("task-clock,page-faults", "PerfEventSyntax")]
+    [InlineData("{task-clock,page-faults}", "PerfEventGroupNotSupported")]
+    [InlineData("sched:sched_sw*", "PerfEventWildcardNotSupported")]
+    [InlineData("sched:sched_switch/call-graph=no/", "PerfEventTermNotForCounting")]
     [InlineData("nopmu/event=1/", "PerfEventNotFound")]
-    [InlineData("cpu//", "PerfEventSyntax")]
     [InlineData("cpu/event=0x3c", "PerfEventSyntax")]
-    [InlineData("cpu/event=zz/", "PerfEventSyntax")]
+    [InlineData("cpu/event=zz/", "PerfEventTermType")]
     [InlineData("cpu/event=0x1ff/", "PerfEventValueTooLarge")]
     [InlineData("cpu/bogus=1/", "PerfEventUnknownTerm")]
     [InlineData("cpu/needs-umask/", "PerfEventTermNeedsValue")]
@@ -133,6 +148,114 @@ public sealed class EventResolverTests
     {
         var e = Assert.Throws<PerfSecurityException>(() => _resolver.Resolve(text));
         Assert.Equal(errorId, e.ErrorId);
+    }
+
+    [Theory]
+    // Every spelling perf's lexer and parse_aliases accept: type[-op[-result]], ops and results in any order.
+    [InlineData("L1-dcache-load-miss", 0x10000UL)]
+    [InlineData("l1d-loads", 0x0UL)]
+    [InlineData("l1-d-stores", 0x100UL)]
+    [InlineData("L1-data-prefetch-miss", 0x10200UL)]
+    [InlineData("dTLB-load-miss", 0x10003UL)]
+    [InlineData("Data-TLB-store-misses", 0x10103UL)]
+    [InlineData("Instruction-TLB-load-misses", 0x10004UL)]
+    [InlineData("branch-load", 0x5UL)]
+    [InlineData("branch-miss", 0x10005UL)]
+    [InlineData("bpu", 0x5UL)]
+    [InlineData("L2-loads", 0x2UL)]
+    [InlineData("L1-icache-prefetches", 0x201UL)]
+    [InlineData("L1-dcache-misses-loads", 0x10000UL)]
+    [InlineData("L1-dcache-loads-stores", 0x0UL)]
+    [InlineData("L1-dcache-refs", 0x0UL)]
+    [InlineData("L1-dcache-speculative-read", 0x200UL)]
+    public void Legacy_cache_spellings_encode_as_perf_does(string text, ulong config)
+    {
+        EventDefinition d = _resolver.Resolve(text);
+        Assert.Equal(PerfEvents.TypeHwCache, d.Type);
+        Assert.Equal(config, d.Config);
+    }
+
+    [Theory]
+    [InlineData("cycles", false, false, false, true, false, false, 0)]
+    [InlineData("cycles:k", true, false, true, false, false, false, 0)]
+    [InlineData("cycles:u", false, true, true, true, false, false, 0)]
+    [InlineData("cycles:G", false, false, false, false, true, false, 0)]
+    [InlineData("cycles:H", false, false, false, true, false, false, 0)]
+    [InlineData("cycles:Gu", false, true, true, false, true, false, 0)]
+    [InlineData("cycles:I", false, false, false, false, false, true, 0)]
+    [InlineData("cycles:ppp", false, false, false, true, false, false, 3)]
+    [InlineData("cycles:P", false, false, false, false, false, false, 0)]
+    public void Modifiers_set_the_exclude_bits_perf_sets(string text, bool user, bool kernel, bool hv, bool guest, bool host, bool idle, int precise)
+    {
+        EventDefinition d = _resolver.Resolve(text);
+        Assert.Equal((user, kernel, hv, guest, host, idle, precise), (d.ExcludeUser, d.ExcludeKernel, d.ExcludeHv, d.ExcludeGuest, d.ExcludeHost, d.ExcludeIdle, d.PreciseIp));
+    }
+
+    [Fact]
+    public void Pinned_and_exclusive_modifiers_reach_the_attr()
+    {
+        PerfEventAttr attr = _resolver.Resolve("task-clock:De").ToAttr();
+        Assert.True(attr.Pinned);
+        Assert.True(attr.Exclusive);
+        Assert.True((attr.Flags & PerfEvents.FlagExcludeGuest) == 0); // a modifier without u/p leaves the guest counted
+    }
+
+    [Theory]
+    [InlineData("mem:0x1000", 0x1000UL, 4UL, 3u)]
+    [InlineData("mem:0x1000:x", 0x1000UL, 8UL, 4u)]
+    [InlineData("mem:4096/4:w", 0x1000UL, 4UL, 2u)]
+    [InlineData("mem:0x1000/8:rw:u", 0x1000UL, 8UL, 3u)]
+    public void Breakpoints_carry_address_length_and_access(string text, ulong address, ulong length, uint access)
+    {
+        EventDefinition d = _resolver.Resolve(text);
+        Assert.Equal(PerfEvents.TypeBreakpoint, d.Type);
+        Assert.Equal((address, length, access), (d.Config1, d.Config2, d.BreakpointType));
+        PerfEventAttr attr = d.ToAttr();
+        Assert.Equal(access, attr.BpType);
+        Assert.Equal(address, attr.Config1); // bp_addr shares config1
+    }
+
+    [Fact]
+    public void Tool_events_and_numeric_events()
+    {
+        EventDefinition d = _resolver.Resolve("duration_time");
+        Assert.True(d.IsTool);
+        Assert.Equal("duration_time", d.ToolName);
+        Assert.Equal((PerfEvents.TypeSoftware, GenericEvents.SwDummy), (d.Type, d.Config));
+        EventDefinition n = _resolver.Resolve("0x1:0x2");
+        Assert.Equal((PerfEvents.TypeSoftware, 2UL, PerfEventType.Software), (n.Type, n.Config, n.Kind));
+        Assert.Equal("foo", _resolver.Resolve("task-clock/name=foo/").Name);
+        Assert.Equal(2UL, _resolver.Resolve("task-clock/config=2/u").Config);
+    }
+
+    [Fact]
+    public void Pmu_terms_follow_perf_order_config_assigns_fields_or()
+    {
+        Assert.Equal(0x2UL, _resolver.Resolve("cpu/config=1,config=2/").Config);
+        Assert.Equal(0x3UL, _resolver.Resolve("cpu/event=1,event=2/").Config);
+        Assert.Equal(0x101UL, _resolver.Resolve("cpu/event=1,config=0x100/").Config);
+        Assert.Equal(0x100UL, _resolver.Resolve("cpu/umask/").Config); // a bare field is 1, as perf 6.1 ends up taking it
+        EventDefinition empty = _resolver.Resolve("cpu//");
+        Assert.Equal((4u, 0UL), (empty.Type, empty.Config));
+    }
+
+    [Fact]
+    public void Question_mark_terms_take_the_value_given_beside_the_alias()
+    {
+        Assert.Equal(0x502UL, _resolver.Resolve("cpu/needs-umask,umask=5/").Config);
+        Assert.Equal(0x502UL, _resolver.Resolve("cpu/umask=5,needs-umask/").Config);
+        Assert.Equal("PerfEventTermNeedsValue", Assert.Throws<PerfSecurityException>(() => _resolver.Resolve("cpu/needs-umask/")).ErrorId);
+    }
+
+    [Fact]
+    public void Aliases_match_ignoring_case_and_may_have_dots_and_event_equals()
+    {
+        Assert.Equal(0x7UL, _resolver.Resolve("cpu/ev.dot/").Config);
+        Assert.Equal(0x9UL | 1UL << 18, _resolver.Resolve("cpu/UPPER/").Config);
+        Assert.Equal(0x3cUL, _resolver.Resolve("cpu/event=cpu-cycles/").Config);
+        // A bare alias name is looked up on every PMU (perf's kernel PMU events).
+        EventDefinition bare = _resolver.Resolve("energy-pkg:u");
+        Assert.Equal(("power", 2UL, true), (bare.Pmu, bare.Config, bare.ExcludeKernel));
     }
 
     [Fact]

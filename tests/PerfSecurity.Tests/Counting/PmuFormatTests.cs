@@ -63,7 +63,11 @@ public sealed class PmuFormatTests
         var names = EventCatalog.Pmu(Fixtures).Select(e => e.Name).ToList();
         Assert.Contains("cpu/mem-loads/", names);
         Assert.Contains("amdcore/retired-ops/", names);
-        Assert.DoesNotContain("cpu/needs-umask/", names); // needs a value: no fixed encoding
+        Assert.Contains("cpu/ev.dot/", names);
+        // Listed as perf list writes it, with the value it still needs.
+        EventInfo needs = EventCatalog.Pmu(Fixtures).Single(e => e.Name == "cpu/needs-umask,umask=?/");
+        Assert.Equal(new[] { "umask" }, needs.Parameters);
+        Assert.Equal(0x2UL, needs.Config);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PerfSecurity.Acl;
 using PerfSecurity.Users;
 using System.Buffers.Binary;
 using System.Diagnostics;
@@ -80,6 +81,71 @@ public sealed class PerfDataParserTests
         Assert.Equal(readable, e.ReadableByOthers);
         Assert.Equal(risk, e.Risk);
         Assert.Equal(Convert.ToString(mode, 8).PadLeft(4, '0'), e.Mode);
+    }
+
+    [Theory]
+    [InlineData(1000u, 1002u, "every user except the members of group perf_users (bob)")] // 0604, another user in the group
+    [InlineData(1002u, 1003u, "every user except the members of group solo (no member besides the owner)")]
+    public void Other_read_without_group_read_excludes_the_group(uint uid, uint gid, string readableBy)
+    {
+        // The kernel gives group members the group bits even when the other bits would let them read.
+        var e = Analyze(Bytes("cpu-clock.data"), 0x184, uid, gid);
+        Assert.True(e.ReadableByOthers);
+        Assert.StartsWith(readableBy, e.ReadableBy);
+    }
+
+    [Fact]
+    public void Named_acl_entries_decide_who_reads()
+    {
+        // 0640 alice:alice with user:bob:r-- (mask r--): the mode alone says owner only, the kernel lets bob read.
+        var bob = PosixAcl.Create(new[]
+        {
+            new AclEntry(AclTag.UserObj, AclPermissions.Read | AclPermissions.Write), new AclEntry(AclTag.User, AclPermissions.Read, 1001),
+            new AclEntry(AclTag.GroupObj, AclPermissions.None), new AclEntry(AclTag.Mask, AclPermissions.Read), new AclEntry(AclTag.Other, AclPermissions.None),
+        });
+        var data = Bytes("cpu-clock.data");
+        var st = new FileStatus(0x8000 | 0x1a0, 1000, 1000, (ulong)data.Length, 1, 1, 1);
+        var e = DataExposureAnalyzer.Analyze("mem.data", Parse(data), st, Accounts, bob);
+        Assert.True(e.ReadableByOthers);
+        Assert.Equal("bob (POSIX ACL)", e.ReadableBy);
+        // other::r-- but group:perf_users:--- : bob (a listed member) is refused, everyone else reads.
+        var deny = PosixAcl.Create(new[]
+        {
+            new AclEntry(AclTag.UserObj, AclPermissions.Read | AclPermissions.Write), new AclEntry(AclTag.GroupObj, AclPermissions.None),
+            new AclEntry(AclTag.Group, AclPermissions.None, 1002), new AclEntry(AclTag.Mask, AclPermissions.Read), new AclEntry(AclTag.Other, AclPermissions.Read),
+        });
+        e = DataExposureAnalyzer.Analyze("mem.data", Parse(data), new FileStatus(0x8000 | 0x1a4, 1000, 1000, (ulong)data.Length, 1, 1, 1), Accounts, deny);
+        Assert.Equal("every user except bob (POSIX ACL entries that deny them reading)", e.ReadableBy);
+    }
+
+    [Theory]
+    [InlineData(0xffffffffu, "PerfDataInvalid")]
+    [InlineData(137u, "PerfDataInvalid")]
+    [InlineData(63u, "PerfDataInvalid")]
+    [InlineData(136u, "ok")]
+    [InlineData(0u, "ok")]
+    public void The_attribute_size_must_be_one_perf_event_attr_can_have(uint size, string outcome)
+    {
+        var data = Bytes("cpu-clock.data");
+        long attrs = (long)BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(24));
+        // A size larger than the entry that holds it is corrupt too.
+        long entry = (long)BinaryPrimitives.ReadUInt64LittleEndian(data.AsSpan(16)) - 16;
+        if (size > entry && outcome == "ok") outcome = "PerfDataInvalid";
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan((int)attrs + 4), size);
+        Assert.Equal(outcome, Outcome(data));
+    }
+
+    [Fact]
+    public void Empty_files_and_a_bare_pipe_header_are_not_recordings()
+    {
+        var e = Assert.Throws<PerfSecurityException>(() => Parse(Array.Empty<byte>()));
+        Assert.Equal("PerfDataNotPerfFile", e.ErrorId);
+        Assert.Contains("empty", e.Message);
+        byte[] pipe = Bytes("pipe.data")[..16];
+        e = Assert.Throws<PerfSecurityException>(() => Parse(pipe));
+        Assert.Equal("PerfDataNotPerfFile", e.ErrorId);
+        Assert.Contains("no samples", e.Message);
+        Assert.Equal("PerfDataTruncated", Outcome(Bytes("pipe.data")[..20]));
     }
 
     [Theory]
@@ -172,8 +238,9 @@ public sealed class PerfDataParserTests
         {
             string o = Outcome(data[..len]);
             outcomes[o] = outcomes.GetValueOrDefault(o) + 1;
-            // A file-mode recording needs every byte up to its last feature section.
-            if (!pipe) Assert.Equal("PerfDataTruncated", o);
+            // An empty file is no recording; a file-mode recording needs every byte up to its last feature section.
+            if (len == 0) Assert.Equal("PerfDataNotPerfFile", o);
+            else if (!pipe) Assert.Equal("PerfDataTruncated", o);
         }
         _out.WriteLine($"{name}: {data.Length} truncations: {string.Join(", ", outcomes.Select(kv => $"{kv.Key} {kv.Value}"))}");
     }

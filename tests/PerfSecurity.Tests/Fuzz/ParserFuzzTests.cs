@@ -167,6 +167,9 @@ public sealed class ParserFuzzTests
     public void Limits_conf_fuzz_parses_and_resolves_without_throwing_and_the_users_own_last_line_wins()
     {
         long cases = 0;
+        var alice = new PamUser("alice", 1000, 1000, g => g is "alice" or "perf_users", gid => gid is 1000 or 1002);
+        var root = new PamUser("root", 0, 0, g => g is "root" or "perf_users", gid => gid is 0 or 1002);
+        var start = new LimitPair(8UL << 20, 8UL << 20);
         Gen.Select(LimitsLine.Array[0, 30], Gen.ULong[0, 1UL << 40]).Sample((lines, mine) =>
         {
             Interlocked.Increment(ref cases);
@@ -174,25 +177,29 @@ public sealed class ParserFuzzTests
             FuzzCase.Run(text.Length * 4, () =>
             {
                 var entries = LimitsConfiguration.Parse(text, "fuzz.conf").ToList();
-                foreach (var e in entries) Assert.True(e.Type is "soft" or "hard" or "-");
+                foreach (var e in entries) Assert.InRange(e.Fields, 1, 4);
                 var conf = LimitsConfiguration.FromEntries(entries);
-                uint? GroupId(string g) => g == "perf_users" ? 1002u : null;
-                var r = conf.Resolve("memlock", "alice", 1000, 1000, new uint[] { 1000, 1002 }, GroupId);
-                Assert.Equal(mine, r.Soft);
-                Assert.Equal($"fuzz.conf:{lines.Length + 1}", r.SoftSource);
-                // Root: only lines naming root apply.
-                var root = conf.Resolve("nofile", "root", 0, 0, new uint[] { 0 }, GroupId);
-                if (root.HardSource is { } src)
-                    Assert.Equal("root", entries.Single(e => $"{e.File}:{e.Line}" == src).Domain);
+                var r = conf.Resolve("memlock", alice, start);
+                if (r.NoLimitsLine is null)
+                {
+                    // The user's own line is the last of the highest rank: it sets the soft limit, never above the hard one.
+                    Assert.Equal($"fuzz.conf:{lines.Length + 1}", r.SoftSource);
+                    Assert.Equal(Math.Min(mine * 1024, r.Limit.Hard ?? ulong.MaxValue), r.Limit.Soft);
+                }
+                else Assert.Equal(start, r.Limit);
+                // Root: group and "*" lines never apply (Debian); only its name or a uid range can.
+                var rr = conf.Resolve("nofile", root, start);
+                if (rr.HardSource is { } src)
+                    Assert.True(entries.Single(e => $"{e.File}:{e.Line}" == src) is var line && (line.Domain == "root" || line.Domain.Contains(':')));
             }, () => FuzzCase.Show(text));
         }, iter: Iter, threads: FuzzCase.Threads);
         Report("limits.conf", cases, 0);
     }
 
-    // ---- sysctl.d: continuations, '-' and unknown keys ---------------------------------------------------
+    // ---- sysctl.d: one physical line each, '-' and unknown keys ------------------------------------------
 
     [Fact]
-    public void Sysctl_fuzz_continuations_join_and_unknown_keys_are_kept_as_written()
+    public void Sysctl_fuzz_backslashes_continue_nothing_and_unknown_keys_are_kept_as_written()
     {
         long cases = 0;
         var part = Gen.String[Gen.Char["abc019 "], 1, 8].Where(p => p.Trim().Length > 0 && p == p.TrimEnd());
@@ -200,29 +207,33 @@ public sealed class ParserFuzzTests
         {
             Interlocked.Increment(ref cases);
             string nl = cr ? "\r\n" : "\n";
-            // "fuzz.<unknown> = a\<nl>b\<nl>c": one assignment, on the first line, the value joined.
+            // "fuzz.<unknown> = a\<nl>b\<nl>c": the first line alone is the assignment, its value ends in the backslash.
             string text = $"; c{nl}{(dash ? "-" : "")}fuzz.{unknown} = {string.Join("\\" + nl, parts)}{nl}kernel.perf_event_paranoid=2{nl}";
-            List<SysctlAssignment> a = new();
-            FuzzCase.Run(text.Length * 4, () => a = SysctlConfiguration.Parse(text, "f.conf").ToList(), () => FuzzCase.Show(text));
-            Assert.Equal(2, a.Count);
-            Assert.Equal("fuzz." + unknown, a[0].Key);
-            Assert.Equal(string.Concat(parts).Trim(), a[0].Value);
-            Assert.Equal(dash, a[0].IgnoreErrors);
-            Assert.Equal(2, a[0].Line);
-            Assert.Equal(("kernel.perf_event_paranoid", "2"), (a[1].Key, a[1].Value));
+            foreach (var path in new[] { BootPath.Systemd, BootPath.Procps })
+            {
+                List<SysctlAssignment> a = new();
+                FuzzCase.Run(text.Length * 4, () => a = SysctlConfiguration.Parse(text, "f.conf", path).ToList(), () => FuzzCase.Show(text));
+                Assert.Equal(2, a.Count);
+                Assert.Equal("fuzz." + unknown, a[0].Key);
+                Assert.Equal(parts[0].Trim() + (parts.Length > 1 ? "\\" : ""), a[0].Value);
+                Assert.Equal(dash, a[0].IgnoreErrors);
+                Assert.Equal(2, a[0].Line);
+                Assert.Equal(("kernel.perf_event_paranoid", "2"), (a[1].Key, a[1].Value));
+            }
         }, iter: Iter, threads: FuzzCase.Threads);
-        Report("sysctl.d continuations", cases, 0);
+        Report("sysctl.d backslashes", cases, 0);
     }
 
     [Fact]
-    public void Sysctl_fuzz_a_megabyte_of_continued_lines_parses_within_the_limit()
+    public void Sysctl_fuzz_a_line_over_a_megabyte_ends_systemds_reading_of_the_file()
     {
-        // Every line ends in a backslash: one logical line of a megabyte.
-        string text = string.Concat(Enumerable.Repeat(new string('a', 1000) + "\\\n", 1000)) + "=1\n";
-        List<SysctlAssignment> a = new();
-        FuzzCase.Run(text.Length * 4, () => a = SysctlConfiguration.Parse(text, "big.conf").ToList(), () => "1 MB of continuations");
-        Assert.Single(a);
-        Assert.Equal(1_000_000, a[0].Key.Length);
+        // systemd's read_line limit (LONG_LINE_MAX, 1 MiB): the file is read up to the long line; procps reads on.
+        string text = "kernel.perf_event_paranoid = 1\n# " + new string('a', 1 << 20) + "\nkernel.perf_event_paranoid = 0\n";
+        List<SysctlAssignment> s = new(), p = new();
+        FuzzCase.Run(text.Length * 4, () => s = SysctlConfiguration.Parse(text, "big.conf", BootPath.Systemd).ToList(), () => "1 MiB line");
+        FuzzCase.Run(text.Length * 4, () => p = SysctlConfiguration.Parse(text, "big.conf", BootPath.Procps).ToList(), () => "1 MiB line");
+        Assert.Equal(new[] { "1" }, s.Select(a => a.Value));
+        Assert.Equal(new[] { "1", "0" }, p.Select(a => a.Value));
     }
 
     // ---- audit log ---------------------------------------------------------------------------------------

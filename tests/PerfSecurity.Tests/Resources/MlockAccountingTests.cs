@@ -81,47 +81,84 @@ public sealed class MlockAccountingTests
 
 public sealed class LimitsConfigurationTests
 {
-    private static uint? Gid(string name) => name switch { "perf_users" => 1001u, "staff" => 50u, _ => null };
+    private static readonly PamUser Alice = new("alice", 1000, 1000, g => g is "alice" or "perf_users", gid => gid is 1000 or 1001);
+    private static readonly PamUser Root = new("root", 0, 0, g => g is "root" or "perf_users", gid => gid is 0 or 1001);
+    private static readonly LimitPair Start = new(8UL << 20, 8UL << 20);
 
-    private static ResolvedLimit Resolve(string text, string user = "alice", uint uid = 1000, uint gid = 1000, uint[]? gids = null)
-        => LimitsConfiguration.FromEntries(LimitsConfiguration.Parse(text, "limits.conf"))
-            .Resolve("memlock", user, uid, gid, gids ?? new uint[] { 1000, 1001 }, Gid);
+    private static PamLimitResult Resolve(string text, PamUser? user = null, string item = "memlock")
+        => LimitsConfiguration.FromEntries(LimitsConfiguration.Parse(text, "limits.conf"), nrOpen: 1048576)
+            .Resolve(item, user ?? Alice, Start);
+
+    private static (ulong? Soft, ulong? Hard) Kib(PamLimitResult r) => (r.Limit.Soft / 1024, r.Limit.Hard / 1024);
 
     [Fact]
     public void User_beats_group_beats_wildcard_whatever_the_order()
     {
         var r = Resolve("alice - memlock 64\n@perf_users - memlock 128\n* - memlock 256\n");
-        Assert.Equal((64UL, 64UL), (r.Soft!.Value, r.Hard!.Value));
+        Assert.Equal((64UL, 64UL), Kib(r));
         Assert.Equal("limits.conf:1", r.SoftSource);
-        Assert.Equal(128UL, Resolve("* soft memlock 256\n@perf_users soft memlock 128\n").Soft);
+        Assert.Equal(128UL * 1024, Resolve("* soft memlock 256\n@perf_users soft memlock 128\n").Limit.Soft);
     }
 
     [Fact]
     public void Later_line_of_equal_rank_wins_and_soft_hard_are_separate()
     {
         var r = Resolve("* soft memlock 64\n* hard memlock 1024\n* soft memlock 128\n");
-        Assert.Equal(128UL, r.Soft);
-        Assert.Equal(1024UL, r.Hard);
+        Assert.Equal((128UL, 1024UL), Kib(r));
         Assert.Equal("limits.conf:3", r.SoftSource);
+    }
+
+    [Fact]
+    public void A_soft_limit_above_the_hard_one_is_lowered()
+    {
+        var r = Resolve("alice soft memlock 5000\nalice hard memlock 3000\n");
+        Assert.Equal((3000UL, 3000UL), Kib(r));
+        Assert.True(r.SoftLowered);
+    }
+
+    [Fact]
+    public void A_refused_soft_half_stops_the_line()
+    {
+        // "* -" cannot replace the user's hard line, and the wildcard's soft half lands: 200 lowered to 100.
+        Assert.Equal((100UL, 100UL), Kib(Resolve("alice hard memlock 100\n* - memlock 200\n")));
+        // The user's soft line blocks the soft half, so the hard half of "* -" is never read.
+        Assert.Equal((100UL, 8192UL), Kib(Resolve("alice soft memlock 100\n* - memlock 200\n")));
     }
 
     [Theory]
     [InlineData("* - memlock unlimited")]
     [InlineData("* - memlock infinity")]
     [InlineData("* - memlock -1")]
+    [InlineData("* - memlock -")]
+    [InlineData("* - memlock 18446744073709551616")]
+    [InlineData("* - memlock -5")]
     public void Unlimited_spellings(string line)
     {
         var r = Resolve(line);
-        Assert.Null(r.Soft);
+        Assert.Null(r.Limit.Soft);
         Assert.NotNull(r.SoftSource);
     }
 
+    [Theory]
+    [InlineData("alice - memlock 1202k", 1202UL)]
+    [InlineData("alice - memlock 9O2", 9UL)]
+    [InlineData("alice - memlock 0x10", 0UL)]
+    [InlineData("alice - memlock +50", 50UL)]
+    [InlineData("alice - memlock 700 fifth", 700UL)]
+    [InlineData("alice\t-\tMEMLOCK\t64 # note", 64UL)]
+    public void Values_read_like_strtoull(string line, ulong kib) => Assert.Equal(kib, Kib(Resolve(line)).Soft);
+
     [Fact]
-    public void Group_and_wildcard_lines_do_not_apply_to_root()
+    public void Nofile_unlimited_is_fs_nr_open()
+        => Assert.Equal(1048576UL, Resolve("alice - nofile unlimited", item: "nofile").Limit.Hard);
+
+    [Fact]
+    public void Group_and_wildcard_lines_do_not_apply_to_root_but_its_name_and_uid_ranges_do()
     {
-        var r = Resolve("* - memlock 64\n@perf_users - memlock 64\n", user: "root", uid: 0, gid: 0, gids: new uint[] { 0, 1001 });
-        Assert.Null(r.SoftSource);
-        Assert.Equal(32UL, Resolve("root - memlock 32\n", user: "root", uid: 0, gid: 0).Soft);
+        Assert.Null(Resolve("* - memlock 64\n@perf_users - memlock 64\n", Root).SoftSource);
+        Assert.Equal(32UL, Kib(Resolve("root - memlock 32\n", Root)).Soft);
+        Assert.Equal(33UL, Kib(Resolve(":0 - memlock 33\n", Root)).Soft);
+        Assert.Equal(34UL, Kib(Resolve("@0: - memlock 34\n", Root)).Soft); // an @ range falls through to the uid test for root
     }
 
     [Theory]
@@ -132,16 +169,41 @@ public sealed class LimitsConfigurationTests
     [InlineData("@1001:2000 - memlock 8", false)] // gid range: primary group only
     [InlineData("%perf_users - memlock 8", false)]
     [InlineData("bob - memlock 8", false)]
+    [InlineData("1:2:3 - memlock 8", false)]
     public void Ranges_and_other_domains(string line, bool applies)
         => Assert.Equal(applies, Resolve(line).SoftSource is not null);
+
+    [Fact]
+    public void A_uid_range_ranks_with_the_user_name_above_groups()
+    {
+        Assert.Equal(400UL, Kib(Resolve("@perf_users - memlock 300\n:1000 - memlock 400\n")).Soft);
+        Assert.Equal(400UL, Kib(Resolve(":1000 - memlock 400\n@perf_users - memlock 300\n")).Soft);
+    }
+
+    [Fact]
+    public void A_no_limits_line_sets_nothing_at_all()
+    {
+        var r = Resolve("alice - memlock 64\nalice -\n");
+        Assert.Equal("limits.conf:2", r.NoLimitsLine);
+        Assert.Equal(Start, r.Limit);
+        Assert.Null(Resolve("* -\n").NoLimitsLine); // "*" does not count
+    }
 
     [Theory]
     [InlineData("alice memlock 64")]
     [InlineData("alice both memlock 64")]
     [InlineData("alice - memlock lots")]
     [InlineData("# alice - memlock 64")]
-    [InlineData("alice - memlock 64 extra")]
     public void Malformed_lines_are_skipped(string line) => Assert.Null(Resolve(line).SoftSource);
+
+    [Fact]
+    public void A_line_longer_than_1023_bytes_is_read_as_two()
+    {
+        string text = "alice - memlock 1" + new string(' ', 1100) + "alice - memlock 55\n";
+        var entries = LimitsConfiguration.Parse(text, "limits.conf").ToList();
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(55UL, Kib(Resolve(text)).Soft);
+    }
 }
 
 public sealed class ProcessLimitsTests

@@ -14,15 +14,20 @@ public sealed class SysctlParserPropertyTests
     private static readonly Gen<string> Value = Gen.String[Gen.Char["0123456789 -abc"], 0, 10].Select(v => v.Trim());
 
     [Fact]
-    public void Never_throws_and_yields_trimmed_nonempty_keys() =>
+    public void Never_throws_and_yields_stripped_lines_of_one_physical_line() =>
         Junk.Sample(text =>
         {
-            foreach (var a in SysctlConfiguration.Parse(text, "fuzz.conf"))
+            foreach (var path in new[] { BootPath.Systemd, BootPath.Procps })
             {
-                Assert.NotEqual("", a.Key);
-                Assert.Equal(a.Key.Trim(), a.Key);
-                Assert.Equal(a.Value.Trim(), a.Value);
-                Assert.True(a.Line >= 1);
+                int lines = text.Split('\n').Length;
+                foreach (var a in SysctlConfiguration.Parse(text, "fuzz.conf", path))
+                {
+                    if (path == BootPath.Systemd) Assert.DoesNotContain('\n', a.Key); // procps's rstrip keeps a first character
+                    Assert.True(a.Value is null || a.Value == a.Value.Trim(' ', '\t', '\r', '\n'));
+                    Assert.Equal(a.Excludes, a.Value is null);
+                    Assert.True(a.Line >= 1);
+                    if (path == BootPath.Procps) Assert.True(a.Line <= lines);
+                }
             }
         }, iter: 5000);
 
@@ -39,7 +44,7 @@ public sealed class SysctlParserPropertyTests
                 string k = slashes ? key.Replace('.', '/') : key;
                 lines.Add($"{(ignore ? "-" : "")}{k} = {value}");
             }
-            var parsed = SysctlConfiguration.Parse(string.Join('\n', lines), "f.conf").ToList();
+            var parsed = SysctlConfiguration.Parse(string.Join('\n', lines), "f.conf", BootPath.Systemd).ToList();
             Assert.Equal(items.Length, parsed.Count);
             for (int i = 0; i < items.Length; i++)
             {
