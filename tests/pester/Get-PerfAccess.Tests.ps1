@@ -277,6 +277,36 @@ Describe 'Get-PerfAccess' {
             finally { Stop-ServedProbe $probe }
         }
 
+        It 'gives up on a process that cannot stop, and leaves it untraced and running' {
+            $freezer = '/sys/fs/cgroup/freezer'
+            if (-not (Test-Path "$freezer/cgroup.procs")) { Set-ItResult -Skipped -Because 'no cgroup v1 freezer is mounted'; return }
+            $group = Join-Path $freezer ('psaccess' + (Get-Random -Minimum 10000 -Maximum 99999))
+            $null = New-Item -ItemType Directory $group
+            $probe = Start-ServedProbe (& $ServedCommands['root'] 'eperm')
+            try {
+                [IO.File]::WriteAllText("$group/cgroup.procs", "$($probe.Id)")
+                [IO.File]::WriteAllText("$group/freezer.state", 'FROZEN')
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $rule = Get-PerfAccess -ProcessId $probe.Id | Where-Object Scope -EQ UserProfiling
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+                $rule.Verdict | Should -Be 'Unknown'
+                $rule.Reason | Should -Match 'did not stop for ptrace'
+                (Get-Content "/proc/$($probe.Id)/status" | Select-String '^TracerPid:').Line | Should -Match '\s0$'
+                [IO.File]::WriteAllText("$group/freezer.state", 'THAWED')
+                # Thawed, it answers again, and the filter still returns EPERM.
+                Invoke-Served $probe 'user' | Should -Be '1'
+            }
+            finally {
+                if (Test-Path "$group/freezer.state") { [IO.File]::WriteAllText("$group/freezer.state", 'THAWED') }
+                Stop-ServedProbe $probe
+                # rmdir, which the kernel refuses (EBUSY) until the probe has left the group.
+                for ($i = 0; $i -lt 50 -and (Test-Path $group); $i++) {
+                    try { [IO.Directory]::Delete($group) } catch [System.IO.IOException] { Start-Sleep -Milliseconds 50 }
+                }
+                Test-Path $group | Should -BeFalse
+            }
+        }
+
         It 'says when another tracer holds the process' {
             $probe = Start-ServedProbe (& $ServedCommands['root'] 'eperm')
             $tracer = $null
