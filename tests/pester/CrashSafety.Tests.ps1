@@ -42,9 +42,8 @@ Describe 'Crash safety of the sysctl drop-in' {
 Describe 'Crash safety of the capability shell' {
     BeforeAll {
         # A scratch directory for both files: a kill must not be able to leave a rule in the real /etc/sudoers.d.
-        $script:ShellDir = "/tmp/pscrash-shell-$(Get-Random -Minimum 10000 -Maximum 99999)"
-        $null = New-Item -ItemType Directory $ShellDir
-        & chmod 755 $ShellDir
+        # Root's alone up to /: the script may not live where others could replace it.
+        $script:ShellDir = New-RootOnlyDirectory 'pscrash-shell'
         $script:Script = "$ShellDir/perf-shell"
         $script:Rule = "$ShellDir/rule"
         # The two versions the writer alternates between; each differs in both files.

@@ -54,6 +54,53 @@ Describe 'Get-PerfToolInfo' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
+    It 'names every link of a chain, and follows exec "$(dirname "$0")/..." from the name the script was run by' {
+        $bin = "$Dir/chain-bin"; $lib = "$Dir/chain-lib"
+        $null = New-Item -ItemType Directory $bin, $lib
+        & chmod 755 $bin $lib
+        Copy-Item $Perf "$bin/perf_real"
+        & chmod 755 "$bin/perf_real"
+        [IO.File]::WriteAllText("$lib/perf.sh", "#!/bin/sh`nexec `"`$(dirname `"`$0`")/perf_real`" `"`$@`"`n")
+        & chmod 755 "$lib/perf.sh"
+        & ln -s "$lib/perf.sh" "$lib/perf-current"
+        & ln -s "$lib/perf-current" "$bin/perf"
+        # What the shell runs in the end, as the tests see it: the script run by its link prints its $0 directory.
+        (& sh -c "cd /; exec `"$bin/perf`" --version") | Should -Match '^perf version' -Because 'the wrapper reaches the binary beside its link'
+        $i = Get-PerfToolInfo -Path "$bin/perf" -NoExecute
+        $i.Chain | Should -Be @("$bin/perf", "$lib/perf-current", "$lib/perf.sh", "$bin/perf_real")
+        $i.RealBinary | Should -Be "$bin/perf_real"
+    }
+
+    It 'never runs a program that a user can change, and says so' -Tag Security {
+        $user = New-TestUser 'pstool'
+        $userDir = "$Dir/user-$user"
+        try {
+            $null = New-Item -ItemType Directory $userDir
+            & chown "${user}:$user" $userDir
+            $marker = "/tmp/pstool-ran-$(Get-Random)"
+            # The user's "perf": a script that would leave a root-owned marker if root ran it.
+            & runuser -u $user -- sh -c "printf '#!/bin/sh
+touch $marker
+echo perf version 9.9
+' > '$userDir/perf'; chmod 755 '$userDir/perf'"
+            # A root-owned copy of the same script in the user's directory: the user can still swap it.
+            Copy-Item "$userDir/perf" "$userDir/perf-root"
+            & chmod 755 "$userDir/perf-root"
+            foreach ($target in "$userDir/perf", "$userDir/perf-root") {
+                $warnings = $null
+                $i = Get-PerfToolInfo -Path $target -WarningVariable warnings -WarningAction SilentlyContinue
+                Test-Path $marker | Should -BeFalse -Because "$target must be read, not run"
+                $i.Version | Should -Not -Be '9.9'
+                $i.NotRunReason | Should -Match ([regex]::Escape($userDir))
+                "$warnings" | Should -Match 'not run'
+            }
+        }
+        finally {
+            Remove-TestUser $user
+            Remove-Item -Recurse -Force $userDir -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'has a default view' {
         Get-PerfToolInfo -Path $Perf -NoExecute | Out-String | Should -Match 'Path'
     }

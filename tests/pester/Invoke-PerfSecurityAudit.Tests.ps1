@@ -203,8 +203,11 @@ Describe 'Invoke-PerfSecurityAudit' {
     Context 'PERF-SUDOERS-SCOPE' {
         AfterEach { Get-ChildItem /etc/sudoers.d -Filter "*$Tag*" | Remove-Item -Force }
 
+        BeforeAll { $script:ShellDir = New-RootOnlyDirectory 'psaudit-shell' }
+        AfterAll { Remove-Item -Recurse -Force $ShellDir -ErrorAction SilentlyContinue }
+
         It 'fails a rule that gives capsh to ALL users, passes the guide''s group-and-script rule' {
-            $shell = Join-Path $Dir 'perf.shell'
+            $shell = Join-Path $ShellDir 'perf.shell'
             Set-Content $shell 'exec /usr/sbin/capsh --iab=^cap_perfmon --secbits=239 --user=$SUDO_USER -- -l'
             & chmod 0755 $shell
             $wide = "/etc/sudoers.d/$Tag-wide"
@@ -223,6 +226,30 @@ Describe 'Invoke-PerfSecurityAudit' {
             $again = Get-Finding PERF-SUDOERS-SCOPE | Where-Object Target -EQ $good
             $again.Status | Should -Be 'Fail'
             $again.Actual | Should -Match 'can be changed by others than root'
+        }
+
+        It 'fails a rule whose root-owned script sits in <Where>, where its user could replace it' -Tag Security -ForEach @(
+            @{ Where = 'a member''s home directory'; Said = 'home directory' }
+            @{ Where = '/tmp'; Said = 'temporary directory' }
+        ) {
+            $user = New-TestUser 'psaudh'
+            try {
+                $homeDir = if ($Where -eq '/tmp') { "/tmp/psaudit-$Tag" } else { "/home/$user" }
+                $null = New-Item -ItemType Directory -Force "$homeDir/bin"
+                if ($Where -ne '/tmp') { & chown "${user}:" $homeDir }
+                $shell = "$homeDir/bin/perf-shell"
+                Set-Content $shell 'exec /usr/sbin/capsh --iab=^cap_perfmon --secbits=239 --user=$SUDO_USER -- -l'
+                & chmod 0755 $shell
+                $rule = "/etc/sudoers.d/$Tag-home"
+                [IO.File]::WriteAllText($rule, "%$Group    ALL=$shell`n"); & chmod 0440 $rule
+                $f = Get-Finding PERF-SUDOERS-SCOPE | Where-Object Target -EQ $rule
+                $f.Status | Should -Be 'Fail'
+                $f.Actual | Should -Match "can be changed by others than root: .*$Said"
+            }
+            finally {
+                Remove-Item -Recurse -Force $homeDir -ErrorAction SilentlyContinue
+                Remove-TestUser $user
+            }
         }
     }
 

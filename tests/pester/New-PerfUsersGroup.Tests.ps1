@@ -6,9 +6,8 @@ BeforeAll {
     $script:Group = "pug_t$Tag"
     $script:Member = New-TestUser 'pugm'
     $script:Other = New-TestUser 'pugo'
-    $script:Dir = Join-Path '/tmp' "perfusers-$Tag"
-    $null = New-Item -ItemType Directory $Dir
-    & chmod 755 $Dir
+    # Root's alone up to /: the capability shell script may not live where others could replace it.
+    $script:Dir = New-RootOnlyDirectory 'perfusers'
     $script:Copy = "$Dir/perf"
     Copy-Item /usr/bin/perf $Copy
     & chmod 755 $Copy

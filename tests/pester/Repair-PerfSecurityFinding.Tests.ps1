@@ -125,6 +125,104 @@ Describe 'Repair-PerfSecurityFinding' {
         }
     }
 
+    Context 'forged and swapped findings' -Tag Security {
+        # A finding is input: any object with Id, Profile and Target binds. Repair judges the check itself on the file
+        # it would change, and acts only on what that check covers.
+        BeforeAll {
+            function script:Invoke-Forged([string] $Id, [string] $Target) {
+                $ev = $null
+                [pscustomobject]@{ Id = $Id; Profile = 'PerfSecurityGuide'; Target = $Target } |
+                    Repair-PerfSecurityFinding -Confirm:$false -ErrorVariable ev -ErrorAction SilentlyContinue
+                $ev
+            }
+        }
+
+        It 'leaves an unrelated capable binary alone (forged PERF-BINARY-OTHERS-EXECUTE)' {
+            $helper = New-CapableCopy 'ptp-helper' 'cap_net_bind_service,cap_net_admin=ep' '0755'
+            $before = Get-SystemFingerprint -Path $helper
+            $ev = Invoke-Forged 'PERF-BINARY-OTHERS-EXECUTE' $helper
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+            Get-SystemFingerprint -Path $helper | Should -Be $before
+            & stat -c '%a' $helper | Should -Be '755'
+        }
+
+        It 'leaves a non-perf binary that holds cap_sys_admin alone (forged PERF-BINARY-SYS-ADMIN)' {
+            $tool = New-CapableCopy 'backup-tool' 'cap_sys_admin,cap_dac_read_search=ep' '0750'
+            $before = & getcap $tool
+            $ev = Invoke-Forged 'PERF-BINARY-SYS-ADMIN' $tool
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+            & getcap $tool | Should -Be $before
+        }
+
+        It 'repairs nothing inside a directory named as the target' {
+            $sub = Join-Path $Dir 'dir-target'
+            $null = New-Item -ItemType Directory $sub
+            $inside = Join-Path $sub 'perf'
+            Copy-Item /bin/true $inside; & chmod 0755 $inside; & setcap cap_perfmon=ep $inside
+            $ev = Invoke-Forged 'PERF-BINARY-OTHERS-EXECUTE' $sub
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+            & stat -c '%a' $inside | Should -Be '755'
+            $ev = Invoke-Forged 'PERF-DATA-READABLE' $sub
+            $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
+        }
+
+        It 'never changes a capable binary on a path a user controls' {
+            $user = New-TestUser 'psrepair'
+            $owned = Join-Path $Dir "user-$user"
+            try {
+                $null = New-Item -ItemType Directory $owned
+                & chown "${user}:$user" $owned
+                $perf = Join-Path $owned 'perf'
+                Copy-Item /bin/true $perf; & chmod 0755 $perf; & setcap cap_perfmon=ep $perf
+                $ev = Invoke-Forged 'PERF-BINARY-OTHERS-EXECUTE' $perf
+                $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditUntrustedPath,*'
+                & stat -c '%a' $perf | Should -Be '755'
+            }
+            finally { Remove-TestUser $user }
+        }
+
+        It 'chmods only a perf.data file while a user swaps a directory on its path for a link to root files (1000 attempts)' {
+            $user = New-TestUser 'psrepair'
+            $race = Join-Path $Dir "race-$user"
+            $swapper = Join-Path $Dir 'swap'
+            $procs = @()
+            try {
+                & gcc -O2 -o $swapper "$PSScriptRoot/tools/swap.c"; & chmod 0755 $swapper
+                # Root's directory holds a file with the perf.data name that is not a perf.data file.
+                $rootDir = Join-Path $Dir "rootdir-$user"
+                $null = New-Item -ItemType Directory $rootDir
+                $victim = Join-Path $rootDir 'perf.data'
+                [IO.File]::WriteAllText($victim, "root's file, readable by all`n"); & chmod 0644 $victim
+                # The user's directory: d/perf.data is a real perf.data; link -> root's directory; d and link swap.
+                $null = New-Item -ItemType Directory $race
+                & chown "${user}:$user" $race
+                & runuser -u $user -- mkdir "$race/d"
+                & perf record -q -e cpu-clock -o "$Dir/race.data" -- true 2>&1 | Out-Null
+                Copy-Item "$Dir/race.data" "$race/d/perf.data"; & chown "${user}:$user" "$race/d/perf.data"; & chmod 0644 "$race/d/perf.data"
+                & runuser -u $user -- ln -s $rootDir "$race/link"
+                $target = "$race/d/perf.data"
+                (Invoke-PerfSecurityAudit -DataPath $target -Id PERF-DATA-READABLE).Status | Should -Be 'Fail'
+                # The user keeps their own perf.data readable (they cannot chmod root's file) and swaps the names.
+                $procs += Start-AsUser -User $user -Command "while :; do chmod 644 '$race/d/perf.data' '$race/link/perf.data' 2>/dev/null; done"
+                $procs += Start-AsUser -User $user -Command "exec '$swapper' x '$race/d' '$race/link'"
+                Start-Sleep -Milliseconds 100
+                $procs | ForEach-Object { $_.HasExited | Should -BeFalse }
+                $refused = 0
+                for ($i = 0; $i -lt 1000; $i++) {
+                    $ev = Invoke-Forged 'PERF-DATA-READABLE' $target
+                    if ($ev) { $refused++ }
+                    if ([IO.File]::GetUnixFileMode($victim) -ne [IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead') { break }
+                }
+                & stat -c '%a' $victim | Should -Be '644' -Because "root's file must never be changed (attempt $i, $refused refused)"
+                $i | Should -Be 1000
+            }
+            finally {
+                foreach ($p in $procs) { & kill -TERM $p.Id 2>$null; $p.WaitForExit(2000) | Out-Null }
+                Remove-TestUser $user
+            }
+        }
+    }
+
     Context 'what it cannot repair' {
         It 'says so for a sudoers rule, with the remediation, and changes nothing' {
             $wide = "/etc/sudoers.d/$Tag"

@@ -50,7 +50,7 @@ Describe 'Set-PerfCapability' {
 
     It 'takes names in any case, with or without cap_, numbers, and flags' {
         $f = New-CapTarget $Scratch 'names'
-        Set-PerfCapability $f -Capability PERFMON, cap_SysLog, 19, 0x0e -Flag pe
+        Set-PerfCapability $f -Capability PERFMON, cap_SysLog, 19, 0x0e -Flag pe -Force # 19: cap_sys_ptrace, root-equivalent
         & getcap $f | Should -BeExactly "$f cap_ipc_lock,cap_sys_ptrace,cap_syslog,cap_perfmon=ep"
         Set-PerfCapability $f -Capability perfmon -Flag p
         & getcap $f | Should -BeExactly "$f cap_perfmon=p"
@@ -58,7 +58,7 @@ Describe 'Set-PerfCapability' {
 
     It 'replaces the whole set, like setcap' {
         $f = New-CapTarget $Scratch 'replace'
-        Set-PerfCapability $f -Text 'cap_syslog,cap_sys_ptrace=ep'
+        Set-PerfCapability $f -Text 'cap_syslog,cap_sys_ptrace=ep' -Force
         Set-PerfCapability $f -Capability cap_perfmon
         (Get-PerfCapability $f).Text | Should -BeExactly 'cap_perfmon=ep'
     }

@@ -40,7 +40,7 @@ BeforeDiscovery {
            Setup = { & groupadd pug_unpriv_g; & gpasswd -a root pug_unpriv_g *> $null; @() }; Cleanup = { & groupdel pug_unpriv_g } }
         @{ Name = 'New-PerfCapabilityShell'; Script = { New-PerfCapabilityShell -Path /usr/local/bin/pug-unpriv-shell -Group root -SudoersPath /etc/sudoers.d/pugunpriv -NoPassword } }
         @{ Name = 'Remove-PerfCapabilityShell'; Script = { param($p) Remove-PerfCapabilityShell -Path $p -SudoersPath /etc/sudoers.d/pugunpriv2 }
-           Setup = { $d = "/tmp/pug-unpriv-$(Get-Random)"; $null = New-Item -ItemType Directory $d; & chmod 755 $d
+           Setup = { $d = New-RootOnlyDirectory 'pug-unpriv'
                      New-PerfCapabilityShell -Path "$d/shell" -Group root -SudoersPath /etc/sudoers.d/pugunpriv2; "$d/shell" }
            Cleanup = { param($p) Remove-Item -Force /etc/sudoers.d/pugunpriv2 -ErrorAction SilentlyContinue; Remove-Item -Recurse -Force (Split-Path $p) } }
     )

@@ -182,6 +182,18 @@ function Get-SystemFingerprint {
     $lines -join "`n"
 }
 
+function New-RootOnlyDirectory {
+    <#
+    A scratch directory on a path only root can change (root-owned and 0755 up to /), for files the module refuses
+    to put where others could replace them: the capability shell script and its sudoers rule. Remove it when done.
+    #>
+    param([string] $Prefix = 'pstest')
+    $dir = '/opt/{0}-{1}' -f $Prefix, (Get-Random -Minimum 10000 -Maximum 99999)
+    $null = New-Item -ItemType Directory $dir
+    & chmod 755 $dir
+    $dir
+}
+
 function Start-AsUser {
     # Starts "sh -c $Command" as $User in the background (argument list passed verbatim) and returns the process.
     param([string] $User, [string] $Command)

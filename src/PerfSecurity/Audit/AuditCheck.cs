@@ -15,7 +15,13 @@ public abstract class AuditCheck
 
     public abstract IEnumerable<Finding> Run(AuditContext context, AuditProfile profile);
 
-    /// <summary>The steps that turn <paramref name="finding"/> into a pass; empty when it cannot be repaired automatically.</summary>
+    /// <summary>What a finding's Target names; Repair-PerfSecurityFinding evaluates and changes only that kind of file.</summary>
+    public virtual RepairTargetKind TargetKind => RepairTargetKind.None;
+
+    /// <summary>
+    /// The steps that turn <paramref name="finding"/> into a pass; empty when it cannot be repaired automatically.
+    /// Each step checks again, on the descriptor it changes, that the file is what the check covers and still fails.
+    /// </summary>
     public virtual IEnumerable<RepairStep> Repair(Finding finding) => Array.Empty<RepairStep>();
 
     protected Finding Make(AuditProfile profile, FindingStatus status, FindingSeverity severity, string expected, string actual,

@@ -37,13 +37,23 @@ public abstract class BinaryCheck : AuditCheck
 
     protected abstract Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary);
 
-    /// <summary>Opens the file (no symlink) and re-checks it is the same kind of file before changing it.</summary>
-    protected static void OnDescriptor(string path, Action<FileDescriptor> change)
+    public override RepairTargetKind TargetKind => RepairTargetKind.PerfBinary;
+
+    /// <summary>
+    /// Walks to the binary, proves on the descriptor that it is a perf binary and that the check still fails for it
+    /// (<paramref name="stillFails"/>, judged on what the descriptor says), then changes it through that descriptor.
+    /// </summary>
+    protected static void OnPerfBinary(string path, Func<FileStatus, FileCapabilityData?, bool> stillFails, Action<FileDescriptor, FileStatus, FileCapabilityData?> change)
     {
-        using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-        if (!FileSystem.Stat(fd).IsRegularFile) throw new Errors.PerfSecurityException("PerfAuditTargetChanged", Errors.FailureKind.InvalidOperation,
-            $"'{path}' is no longer a regular file; audit again.", path);
-        change(fd);
+        var (resolved, fd) = RepairTarget.OpenPerfBinary(path);
+        using (resolved)
+        using (fd)
+        {
+            FileStatus st = FileSystem.Stat(fd);
+            FileCapabilityData? caps = FileCapabilities.Read(fd, resolved.RealPath);
+            if (!stillFails(st, caps)) return; // repaired meanwhile: nothing to do
+            change(fd, st, caps);
+        }
     }
 }
 
@@ -56,12 +66,14 @@ public sealed class BinarySysAdminCheck : BinaryCheck
     protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
     {
         var caps = b.Capabilities!;
-        bool bad = (caps.Permitted | caps.Inheritable).Contains(CapabilityTable.SysAdmin);
+        bool bad = HasSysAdmin(caps);
         var wanted = Without(caps);
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "no cap_sys_admin (cap_perfmon instead)", b.CapabilityText,
             Remediations.SetCapabilities(b.Path, wanted.Permitted),
             "perf-security: perf_events access control (CAP_SYS_ADMIN is discouraged)", b.Path, repairable: true);
     }
+
+    private static bool HasSysAdmin(FileCapabilityData caps) => (caps.Permitted | caps.Inheritable).Contains(CapabilityTable.SysAdmin);
 
     /// <summary>The same capabilities without cap_sys_admin; cap_perfmon added when sys_admin was the only monitoring capability.</summary>
     public static FileCapabilityData Without(FileCapabilityData caps)
@@ -76,12 +88,12 @@ public sealed class BinarySysAdminCheck : BinaryCheck
     {
         string path = finding.Target!;
         yield return new RepairStep(path, "Replace cap_sys_admin by cap_perfmon in the file capabilities", () =>
-        {
-            using var file = CapabilityFile.Open(path);
-            var caps = file.Read();
-            if (caps is null) return;
-            file.Write(Without(caps));
-        });
+            OnPerfBinary(path, (_, caps) => caps is not null && HasSysAdmin(caps), (fd, _, caps) =>
+            {
+                // The same safety checks as Set-PerfCapability, on the descriptor already held.
+                using var file = CapabilityFile.FromDescriptor(fd, path);
+                file.Write(Without(caps!));
+            }));
     }
 }
 
@@ -103,7 +115,8 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
         string path = finding.Target!;
         // chmod keeps file capabilities (only chown clears them).
         yield return new RepairStep(path, "Remove every permission of others (chmod o-rwx)",
-            () => OnDescriptor(path, fd => FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x7u, path)));
+            () => OnPerfBinary(path, (st, caps) => caps is not null && (st.Permissions & 0x7) != 0,
+                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~0x7u, path)));
     }
 }
 
@@ -128,10 +141,11 @@ public sealed class BinaryWritableCheck : BinaryCheck
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         string path = finding.Target!;
-        var st = FileSystem.Stat(path, followLinks: false);
-        if (st.Uid != 0) yield break; // chown would clear the capabilities: left to the administrator
+        // A binary owned by another user is not repaired (chown would clear the capabilities): the walk refuses it,
+        // since its owner could replace it at any time.
         yield return new RepairStep(path, "Remove write permission of group and others (chmod go-w)",
-            () => OnDescriptor(path, fd => FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x12u, path)));
+            () => OnPerfBinary(path, (st, caps) => caps is not null && st.Uid == 0 && (st.Permissions & 0x12) != 0,
+                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~0x12u, path)));
     }
 }
 
@@ -154,10 +168,11 @@ public sealed class BinaryScriptCheck : BinaryCheck
     {
         string path = finding.Target!;
         yield return new RepairStep(path, "Remove the file capabilities the kernel ignores on this script", () =>
-        {
-            using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-            Xattr.Remove(fd, FileCapabilityData.XattrName, path);
-        });
+            OnPerfBinary(path, (_, caps) => caps is not null, (fd, _, _) =>
+            {
+                if (!PerfProgram.IsScriptFile(fd)) return; // no longer a script: the capabilities are not ignored
+                Xattr.Remove(fd, FileCapabilityData.XattrName, path);
+            }));
     }
 }
 

@@ -57,12 +57,14 @@ public sealed class PerfDataReadableCheck : AuditCheck
                 $"{files.Count} perf.data file(s) under {string.Join(", ", context.DataPaths)}, none readable by others", "", reference);
     }
 
+    public override RepairTargetKind TargetKind => RepairTargetKind.PerfDataFile;
+
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         string path = finding.Target!;
         yield return new RepairStep(path, "Remove every permission of others (chmod o-rwx)", () =>
         {
-            using var fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
+            using var fd = RepairTarget.OpenPerfData(path);
             FileSystem.FChmod(fd, FileSystem.Stat(fd).Permissions & ~0x7u, path);
         });
     }

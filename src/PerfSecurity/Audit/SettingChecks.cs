@@ -166,6 +166,6 @@ public static class SysctlFileEditor
         foreach (int n in lineNumbers)
             if (n >= 1 && n <= lines.Length && !lines[n - 1].TrimStart().StartsWith('#')) lines[n - 1] = "# " + lines[n - 1];
         var st = Native.FileSystem.Stat(path);
-        AtomicFile.Write(path, string.Join('\n', lines), st.Permissions, st.Uid, st.Gid);
+        AtomicFile.Write(path, string.Join('\n', lines), "PerfSysctl", st.Permissions, st.Uid, st.Gid);
     }
 }

@@ -123,15 +123,9 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
             else if (Path.GetFileName(program) == "capsh") yield return $"it runs capsh directly ({c}), so callers choose their own capabilities and user";
             else if (c.IndexOfAny(new[] { '*', '?', '[' }) >= 0) yield return $"the command '{c}' has a wildcard";
         }
-        if (Script is not null && Path.GetFileName(Script) != "capsh")
-        {
-            FileStatus st = default;
-            bool ok = true;
-            try { st = FileSystem.Stat(Script); } catch (SystemCallException) { ok = false; }
-            if (!ok) yield return $"its script {Script} cannot be inspected";
-            else if (st.Uid != 0 || (st.Permissions & 0x12) != 0)
-                yield return $"its script {Script} can be changed by others than root (owner {st.Uid}, mode {Convert.ToString(st.Permissions, 8).PadLeft(4, '0')})";
-        }
+        // The test New-PerfCapabilityShell applies: script, its directory and every one above root's alone, not in /tmp or a home.
+        if (Script is not null && Path.GetFileName(Script) != "capsh" && PerfSecurity.Groups.ScriptLocation.FindWeakness(Script) is { } weakness)
+            yield return $"its script {Script} can be changed by others than root: {weakness}";
     }
 
     /// <summary>The groups (without %) the rule is granted to.</summary>

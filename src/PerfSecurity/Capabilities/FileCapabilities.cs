@@ -1,5 +1,6 @@
 using System.Text;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 using PerfSecurity.Native;
 
 namespace PerfSecurity.Capabilities;
@@ -54,16 +55,19 @@ public static class FileCapabilities
             : PerfSecurityException.FromSystemCall("PerfCapabilityReadFailed", e,
                 $"Cannot read the capabilities of '{path}': {Errno.Describe(e.Errno)}.", path);
 
-    /// <summary>Opens a file for a capability change and runs every safety check on the descriptor.</summary>
+    /// <summary>Opens a file for a capability change (see <see cref="CapabilityFile.Open"/>) and runs every safety check on the descriptor.</summary>
     public static CapabilityFile OpenForChange(string path) => CapabilityFile.Open(path);
 
-    /// <summary>Opens a regular file (O_NOFOLLOW) to remove its capabilities; removing is always safe, so no other check.</summary>
+    /// <summary>
+    /// Opens a file to remove its capabilities, through the same walk as a change: removing is safe for the file
+    /// named, but a path someone else can redirect could name another root binary and strip its capabilities.
+    /// </summary>
     public static CapabilityFile OpenForRemoval(string path) => CapabilityFile.Open(path, checkSafety: false);
 }
 
 /// <summary>
-/// A file opened (O_NOFOLLOW) for a capability change. Checks and writes act on the descriptor,
-/// so a path swapped after the checks cannot redirect the write.
+/// A file opened for a capability change through a race-free walk of its path (IO/SecurePath). Checks and writes
+/// act on the descriptor, so nothing done to the names afterwards can redirect the write.
 /// </summary>
 public sealed class CapabilityFile : IDisposable
 {
@@ -80,30 +84,18 @@ public sealed class CapabilityFile : IDisposable
     public string Path { get; }
     public FileStatus Status { get; private set; }
 
-    /// <summary>Opens <paramref name="path"/> without following a final symlink and checks it (see <see cref="Check"/>).</summary>
+    /// <summary>
+    /// Walks <paramref name="path"/> from "/" (a directory or link on the way that someone other than root could
+    /// change is refused with PerfCapabilityUntrustedPath, a last-place link with PerfCapabilityTargetIsSymlink,
+    /// anything but a regular file with PerfCapabilityTargetNotRegularFile before it is opened), opens the file
+    /// read-only in the walked directory and, unless <paramref name="checkSafety"/> is false, checks it (see <see cref="Check"/>).
+    /// </summary>
     public static CapabilityFile Open(string path, bool checkSafety = true)
     {
-        if (checkSafety) IO.TrustedPath.Require(path, "PerfCapabilityUntrustedPath");
         FileDescriptor fd;
-        try
-        {
-            // Read-only is enough for fsetxattr and does not fail with ETXTBSY on a running binary;
-            // O_NONBLOCK keeps a FIFO from blocking the open.
-            fd = FileSystem.Open(path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-        }
-        catch (SystemCallException e) when (e.Errno == Errno.ELOOP)
-        {
-            throw new PerfSecurityException("PerfCapabilityTargetIsSymlink", FailureKind.InvalidArgument,
-                $"'{path}' is a symbolic link. File capabilities belong on the real binary: give its path ({ResolveLink(path)}).", path, e);
-        }
-        catch (SystemCallException e) when (e.Errno == Errno.ENOENT)
-        {
-            throw PerfSecurityException.FromSystemCall("PerfCapabilityFileNotFound", e, $"The file '{path}' does not exist.", path);
-        }
-        catch (SystemCallException e)
-        {
-            throw PerfSecurityException.FromSystemCall("PerfCapabilityOpenFailed", e, $"Cannot open '{path}': {Errno.Describe(e.Errno)}.", path);
-        }
+        // Read-only is enough for fsetxattr and does not fail with ETXTBSY on a running binary.
+        using (ResolvedPath resolved = SecurePath.Resolve(path, "PerfCapability"))
+            fd = resolved.OpenRegularFile();
         var file = new CapabilityFile(fd, path, owns: true);
         try
         {
@@ -126,12 +118,6 @@ public sealed class CapabilityFile : IDisposable
         var file = new CapabilityFile(fd, path, owns: false);
         file.Check();
         return file;
-    }
-
-    private static string ResolveLink(string path)
-    {
-        try { return new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "the link's target"; }
-        catch (IOException) { return "the link's target"; }
     }
 
     /// <summary>

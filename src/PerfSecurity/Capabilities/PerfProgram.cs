@@ -35,6 +35,13 @@ public sealed record PerfProgram(string Path, bool IsScript, string? Binary)
         catch (Errors.SystemCallException) { return false; }
     }
 
+    /// <summary>Whether an open file starts with #! (read with pread, so the file offset is left alone).</summary>
+    public static bool IsScriptFile(Native.FileDescriptor fd)
+    {
+        Span<byte> head = stackalloc byte[2];
+        return Native.CapabilityControl.ReadHead(fd, head) == 2 && head[0] == '#' && head[1] == '!';
+    }
+
     /// <summary>Whether a regular file starts with #! (the kernel ignores file capabilities on such scripts); unreadable counts as no.</summary>
     public static bool IsScriptFile(string path)
     {

@@ -26,7 +26,12 @@ public sealed class GetPerfToolInfoCommand : PerfCmdlet
     {
         foreach (string file in Targets())
         {
-            Try(() => WriteObject(PerfTool.Inspect(file, runVersion: !NoExecute)));
+            Try(() =>
+            {
+                PerfToolInfo info = PerfTool.Inspect(file, runVersion: !NoExecute);
+                if (info.NotRunReason is not null) WriteWarning(info.NotRunReason + " (as with -NoExecute).");
+                WriteObject(info);
+            });
         }
     }
 

@@ -32,6 +32,10 @@ public sealed class NewPerfCapabilityShellCommand : PerfCmdlet
     [Parameter]
     public SwitchParameter NoPassword { get; set; }
 
+    /// <summary>Write a shell whose capabilities make it root-equivalent (cap_setuid, cap_sys_admin, …) without asking.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -39,10 +43,9 @@ public sealed class NewPerfCapabilityShellCommand : PerfCmdlet
     {
         try
         {
-            var request = new CapabilityShellRequest(
-                SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), Group, CapabilitySet.Parse(Capability),
-                SessionState.Path.GetUnresolvedProviderPathFromPSPath(SudoersPath), NoPassword);
-            var (shell, warnings) = CapabilityShell.Install(request, CmdletGates.GateOf(this));
+            var request = new CapabilityShellRequest(KernelPath(Path), Group, CapabilitySet.Parse(Capability), KernelPath(SudoersPath), NoPassword);
+            var (shell, warnings) = CapabilityShell.Install(request, CmdletGates.GateOf(this),
+                question => Force || ShouldContinue(question, "Open a root-equivalent capability shell"));
             foreach (string w in warnings) WriteWarning(w);
             if (PassThru && !CmdletGates.IsWhatIf(this)) WriteObject(shell);
         }

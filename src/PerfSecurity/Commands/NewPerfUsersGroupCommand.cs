@@ -44,9 +44,9 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
     {
         try
         {
-            string? path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            string? path = Path is null ? null : KernelPath(Path);
             KernelInfo kernel = KernelInfo.Current;
-            PerfBinaryLocation binary = PerfBinary.Locate(path, kernel);
+            PerfBinaryLocation binary = PerfBinary.Locate(path, kernel, forChange: true);
             if (binary.Note is { } note) WriteWarning(note);
             else WriteVerbose($"Binary: {binary.Path}");
 

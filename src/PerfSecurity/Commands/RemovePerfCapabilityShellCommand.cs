@@ -25,8 +25,7 @@ public sealed class RemovePerfCapabilityShellCommand : PerfCmdlet
     {
         try
         {
-            CapabilityShell.Uninstall(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path),
-                SessionState.Path.GetUnresolvedProviderPathFromPSPath(SudoersPath), Force, CmdletGates.GateOf(this));
+            CapabilityShell.Uninstall(KernelPath(Path), KernelPath(SudoersPath), Force, CmdletGates.GateOf(this));
         }
         catch (PerfSecurityException e)
         {

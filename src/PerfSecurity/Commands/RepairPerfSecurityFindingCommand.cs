@@ -42,8 +42,11 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
         try { check = AuditCatalog.Get(id); }
         catch (PerfSecurityException e) { WriteFailure(e); return; }
 
-        // Judge again now: the finding may be stale, and a repair must act on the present state.
-        Finding? current = Evaluate(check, profile, target);
+        // Judge again now, from the id, profile and target alone: the finding may be stale, edited or forged, and a
+        // repair must act on the present state of what its check covers.
+        Finding? current;
+        try { current = FindingRepairer.Evaluate(check, profile, target); }
+        catch (PerfSecurityException e) { WriteFailure(e); return; }
         if (current is null)
         {
             WriteVerbose($"{id} [{profile}] {target}: no longer reported; nothing to repair.");
@@ -55,7 +58,7 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
             if (PassThru) WriteObject(current);
             return;
         }
-        var steps = current.Repairable ? check.Repair(current).ToList() : new List<RepairStep>();
+        var steps = FindingRepairer.Plan(check, current);
         if (steps.Count == 0)
         {
             WriteFailure(new PerfSecurityException("PerfAuditNotRepairable", FailureKind.InvalidOperation,
@@ -98,23 +101,11 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
         }
         if (PassThru && changed)
         {
-            var after = Evaluate(check, profile, target);
-            if (after is not null) WriteObject(after);
-        }
-    }
-
-    private Finding? Evaluate(AuditCheck check, AuditProfile profile, string? target)
-    {
-        try
-        {
-            var context = new AuditContext(target is null ? null : new[] { target }, target is null ? null : new[] { target });
-            var findings = check.Run(context, profile).ToList();
-            return target is null ? findings.FirstOrDefault() : findings.FirstOrDefault(f => f.Target == target) ?? findings.FirstOrDefault();
-        }
-        catch (PerfSecurityException e)
-        {
-            WriteFailure(e);
-            return null;
+            try
+            {
+                if (FindingRepairer.Evaluate(check, profile, target) is { } after) WriteObject(after);
+            }
+            catch (PerfSecurityException e) { WriteFailure(e); }
         }
     }
 }

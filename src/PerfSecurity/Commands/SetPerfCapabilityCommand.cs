@@ -20,15 +20,14 @@ public sealed class SetPerfCapabilityCommand : DesiredCapabilityCmdlet
     public SwitchParameter PassThru { get; set; }
 
     private FileCapabilityData? _desired;
-    private bool _weakening;
+    private CapabilitySet _rootEquivalent;
 
     protected override void BeginProcessing()
     {
         try
         {
             _desired = FileCapabilityData.FromState(DesiredState(Capability, Flag, Text), RootId);
-            var granted = _desired.Permitted | _desired.Inheritable;
-            _weakening = granted.Contains(CapabilityTable.SysAdmin) || CapabilitySet.All.IsSubsetOf(granted);
+            _rootEquivalent = RootEquivalence.In(_desired.Permitted | _desired.Inheritable);
         }
         catch (PerfSecurityException e)
         {
@@ -55,8 +54,9 @@ public sealed class SetPerfCapabilityCommand : DesiredCapabilityCmdlet
         {
             if (!ShouldProcess(ShownPath(path), $"Set file capabilities '{desired.Text}'{(desired.RootId is uint id ? $" with rootid {id}" : "")} (was {(current.Data is { } was ? $"'{was.Text}'" : current.IsUnreadable ? current.Describe() : "'none'")})"))
                 return;
-            if (_weakening && !Force && !ShouldContinue(
-                    $"'{desired.Text}' gives whoever runs '{ShownPath(path)}' {((desired.Permitted | desired.Inheritable).Contains(CapabilityTable.SysAdmin) ? "CAP_SYS_ADMIN, which is close to full root" : "every capability, which is full root")}. Continue?",
+            if (!_rootEquivalent.IsEmpty && !Force && !ShouldContinue(
+                    $"'{desired.Text}' gives whoever runs '{ShownPath(path)}' capabilities with which a program its user can steer becomes full root: "
+                    + $"{RootEquivalence.Describe(_rootEquivalent)}. Continue?",
                     "Grant root-equivalent capabilities"))
                 return;
             file.Write(desired);

@@ -216,13 +216,19 @@ public static class PerfDataFiles
     public static bool HasPerfMagic(string path)
     {
         Span<byte> b = stackalloc byte[8];
-        try
-        {
-            if (IO.BoundedFile.ReadHead(path, b) < 8) return false;
-            ulong magic = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(b);
-            return magic is PerfDataFormat.Magic or PerfDataFormat.MagicSwapped or PerfDataFormat.MagicVersion1;
-        }
+        try { return IsMagic(b[..IO.BoundedFile.ReadHead(path, b)]); }
         catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied) { return true; }
         catch (PerfSecurityException) { return false; }
     }
+
+    /// <summary>Whether the open file starts with a perf.data magic (read with pread at offset 0).</summary>
+    public static bool HasPerfMagic(FileDescriptor fd)
+    {
+        Span<byte> b = stackalloc byte[8];
+        return IsMagic(b[..CapabilityControl.ReadHead(fd, b)]);
+    }
+
+    private static bool IsMagic(ReadOnlySpan<byte> head)
+        => head.Length == 8 && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(head)
+            is PerfDataFormat.Magic or PerfDataFormat.MagicSwapped or PerfDataFormat.MagicVersion1;
 }

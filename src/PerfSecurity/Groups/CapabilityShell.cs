@@ -27,13 +27,18 @@ public static class CapabilityShell
     private const uint ScriptMode = 0x1ED; // 0755
     private const uint SudoersMode = 0x120; // 0440
 
-    /// <summary>capsh's real path: a symlink is resolved so the script names the program that runs.</summary>
+    /// <summary>
+    /// capsh's real path, walked like any path this module trusts (root's links followed): the script names the
+    /// program that runs as root, which must be root's on a path only root can change.
+    /// </summary>
     public static string LocateCapsh()
     {
         string found = ExternalTool.Find("capsh") ?? throw new PerfSecurityException("PerfCapabilityShellCapshNotInstalled", FailureKind.NotInstalled,
             "capsh is not installed. Install the 'libcap2-bin' package (Debian/Ubuntu) or 'libcap' (Fedora).", "capsh");
-        try { return new FileInfo(found).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? found; }
-        catch (IOException) { return found; }
+        if (SecurePath.FindWeakness(found, PathOptions.FollowFinalLink, out string? real) is { } weakness)
+            throw new PerfSecurityException("PerfCapabilityShellUntrustedPath", FailureKind.SecurityError,
+                $"{weakness}: the capsh the script would run as root could be replaced by someone other than root. Reinstall it from the distribution's package.", found);
+        return real!;
     }
 
     public static string Iab(CapabilitySet caps) => string.Join(",", caps.Names().Select(n => "^" + n));
@@ -75,10 +80,20 @@ public static class CapabilityShell
             throw new PerfSecurityException("PerfCapabilityShellNoCapability", FailureKind.InvalidArgument, "No capability was given; give at least cap_perfmon.", r.Capabilities);
     }
 
-    /// <summary>Writes script and drop-in (each only when it differs); returns the changes made or, under -WhatIf, planned.</summary>
-    public static (PerfCapabilityShell Shell, IReadOnlyList<string> Warnings) Install(CapabilityShellRequest r, ChangeGate gate)
+    /// <summary>
+    /// Writes script and drop-in (each only when it differs); returns the changes made or, under -WhatIf, planned.
+    /// Both paths are walked from "/" before anything else (IO/SecurePath, no sticky directories): a script where
+    /// anyone but root could replace it is refused up front (<see cref="ScriptLocation"/>). Capabilities that make
+    /// the shell root-equivalent (<see cref="RootEquivalence"/>) are written only when <paramref name="confirmRootEquivalent"/>
+    /// agrees; without one they are refused.
+    /// </summary>
+    public static (PerfCapabilityShell Shell, IReadOnlyList<string> Warnings) Install(CapabilityShellRequest r, ChangeGate gate,
+        Func<string, bool>? confirmRootEquivalent = null)
     {
         Validate(r);
+        using ResolvedPath scriptTarget = ResolveScript(r.Path);
+        using ResolvedPath sudoersTarget = SecurePath.Resolve(r.SudoersPath, "PerfCapabilityShellSudoers", PathOptions.AllowMissing | PathOptions.RootOnlyDirectories);
+
         string sudo = ExternalTool.Find("sudo") ?? throw new PerfSecurityException("PerfCapabilityShellSudoNotInstalled", FailureKind.NotInstalled,
             "sudo is not installed; the capability shell is opened through sudo. Install the 'sudo' package.", "sudo");
         string visudo = ExternalTool.Find("visudo") ?? throw new PerfSecurityException("PerfCapabilityShellSudoNotInstalled", FailureKind.NotInstalled,
@@ -94,25 +109,26 @@ public static class CapabilityShell
         string script = ScriptText(capsh, r.Capabilities);
         string sudoers = SudoersText(r.Group, r.Path, r.NoPassword);
         var changes = new List<string>();
-        bool scriptNeeded = !IsInPlace(r.Path, script, ScriptMode);
-        bool sudoersNeeded = !IsInPlace(r.SudoersPath, sudoers, SudoersMode);
+        bool scriptNeeded = !IsInPlace(scriptTarget, script, ScriptMode);
+        bool sudoersNeeded = !IsInPlace(sudoersTarget, sudoers, SudoersMode);
 
         if (scriptNeeded || sudoersNeeded)
         {
             if (!gate.Preview) Privilege.RequireRoot("PerfCapabilityShellNotRoot", "Installing the perf capability shell", r.Path);
+            ConfirmRootEquivalent(r, gate, confirmRootEquivalent);
             // Validated first: a rule visudo rejects must not cost a script that nobody can reach.
-            if (sudoersNeeded && !gate.Preview) CheckSudoers(visudo, r.SudoersPath, sudoers);
+            if (sudoersNeeded && !gate.Preview) CheckSudoers(visudo, sudoersTarget, sudoers);
         }
         else gate.Verbose($"'{r.Path}' and '{r.SudoersPath}' are already in place; nothing to change.");
 
-        bool scriptExisted = File.Exists(r.Path);
+        bool scriptExisted = scriptTarget.Exists;
         bool stop = false;
         if (scriptNeeded)
         {
             string action = $"Write the capsh script (root:root 0755): exec {capsh} --iab={Iab(r.Capabilities)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l";
             if (gate.Approve(r.Path, action))
             {
-                Write(r.Path, script, ScriptMode, "PerfCapabilityShellWriteFailed");
+                Write(scriptTarget, script, ScriptMode, "PerfCapabilityShellWriteFailed");
                 changes.Add($"Script: {action}");
                 gate.Verbose($"{r.Path}: {action}.");
             }
@@ -123,10 +139,10 @@ public static class CapabilityShell
             string action = $"Write the sudoers rule (root:root 0440, checked with visudo -cf): {SudoersRule(r.Group, r.Path, r.NoPassword)}";
             if (gate.Approve(r.SudoersPath, action))
             {
-                try { Write(r.SudoersPath, sudoers, SudoersMode, "PerfCapabilityShellSudoersWriteFailed"); }
+                try { Write(sudoersTarget, sudoers, SudoersMode, "PerfCapabilityShellSudoersWriteFailed"); }
                 catch when (scriptNeeded && !scriptExisted)
                 {
-                    TryUnlink(r.Path);
+                    TryRemove(scriptTarget);
                     throw;
                 }
                 changes.Add($"Sudoers: {action}");
@@ -139,69 +155,107 @@ public static class CapabilityShell
         return (shell, warnings);
     }
 
-    /// <summary>visudo -cf on a temporary copy in the target directory; sudo's includedir ignores its dotted name.</summary>
-    private static void CheckSudoers(string visudo, string target, string text)
+    /// <summary>
+    /// Walks the script path (it may not exist yet); refused with PerfCapabilityShellUnsafeLocation in a temporary or
+    /// home directory, by its text and by the path walked, and with PerfCapabilityShellUntrustedPath when any
+    /// directory on the way is not root-owned and writable by root alone.
+    /// </summary>
+    private static ResolvedPath ResolveScript(string path)
     {
-        string dir = System.IO.Path.GetDirectoryName(target) ?? "/etc/sudoers.d";
-        if (!Directory.Exists(dir))
-            throw new PerfSecurityException("PerfCapabilityShellSudoersWriteFailed", FailureKind.ObjectNotFound, $"The directory '{dir}' does not exist.", target);
-        string temp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.check");
+        if (ScriptLocation.UserArea(path) is { } given) throw UnsafeLocation(path, given);
+        var target = SecurePath.Resolve(path, "PerfCapabilityShell", PathOptions.AllowMissing | PathOptions.RootOnlyDirectories);
+        if (ScriptLocation.UserArea(target.RealPath) is { } walked)
+        {
+            target.Dispose();
+            throw UnsafeLocation(path, walked);
+        }
+        return target;
+    }
+
+    private static PerfSecurityException UnsafeLocation(string path, string why)
+        => new("PerfCapabilityShellUnsafeLocation", FailureKind.SecurityError,
+            $"{why}. sudo runs the script as root for every member of the group, so whoever can replace it gets root. "
+            + $"Put it in a directory only root can change, such as {DefaultPath} (the default). Nothing was written.", path);
+
+    /// <summary>A shell with root-equivalent capabilities is root for its users: written only when confirmed (-Force).</summary>
+    private static void ConfirmRootEquivalent(CapabilityShellRequest r, ChangeGate gate, Func<string, bool>? confirm)
+    {
+        CapabilitySet dangerous = RootEquivalence.In(r.Capabilities);
+        if (dangerous.IsEmpty) return;
+        string what = $"The shell '{r.Path}' would give every member of '{r.Group}' capabilities with which a shell becomes full root: {RootEquivalence.Describe(dangerous)}";
+        if (gate.Preview)
+        {
+            gate.Warn(what + ".");
+            return;
+        }
+        if (confirm is null || !confirm(what + ". Continue?"))
+            throw new PerfSecurityException("PerfCapabilityShellRootEquivalent", FailureKind.SecurityError,
+                $"{what}. Nothing was written; give -Force to write it anyway, or choose the capabilities perf needs (cap_perfmon; the guide adds cap_syslog and cap_ipc_lock).", r.Capabilities.ToString());
+    }
+
+    /// <summary>visudo -cf on a temporary copy in the walked directory; sudo's includedir ignores its dotted name.</summary>
+    private static void CheckSudoers(string visudo, ResolvedPath target, string text)
+    {
+        string temp = $".{target.Name}.{Environment.ProcessId}.{Guid.NewGuid():N}.check";
+        string tempPath = target.DirectoryPath.TrimEnd('/') + "/" + temp;
         try
         {
-            using (var fd = FileSystem.Open(temp, FileSystem.O_WRONLY | FileSystem.O_CREAT | FileSystem.O_EXCL | FileSystem.O_NOFOLLOW, SudoersMode))
+            using (var fd = FileSystem.OpenAt(target.Directory, temp, FileSystem.O_WRONLY | FileSystem.O_CREAT | FileSystem.O_EXCL | FileSystem.O_NOFOLLOW, SudoersMode, tempPath))
             {
-                FileSystem.WriteAll(fd, Encoding.UTF8.GetBytes(text), temp);
-                FileSystem.FChown(fd, 0, 0, temp);
-                FileSystem.FChmod(fd, SudoersMode, temp);
+                FileSystem.WriteAll(fd, Encoding.UTF8.GetBytes(text), tempPath);
+                FileSystem.FChown(fd, 0, 0, tempPath);
+                FileSystem.FChmod(fd, SudoersMode, tempPath);
             }
-            ToolResult res = ExternalTool.RunUnchecked(visudo, new[] { "-c", "-f", temp });
+            // visudo gets a path, but in a directory only root can change (the walk refused any other).
+            ToolResult res = ExternalTool.RunUnchecked(visudo, new[] { "-c", "-f", tempPath });
             if (res.ExitCode != 0)
             {
-                string said = (res.StandardError + res.StandardOutput).Replace(temp, target).Trim();
+                string said = (res.StandardError + res.StandardOutput).Replace(tempPath, target.Path).Trim();
                 if (said.Length > 0 && !said.EndsWith('.')) said += ".";
                 throw new PerfSecurityException("PerfCapabilityShellSudoersInvalid", FailureKind.InvalidArgument,
-                    $"visudo rejected the rule '{text.Split('\n')[1]}' (exit {res.ExitCode}): {said} Nothing was written.", target);
+                    $"visudo rejected the rule '{text.Split('\n')[1]}' (exit {res.ExitCode}): {said} Nothing was written.", target.Path);
             }
         }
         catch (SystemCallException e)
         {
-            throw PerfSecurityException.FromSystemCall("PerfCapabilityShellSudoersWriteFailed", e, $"Cannot write a temporary file in '{dir}': {Errno.Describe(e.Errno)}.", target);
+            throw PerfSecurityException.FromSystemCall("PerfCapabilityShellSudoersWriteFailed", e, $"Cannot write a temporary file in '{target.DirectoryPath}': {Errno.Describe(e.Errno)}.", target.Path);
         }
         finally
         {
-            TryUnlink(temp);
+            try { FileSystem.UnlinkAt(target.Directory, temp); } catch (SystemCallException) { }
         }
     }
 
-    private static void Write(string path, string text, uint mode, string errorId)
+    private static void Write(ResolvedPath target, string text, uint mode, string errorId)
     {
-        try { AtomicFile.Write(path, text, mode, 0, 0); }
+        try { AtomicFile.Write(target, Encoding.UTF8.GetBytes(text), mode, 0, 0); }
         catch (SystemCallException e)
         {
-            throw PerfSecurityException.FromSystemCall(errorId, e, $"Cannot write '{path}': {Errno.Describe(e.Errno)}.", path);
+            throw PerfSecurityException.FromSystemCall(errorId, e, $"Cannot write '{target.Path}': {Errno.Describe(e.Errno)}.", target.Path);
         }
     }
 
-    /// <summary>Whether the file already has this content, owner root:root and this mode.</summary>
-    private static bool IsInPlace(string path, string text, uint mode)
+    /// <summary>The largest script or drop-in read back; a bigger file is not one of ours.</summary>
+    private const long MaxFileBytes = 65536;
+
+    /// <summary>Whether the walked file already has this content, owner root:root and this mode.</summary>
+    private static bool IsInPlace(ResolvedPath target, string text, uint mode)
     {
-        try
-        {
-            FileStatus st = FileSystem.Stat(path, followLinks: false);
-            return st.IsRegularFile && st.Uid == 0 && st.Gid == 0 && st.Permissions == mode && File.ReadAllText(path) == text;
-        }
-        catch (Exception e) when (e is SystemCallException or IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
+        if (target.Status is not { } st || !st.IsRegularFile || st.Uid != 0 || st.Gid != 0 || st.Permissions != mode) return false;
+        try { return target.ReadAllText(MaxFileBytes) == text; }
+        catch (Exception e) when (e is SystemCallException or PerfSecurityException) { return false; }
     }
 
-    /// <summary>Removes the script and the drop-in; returns what was removed.</summary>
+    /// <summary>
+    /// Removes the script and the drop-in; returns what was removed. Both are walked from "/" and removed with
+    /// unlinkat in the walked directory, so a directory swapped on the way cannot turn the removal onto another file.
+    /// </summary>
     public static IReadOnlyList<string> Uninstall(string path, string sudoersPath, bool force, ChangeGate gate)
     {
         var removed = new List<string>();
-        bool scriptThere = Exists(path), sudoersThere = Exists(sudoersPath);
-        if (!scriptThere && !sudoersThere)
+        using ResolvedPath script = SecurePath.Resolve(path, "PerfCapabilityShell", PathOptions.AllowMissing);
+        using ResolvedPath rule = SecurePath.Resolve(sudoersPath, "PerfCapabilityShellSudoers", PathOptions.AllowMissing);
+        if (!script.Exists && !rule.Exists)
         {
             gate.Verbose($"Neither '{path}' nor '{sudoersPath}' exists; nothing to remove.");
             return removed;
@@ -209,42 +263,36 @@ public static class CapabilityShell
         if (!gate.Preview) Privilege.RequireRoot("PerfCapabilityShellNotRoot", "Removing the perf capability shell", path);
         if (!force)
         {
-            if (scriptThere && !ReadQuietly(path).Contains(Marker, StringComparison.Ordinal))
+            if (script.Exists && !ReadQuietly(script).Contains(Marker, StringComparison.Ordinal))
                 throw new PerfSecurityException("PerfCapabilityShellNotOurs", FailureKind.InvalidOperation,
                     $"'{path}' was not written by New-PerfCapabilityShell; it is left alone. Use -Force to remove it anyway.", path);
-            if (sudoersThere && !ReadQuietly(sudoersPath).Contains(path, StringComparison.Ordinal))
+            if (rule.Exists && !ReadQuietly(rule).Contains(path, StringComparison.Ordinal))
                 throw new PerfSecurityException("PerfCapabilityShellNotOurs", FailureKind.InvalidOperation,
                     $"'{sudoersPath}' does not name '{path}'; it is left alone. Use -Force to remove it anyway.", sudoersPath);
         }
         // The rule first: once it is gone nobody can reach the script, whatever happens next.
-        foreach (string p in new[] { sudoersPath, path })
+        foreach (ResolvedPath p in new[] { rule, script })
         {
-            if (!Exists(p) || !gate.Approve(p, "Remove")) continue;
-            try { FileSystem.UnlinkIfExists(p); }
+            if (!p.Exists || !gate.Approve(p.Path, "Remove")) continue;
+            try { p.Remove(); }
             catch (SystemCallException e)
             {
-                throw PerfSecurityException.FromSystemCall("PerfCapabilityShellRemoveFailed", e, $"Cannot remove '{p}': {Errno.Describe(e.Errno)}.", p);
+                throw PerfSecurityException.FromSystemCall("PerfCapabilityShellRemoveFailed", e, $"Cannot remove '{p.Path}': {Errno.Describe(e.Errno)}.", p.Path);
             }
-            removed.Add(p);
-            gate.Verbose($"Removed '{p}'.");
+            removed.Add(p.Path);
+            gate.Verbose($"Removed '{p.Path}'.");
         }
         return removed;
     }
 
-    private static bool Exists(string path)
+    private static string ReadQuietly(ResolvedPath file)
     {
-        try { FileSystem.Stat(path, followLinks: false); return true; }
-        catch (SystemCallException) { return false; }
+        try { return file.ReadAllText(MaxFileBytes); }
+        catch (Exception e) when (e is SystemCallException or PerfSecurityException) { return ""; }
     }
 
-    private static string ReadQuietly(string path)
+    private static void TryRemove(ResolvedPath file)
     {
-        try { return File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
-    }
-
-    private static void TryUnlink(string path)
-    {
-        try { FileSystem.UnlinkIfExists(path); } catch (SystemCallException) { }
+        try { file.Remove(); } catch (SystemCallException) { }
     }
 }

@@ -20,19 +20,25 @@ public static partial class PerfBinary
     /// <summary>
     /// Resolves a path (or the perf on PATH when null) to the regular file that capabilities must go on:
     /// symlinks to their final target, a wrapper script to the binary it runs for the running kernel.
+    /// With <paramref name="forChange"/> every path is walked by IO/SecurePath (links followed only when root's,
+    /// on directories only root can change; PerfUsersGroupUntrustedPath otherwise), and a wrapper script must be
+    /// root's too, since its text chooses the binary that will be changed.
     /// </summary>
-    public static PerfBinaryLocation Locate(string? path, KernelInfo? kernel = null)
+    public static PerfBinaryLocation Locate(string? path, KernelInfo? kernel = null, bool forChange = false)
     {
         string? given = path ?? PerfProgram.FindOnPath("perf");
         if (given is null)
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
                 "No 'perf' was found on PATH. Install the perf tool (Debian: linux-perf, Ubuntu: linux-tools-common and linux-tools-$(uname -r)) or give its path with -Path.", "perf");
-        string full = FollowLinks(System.IO.Path.GetFullPath(given));
+        string full = FollowLinks(given, forChange);
         if (!File.Exists(full))
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound, $"The file '{given}' does not exist.", given);
         if (!IsScript(full)) return new PerfBinaryLocation(full, null);
 
-        string? real = RealBinaryOf(full, BoundedFile.ReadAllText(full, BoundedFile.TextLimit, "PerfUsersGroupTarget"), kernel ?? KernelInfo.Current);
+        if (forChange && SecurePath.FindWeakness(full) is { } weak)
+            throw new PerfSecurityException("PerfUsersGroupUntrustedPath", FailureKind.SecurityError,
+                $"'{full}' is a wrapper script and {weak}: its text chooses the binary that would be changed. Give the path of the real perf binary.", full);
+        string? real = RealBinaryOf(full, BoundedFile.ReadAllText(full, BoundedFile.TextLimit, "PerfUsersGroupTarget"), kernel ?? KernelInfo.Current, forChange);
         if (real is null)
             throw new PerfSecurityException("PerfUsersGroupTargetIsScript", FailureKind.InvalidArgument,
                 $"'{full}' is a script and the perf binary it runs could not be found. The kernel ignores file capabilities on scripts: give the real perf binary with -Path (Debian: /usr/bin/perf_<major>.<minor>; Ubuntu: /usr/lib/linux-tools/<release>/perf).", full);
@@ -54,7 +60,7 @@ public static partial class PerfBinary
     /// The binary a wrapper script runs: an absolute path to a perf program named in the script, else the
     /// Debian (perf_X.Y beside the script) and Ubuntu (/usr/lib/linux-tools/&lt;release&gt;/perf) layouts.
     /// </summary>
-    public static string? RealBinaryOf(string scriptPath, string scriptText, KernelInfo kernel)
+    public static string? RealBinaryOf(string scriptPath, string scriptText, KernelInfo kernel, bool forChange = false)
     {
         var candidates = new List<string>();
         foreach (Match m in AbsolutePerfPath().Matches(scriptText)) candidates.Add(m.Value);
@@ -66,41 +72,30 @@ public static partial class PerfBinary
         foreach (string c in candidates)
         {
             if (!File.Exists(c)) continue;
-            string real = FollowLinks(c);
+            string real;
+            try { real = FollowLinks(c, forChange); }
+            catch (PerfSecurityException) { continue; } // a candidate someone else controls is no candidate
             if (real != scriptPath && !PerfProgram.IsScriptFile(real)) return real;
         }
         return null;
     }
 
     /// <summary>
-    /// Follows symlinks, but only those no one but root can have planted or changed: a link owned by root in a
-    /// root-owned directory that others cannot write (or that is sticky). Otherwise a user who controls the
-    /// directory could swap in a link to any root-owned binary and have it chgrp'ed, chmod'ed and made capable.
+    /// The file a path leads to. For a change, by the walk of IO/SecurePath: links are followed only when root owns
+    /// them on directories only root can change, ".." as the kernel takes it; otherwise a user who controls a
+    /// directory on the way could swap in a link to any root-owned binary and have it chgrp'ed, chmod'ed and made
+    /// capable (PerfUsersGroupUntrustedPath). For a look (Get-PerfUsersGroup), realpath(3); a missing file is
+    /// returned as given, for the caller to report.
     /// </summary>
-    private static string FollowLinks(string path)
+    private static string FollowLinks(string path, bool forChange)
     {
-        string current = path;
-        for (int hops = 0; hops < 40; hops++)
+        if (forChange)
         {
-            FileStatus link;
-            try { link = FileSystem.Stat(current, followLinks: false); }
-            catch (SystemCallException) { return current; } // missing: the caller says so
-            if (!link.IsSymbolicLink) return current;
-            string dir = System.IO.Path.GetDirectoryName(current) ?? "/";
-            FileStatus parent;
-            try { parent = FileSystem.Stat(dir, followLinks: false); }
-            catch (SystemCallException) { return current; }
-            bool dirSafe = parent.Uid == 0 && ((parent.Permissions & 0x12 /* 022 */) == 0 || (parent.Permissions & 0x200 /* sticky */) != 0);
-            if (link.Uid != 0 || !dirSafe)
-                throw new PerfSecurityException("PerfUsersGroupUntrustedLink", FailureKind.SecurityError,
-                    $"'{current}' is a symbolic link that a user other than root can {(link.Uid != 0 ? $"change (it belongs to uid {link.Uid})" : $"replace (its directory '{dir}' is not root-only)")}. "
-                    + "Following it could configure a file that user chose. Give the path of the real binary.", current);
-            string? target = new FileInfo(current).LinkTarget;
-            if (target is null) return current;
-            current = System.IO.Path.GetFullPath(target, dir);
+            using var resolved = SecurePath.Resolve(path, "PerfUsersGroup", PathOptions.FollowFinalLink | PathOptions.AllowMissing);
+            return resolved.RealPath;
         }
-        throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound,
-            $"'{path}' is a chain of more than 40 symbolic links.", path);
+        try { return FileSystem.RealPath(path); }
+        catch (SystemCallException) { return path; }
     }
 
     [GeneratedRegex(@"(?<![\w/$])/[\w./+-]*/perf[\w.+-]*(?![\w/])")]

@@ -83,18 +83,22 @@ public static class PerfUsersGroupSetup
             // Bad names and unknown users are refused before anything is changed; a group about to be created needs only a valid name.
             Users.AccountName.RequireValid(_r.GroupName, Users.AccountKind.Group, "-Name");
             var users = _r.Members.Select(m => GroupDatabase.RequireUser(m, "-Member")).ToList();
+            Accounts.GroupEntry? group;
 
-            Accounts.GroupEntry? group = GroupDatabase.Find(_r.GroupName);
-            if (group is null)
-            {
-                Step(PerfUsersGroupStep.CreateGroup, _r.GroupName, $"Create the group '{_r.GroupName}' (groupadd --system)",
-                    () => group = GroupDatabase.Create(_r.GroupName));
-            }
-            else _gate.Verbose($"The group '{_r.GroupName}' exists (gid {group.Value.Gid}).");
-
+            // The binary is walked to and checked before the group is created: a refused path changes nothing.
             using (FileDescriptor fd = OpenBinary())
             {
                 Preflight(fd);
+
+                Accounts.GroupEntry? found = GroupDatabase.Find(_r.GroupName);
+                if (found is null)
+                {
+                    Step(PerfUsersGroupStep.CreateGroup, _r.GroupName, $"Create the group '{_r.GroupName}' (groupadd --system)",
+                        () => found = GroupDatabase.Create(_r.GroupName));
+                }
+                else _gate.Verbose($"The group '{_r.GroupName}' exists (gid {found.Value.Gid}).");
+                group = found;
+
                 ConfigureBinary(fd, group);
             }
 
@@ -112,24 +116,16 @@ public static class PerfUsersGroupSetup
             if (Changes.Count == 0) _gate.Verbose($"'{Path}' and the group '{_r.GroupName}' are already configured; nothing to change.");
         }
 
+        /// <summary>
+        /// Walks the path from "/" (IO/SecurePath: a directory or link on the way that someone other than root could
+        /// change is refused with PerfUsersGroupUntrustedPath, a FIFO or device before it is opened) and opens the
+        /// binary read-only in the walked directory; every later step acts on this descriptor.
+        /// </summary>
         private FileDescriptor OpenBinary()
         {
-            IO.TrustedPath.Require(Path, "PerfUsersGroupUntrustedPath");
-            try
-            {
-                // Read-only suffices for fchown, fchmod and fsetxattr, and works on a running binary (no ETXTBSY).
-                return FileSystem.Open(Path, FileSystem.O_RDONLY | FileSystem.O_NOFOLLOW | FileSystem.O_NONBLOCK | FileSystem.O_NOCTTY);
-            }
-            catch (SystemCallException e)
-            {
-                string why = e.Errno switch
-                {
-                    Errno.ELOOP => $"'{Path}' is a symbolic link; give the real binary.",
-                    Errno.ENOENT => $"The file '{Path}' does not exist.",
-                    _ => $"Cannot open '{Path}': {Errno.Describe(e.Errno)}.",
-                };
-                throw PerfSecurityException.FromSystemCall("PerfUsersGroupOpenFailed", e, why, Path);
-            }
+            // Read-only suffices for fchown, fchmod and fsetxattr, and works on a running binary (no ETXTBSY).
+            using IO.ResolvedPath resolved = IO.SecurePath.Resolve(Path, "PerfUsersGroup");
+            return resolved.OpenRegularFile();
         }
 
         /// <summary>Refuses what would make the capabilities useless, before the first change to the file.</summary>

@@ -162,7 +162,7 @@ public static class BoundedFile
             $"'{path}' is {KindOf(st)}, not a regular file; only regular files are read, so that a pipe or a device cannot block or flood the reader.", path);
     }
 
-    private static string KindOf(FileStatus st) => (st.Mode & FileStatus.S_IFMT) switch
+    internal static string KindOf(FileStatus st) => (st.Mode & FileStatus.S_IFMT) switch
     {
         FileStatus.S_IFDIR => "a directory",
         FileStatus.S_IFLNK => "a symbolic link",

@@ -72,6 +72,14 @@ public abstract class PerfCmdlet : PSCmdlet
         catch (PerfSecurityException e) { WriteFailure(e); }
     }
 
+    /// <summary>
+    /// A file-system path for a change, as the kernel will read it: an absolute path is kept as typed, because
+    /// PowerShell removes ".." by text and, after a symbolic link, "link/.." is not the directory the text suggests;
+    /// IO/SecurePath resolves it as the kernel does. Other paths (relative, a drive, ~) go through the provider.
+    /// </summary>
+    protected string KernelPath(string path)
+        => path.StartsWith('/') ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
     /// <summary>A directory given as a PowerShell path (for -Root); a missing one stops the cmdlet.</summary>
     protected string ResolveDirectory(string path)
     {

@@ -74,12 +74,13 @@ public static class KernelSettings
     {
         key = SysctlConfiguration.NormalizeKey(key);
         string path = DropInPath(root);
+        // One walk for the read and the write: the file read is the file replaced, through the same directory descriptor.
+        using ResolvedPath target = SecurePath.Resolve(path, "PerfSysctl", PathOptions.AllowMissing);
         var entries = new List<KeyValuePair<string, string>>();
-        var node = ConfigFiles.Read(root, "/etc/sysctl.d/" + DropInName);
-        if (node.Kind is not (ConfigNodeKind.Regular or ConfigNodeKind.Missing))
+        if (target.Status is { } st && !st.IsRegularFile)
             throw new PerfSecurityException("PerfSysctlDropInNotFile", FailureKind.InvalidData,
-                $"{path} is {node.Problem ?? node.Kind.ToString()}, not a file this module wrote. Remove it, then run the command again.", path);
-        string? current = node.Kind == ConfigNodeKind.Regular ? Encoding.UTF8.GetString(node.Data) : null;
+                $"{path} is {BoundedFile.KindOf(st)}, not a file this module wrote. Remove it, then run the command again.", path);
+        string? current = target.Exists ? target.ReadAllText(BoundedFile.TextLimit) : null;
         if (current is not null)
         {
             foreach (var a in SysctlConfiguration.Parse(current, path))
@@ -95,7 +96,7 @@ public static class KernelSettings
 
         try
         {
-            AtomicFile.Write(path, Render(entries));
+            AtomicFile.Write(target, Encoding.UTF8.GetBytes(Render(entries)), 0x1A4 /* 0644 */, 0, 0);
         }
         catch (SystemCallException e)
         {

@@ -28,10 +28,17 @@ public static partial class PerfTool
         string current = path;
         for (int depth = 0; depth < 8; depth++)
         {
-            string real = RealPath(current);
-            if (real != current) { chain.Add(real); current = real; }
+            // $0 of a script is the name it was run by, before any link is followed.
+            string invokedAs = current;
+            // Every link on the way is a step of its own, as `ls -l` would show them one by one.
+            for (int hop = 0; hop < IO.SecurePath.MaxLinks && LinkTarget(current) is { } linked; hop++)
+            {
+                if (chain.Contains(linked)) return chain;
+                chain.Add(linked);
+                current = linked;
+            }
             if (!PerfProgram.IsScriptFile(current)) return chain;
-            string? next = ExecTarget(current);
+            string? next = ExecTarget(current, invokedAs);
             // Distribution wrappers pick the binary by kernel release (uname -r): the capability core knows them.
             if (next is null || !File.Exists(next))
                 next = PerfProgram.WrappedBinary(current, null, Settings.KernelInfo.Current.Release) ?? next;
@@ -40,6 +47,18 @@ public static partial class PerfTool
             current = next;
         }
         return chain;
+    }
+
+    /// <summary>The absolute path a symbolic link names (one hop), or null when <paramref name="path"/> is not a link.</summary>
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.LinkTarget is not { } target) return null;
+            return Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(path) ?? "/", target));
+        }
+        catch (IOException) { return null; }
     }
 
     private static string RealPath(string path)
@@ -56,13 +75,16 @@ public static partial class PerfTool
     /// The program a wrapper script execs: the first word after <c>exec</c> (options of exec skipped),
     /// with simple <c>NAME=value</c> variables of the script expanded; a bare name is looked up on PATH.
     /// </summary>
-    public static string? ExecTarget(string scriptPath)
+    public static string? ExecTarget(string scriptPath, string? invokedAs = null)
     {
         string? text = IO.BoundedFile.TryReadAllText(scriptPath, IO.BoundedFile.TextLimit);
-        return text is null ? null : ExecTarget(text.Split('\n'), Path.GetDirectoryName(scriptPath) ?? "/");
+        return text is null ? null : ExecTarget(text.Split('\n'), Path.GetDirectoryName(scriptPath) ?? "/", Path.GetDirectoryName(invokedAs ?? scriptPath));
     }
 
-    public static string? ExecTarget(IEnumerable<string> lines, string scriptDirectory)
+    /// <param name="lines">The script.</param>
+    /// <param name="scriptDirectory">Where a relative program name is looked for.</param>
+    /// <param name="invokedDirectory">The directory of the name the script was run by ($0), for <c>$(dirname "$0")</c>; default <paramref name="scriptDirectory"/>.</param>
+    public static string? ExecTarget(IEnumerable<string> lines, string scriptDirectory, string? invokedDirectory = null)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string raw in lines)
@@ -75,7 +97,7 @@ public static partial class PerfTool
                 variables[assign.Groups[1].Value] = Expand(Unquote(assign.Groups[2].Value), variables);
                 continue;
             }
-            var exec = ExecPattern().Match(line);
+            var exec = ExecPattern().Match(ExpandScriptDirectory(line, invokedDirectory ?? scriptDirectory));
             if (!exec.Success) continue;
             foreach (string word in SplitWords(exec.Groups[1].Value))
             {
@@ -107,12 +129,18 @@ public static partial class PerfTool
     private static string Expand(string s, IReadOnlyDictionary<string, string> variables)
         => VariablePattern().Replace(s, m => variables.TryGetValue(m.Groups[1].Value + m.Groups[2].Value, out var v) ? v : m.Value);
 
+    /// <summary>The script's own directory, as <c>$(dirname "$0")</c>, <c>`dirname $0`</c> or <c>${0%/*}</c> give it.</summary>
+    private static string ExpandScriptDirectory(string s, string scriptDirectory)
+        => ScriptDirectoryPattern().Replace(s, scriptDirectory);
+
     [GeneratedRegex(@"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)$")]
     private static partial Regex AssignmentPattern();
     [GeneratedRegex(@"(?:^|[;&|]\s*)exec\s+(.+)$")]
     private static partial Regex ExecPattern();
     [GeneratedRegex(@"""[^""]*""|'[^']*'|\S+")]
     private static partial Regex WordPattern();
+    [GeneratedRegex(@"\$\(dirname\s+(?:""\$0""|'\$0'|\$0)\s*\)|`dirname\s+(?:""\$0""|\$0)\s*`|\$\{0%/\*\}")]
+    private static partial Regex ScriptDirectoryPattern();
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex VariablePattern();
 
@@ -183,7 +211,10 @@ public static partial class PerfTool
         ElfFile? elf = null;
         if (!PerfProgram.IsScriptFile(real) && File.Exists(real)) elf = ElfFile.Read(real);
         bool? linksLibcap = elf is null ? null : elf.Needed.Any(n => n.StartsWith("libcap.so", StringComparison.Ordinal));
-        string? version = runVersion ? RunVersion(path) : null;
+        // Running the program for its version runs it as the caller (root, often): only a program that root alone
+        // can change, on a path only root can change, is run; any other is read, never executed.
+        string? notRun = runVersion ? WhyNotRun(chain) : null;
+        string? version = runVersion && notRun is null ? RunVersion(path) : null;
         if (version is null && elf?.BuildId is { } id) version = "build-id " + id;
 
         var (libcapPath, libcapVersion) = FindLibcap(libraryDirectories);
@@ -191,7 +222,21 @@ public static partial class PerfTool
         string? caps = File.Exists(real) ? FileCapabilities.Read(real)?.Text : null;
 
         return new PerfToolInfo(path, real, isScript, chain.ToArray(), version, elf?.BuildId, linksLibcap, elf?.Needed ?? Array.Empty<string>(),
-            libcapPath, libcapVersion, knowsPerfmon, caps, Consequences(isScript, real, linksLibcap, libcapVersion, knowsPerfmon, caps).ToArray());
+            libcapPath, libcapVersion, knowsPerfmon, caps, Consequences(isScript, real, linksLibcap, libcapVersion, knowsPerfmon, caps).ToArray(), notRun);
+    }
+
+    /// <summary>
+    /// Why a program (and every script or link on its way to the real binary) must not be run as the caller:
+    /// the first file or directory someone other than root can change, as a sentence; null when root alone can.
+    /// </summary>
+    public static string? WhyNotRun(IEnumerable<string> chain)
+    {
+        foreach (string file in chain)
+        {
+            string? weakness = IO.SecurePath.FindWeakness(file);
+            if (weakness is not null) return $"{weakness}; '{file}' was read, not run";
+        }
+        return null;
     }
 
     public static IEnumerable<string> Consequences(bool isScript, string real, bool? linksLibcap, string? libcapVersion, bool? knowsPerfmon, string? caps)

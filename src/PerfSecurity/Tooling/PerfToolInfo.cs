@@ -4,7 +4,7 @@ namespace PerfSecurity;
 public sealed class PerfToolInfo
 {
     public PerfToolInfo(string path, string realBinary, bool isScript, string[] chain, string? version, string? buildId, bool? linksLibcap,
-        string[] needed, string? libcapPath, string? libcapVersion, bool? libcapKnowsPerfmon, string? fileCapabilities, string[] consequences)
+        string[] needed, string? libcapPath, string? libcapVersion, bool? libcapKnowsPerfmon, string? fileCapabilities, string[] consequences, string? notRunReason = null)
     {
         Path = path;
         RealBinary = realBinary;
@@ -19,6 +19,7 @@ public sealed class PerfToolInfo
         LibcapKnowsPerfmon = libcapKnowsPerfmon;
         FileCapabilities = fileCapabilities;
         Consequences = consequences;
+        NotRunReason = notRunReason;
     }
 
     /// <summary>The perf that was asked about (the one found on PATH by default).</summary>
@@ -46,4 +47,6 @@ public sealed class PerfToolInfo
     public string? FileCapabilities { get; }
     /// <summary>What the findings mean for setcap, perf's default event and where capabilities must go.</summary>
     public string[] Consequences { get; }
+    /// <summary>Why the program was not run for its version although asked to (someone other than root could change it), or null.</summary>
+    public string? NotRunReason { get; }
 }

@@ -20,7 +20,9 @@ public sealed class SudoersRuleTests
     [Fact]
     public void Group_rule_for_a_root_owned_capsh_script_has_no_problem()
     {
-        string dir = Directory.CreateTempSubdirectory("pstsudo").FullName;
+        // A directory only root can change: under /tmp the script itself would be the problem (see below).
+        string dir = Directory.CreateDirectory($"/opt/pstsudo-{Guid.NewGuid():N}").FullName;
+        File.SetUnixFileMode(dir, (UnixFileMode)0x1ED);
         try
         {
             string script = Path.Combine(dir, "perf.shell");
@@ -31,6 +33,24 @@ public sealed class SudoersRuleTests
             Assert.Equal(new[] { "perf_users" }, rule.Groups);
             if (Environment.UserName == "root") Assert.Empty(rule.Problems());
             Assert.Empty(SudoersRule.Parse("%perf_users ALL=/usr/bin/true\n", "s")); // not a capability shell
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("/tmp", "temporary directory")]
+    [InlineData("/home", "home directory")]
+    public void A_script_where_users_write_is_a_problem_even_when_root_owns_it(string parent, string said)
+    {
+        string dir = Directory.CreateDirectory(Path.Combine(parent, $"pstsudo-{Guid.NewGuid():N}")).FullName;
+        File.SetUnixFileMode(dir, (UnixFileMode)0x1ED);
+        try
+        {
+            string script = Path.Combine(dir, "perf.shell");
+            File.WriteAllText(script, "exec /usr/sbin/capsh --iab=^cap_perfmon --secbits=239 --user=$SUDO_USER -- -l\n");
+            File.SetUnixFileMode(script, (UnixFileMode)0x1ED);
+            var rule = Assert.Single(SudoersRule.Parse($"%perf_users ALL={script}\n", "s"));
+            Assert.Contains(rule.Problems(), p => p.Contains("can be changed by others than root") && p.Contains(said));
         }
         finally { Directory.Delete(dir, true); }
     }

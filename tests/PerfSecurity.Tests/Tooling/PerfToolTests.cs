@@ -56,6 +56,18 @@ public sealed class PerfToolTests : IDisposable
         Assert.Null(PerfTool.ExecTarget(new[] { "#!/bin/sh", "exec \"$PERF\" \"$@\"" }, "/x"));
     }
 
+    [Theory]
+    [InlineData("exec \"$(dirname \"$0\")/perf_real\" \"$@\"")]
+    [InlineData("exec $(dirname $0)/perf_real \"$@\"")]
+    [InlineData("exec `dirname $0`/perf_real")]
+    [InlineData("exec \"${0%/*}/perf_real\" \"$@\"")]
+    public void The_scripts_own_directory_is_the_directory_it_was_run_by(string line)
+    {
+        // $0 is the name the script was run by: a link in /usr/bin to a script in /opt/p runs /usr/bin/perf_real.
+        Assert.Equal("/usr/bin/perf_real", PerfTool.ExecTarget(new[] { "#!/bin/sh", line }, "/opt/p", "/usr/bin"));
+        Assert.Equal("/opt/p/perf_real", PerfTool.ExecTarget(new[] { "#!/bin/sh", line }, "/opt/p"));
+    }
+
     [Fact]
     public void An_old_libcap_gives_the_documented_consequences()
     {

@@ -1,0 +1,63 @@
+using PerfSecurity.Capabilities;
+using PerfSecurity.Errors;
+using PerfSecurity.Native;
+
+namespace PerfSecurity.Audit;
+
+/// <summary>
+/// Judges a finding again before Repair-PerfSecurityFinding acts on it. Only the check's id, the profile and the
+/// target are taken from the input (which may be typed, edited, deserialized or forged); the verdict, and whether the
+/// target is something the check covers at all, come from evaluating the check now, on this host.
+/// </summary>
+public static class FindingRepairer
+{
+    /// <summary>
+    /// The check's present verdict for <paramref name="target"/>: null when the check reports nothing for it now.
+    /// Throws PerfAuditTargetNotAbsolute, PerfAuditTargetNotFound or PerfAuditTargetNotCovered when the target does not
+    /// fit a check that changes files.
+    /// </summary>
+    public static Finding? Evaluate(AuditCheck check, AuditProfile profile, string? target)
+    {
+        if (string.IsNullOrEmpty(target)) target = null;
+        else RequireFitting(check, target);
+        var context = (check.TargetKind, target) switch
+        {
+            (RepairTargetKind.PerfBinary, not null) => new AuditContext(paths: new[] { target }),
+            (RepairTargetKind.PerfDataFile, not null) => new AuditContext(dataPaths: new[] { target }),
+            _ => new AuditContext(),
+        };
+        var findings = check.Run(context, profile);
+        // Exactly the finding asked about (a system-wide one has no target), never another one of the same check.
+        return findings.FirstOrDefault(f => f.Target == target);
+    }
+
+    /// <summary>The steps that repair <paramref name="current"/> (a failing finding from <see cref="Evaluate"/>).</summary>
+    public static IReadOnlyList<RepairStep> Plan(AuditCheck check, Finding current)
+        => current.Status == FindingStatus.Fail && current.Repairable ? check.Repair(current).ToList() : Array.Empty<RepairStep>();
+
+    private static void RequireFitting(AuditCheck check, string target)
+    {
+        if (check.TargetKind == RepairTargetKind.None) return;
+        if (target[0] != '/')
+            throw new PerfSecurityException("PerfAuditTargetNotAbsolute", FailureKind.InvalidArgument,
+                $"The target '{target}' of {check.Id} is not an absolute path: give the Target of the finding as the audit wrote it.", target);
+
+        FileStatus st;
+        try { st = FileSystem.Stat(target, followLinks: false); }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfAuditTargetNotFound", e, $"Cannot inspect '{target}': {Errno.Describe(e.Errno)}.", target);
+        }
+        // A directory would be searched for files by the audit: a repair acts on the one file named, never inside it.
+        if (!st.IsRegularFile)
+            throw RepairTarget.NotCovered(target, "is not a regular file");
+        if (check.TargetKind == RepairTargetKind.PerfBinary)
+        {
+            FileCapabilityData? caps;
+            try { caps = FileCapabilities.Read(target, followLinks: false); }
+            catch (PerfSecurityException) { caps = null; }
+            if (!RepairTarget.IsPerfBinary(Path.GetFileName(target), st, caps))
+                throw RepairTarget.NotCovered(target, RepairTarget.NotPerfBinary);
+        }
+    }
+}
