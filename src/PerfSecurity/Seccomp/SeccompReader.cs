@@ -257,7 +257,7 @@ public static class SeccompReader
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string line in text.Split('\n'))
         {
-            int colon = line.IndexOf(':');
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon > 0) fields[line[..colon]] = line[(colon + 1)..].Trim();
         }
         return fields;
