@@ -1,0 +1,58 @@
+# Attacks of a hostile local user that got through the hardening, replayed with real users: each asserts that
+# nothing the user controls ran as root and that nothing changed.
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:Attacker = New-TestUser 'psrt'
+    # The attacker's own directory (as ~/bin would be), put on root's PATH by a careless admin.
+    $script:UserDir = "/tmp/psrt-$(Get-Random -Minimum 10000 -Maximum 99999)"
+    $null = New-Item -ItemType Directory $UserDir
+    & chown "${Attacker}:" $UserDir
+    $script:Proof = "$UserDir/ran-as-root"
+    # Every program the attacker owns there records that it ran.
+    foreach ($p in 'uname', 'python3', 'interp') {
+        Set-Content "$UserDir/$p" "#!/bin/sh`nid -u > '$Proof.$p'`necho 6.1.0`necho perf version 9.9`n"
+        & chown "${Attacker}:" "$UserDir/$p"
+        & chmod 755 "$UserDir/$p"
+    }
+    # Root's own programs, on a path only root can change.
+    $script:RootDir = New-RootOnlyDirectory 'psrt'
+    # As Debian's perf wrapper does: ask uname for the release, then exec the binary.
+    Set-Content "$RootDir/perf" "#!/bin/sh`nversion=`"`$(uname -r)`"`nexec /usr/bin/perf `"`$@`"`n"
+    Set-Content "$RootDir/perf-env" "#!/usr/bin/env python3`nprint('perf version 1')`n"
+    Set-Content "$RootDir/perf-interp" "#!$UserDir/interp`n"
+    & chmod 755 "$RootDir/perf" "$RootDir/perf-env" "$RootDir/perf-interp"
+}
+
+AfterAll {
+    Remove-Item -Recurse -Force $UserDir, $RootDir -ErrorAction SilentlyContinue
+    Remove-TestUser $Attacker
+}
+
+Describe 'Get-PerfToolInfo run by root with a user directory on PATH' -Tag Security {
+    BeforeEach {
+        Remove-Item "$Proof.*" -Force -ErrorAction SilentlyContinue
+        $script:SavedPath = $env:PATH
+        $env:PATH = "${UserDir}:$env:PATH"
+    }
+    AfterEach { $env:PATH = $SavedPath }
+
+    It 'runs no program of the user for <Script> (<Planted>)' -TestCases @(
+        @{ Script = 'perf'; Planted = 'uname' }
+        @{ Script = 'perf-env'; Planted = 'python3' }
+        @{ Script = 'perf-interp'; Planted = 'interp' }
+    ) {
+        $info = Get-PerfToolInfo -LiteralPath "$RootDir/$Script"
+        Test-Path "$Proof.$Planted" | Should -BeFalse -Because "root ran the attacker's $Planted through $Script"
+        $info.Version | Should -Not -Be '9.9'
+    }
+
+    It 'still runs a root-owned wrapper on a trusted path, with the trusted part of PATH' {
+        $info = Get-PerfToolInfo -LiteralPath "$RootDir/perf"
+        $info.NotRunReason | Should -BeNullOrEmpty
+        $info.Version | Should -Be (((& /usr/bin/perf --version) -split ' ')[-1])
+    }
+
+    It 'says why a script whose interpreter a user can change was not run' {
+        (Get-PerfToolInfo -LiteralPath "$RootDir/perf-interp").NotRunReason | Should -Match ([regex]::Escape($UserDir))
+    }
+}
