@@ -56,3 +56,31 @@ Describe 'Get-PerfToolInfo run by root with a user directory on PATH' -Tag Secur
         (Get-PerfToolInfo -LiteralPath "$RootDir/perf-interp").NotRunReason | Should -Match ([regex]::Escape($UserDir))
     }
 }
+
+Describe 'Repair-PerfSecurityFinding run by root with a user directory on PATH' -Tag Security {
+    BeforeAll {
+        # A capable root binary that is not perf, on a path only root can change.
+        $script:Victim = "$RootDir/helper"
+        Copy-Item /usr/bin/true $Victim
+        & chmod 755 $Victim
+        & setcap 'cap_net_raw,cap_sys_admin=ep' $Victim
+        if ($LASTEXITCODE -ne 0) { throw 'setcap failed' }
+        # The attacker names it "perf" in the directory root's PATH searches first.
+        & setpriv --reuid $Attacker --regid $Attacker --init-groups ln -s $Victim "$UserDir/perf"
+        if ($LASTEXITCODE -ne 0) { throw 'the attacker could not plant the link' }
+    }
+    BeforeEach {
+        $script:SavedPath = $env:PATH
+        $env:PATH = "${UserDir}:$env:PATH"
+    }
+    AfterEach { $env:PATH = $SavedPath }
+
+    It 'a forged <Id> on a capable binary the user calls perf changes nothing' -TestCases @(
+        @{ Id = 'PERF-BINARY-OTHERS-EXECUTE' }
+        @{ Id = 'PERF-BINARY-SYS-ADMIN' }
+    ) {
+        $before = (& stat -c '%U:%G %a' $Victim), (& getcap $Victim)
+        { Repair-PerfSecurityFinding -Id $Id -Target $Victim -Confirm:$false } | Should -Throw -ErrorId 'PerfAuditTargetNotCovered*'
+        ((& stat -c '%U:%G %a' $Victim), (& getcap $Victim)) | Should -Be $before
+    }
+}
