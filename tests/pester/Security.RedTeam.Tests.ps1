@@ -84,3 +84,26 @@ Describe 'Repair-PerfSecurityFinding run by root with a user directory on PATH' 
         ((& stat -c '%U:%G %a' $Victim), (& getcap $Victim)) | Should -Be $before
     }
 }
+
+Describe 'A process of a user that names itself with terminal escapes' -Tag Security {
+    BeforeAll {
+        # comm is the process's own choice (prctl PR_SET_NAME, at most 15 bytes): an OSC title and a clear screen.
+        $script:Comm = "`e]0;PWN`a`e[2J"
+        $script:Named = Start-AsUser $Attacker "exec python3 -c 'import ctypes,time; ctypes.CDLL(None).prctl(15, b""\x1b]0;PWN\x07\x1b[2J"", 0, 0, 0); time.sleep(120)'"
+        for ($i = 0; $i -lt 50 -and (Get-Content "/proc/$($Named.Id)/comm" -ErrorAction SilentlyContinue) -ne $Comm; $i++) { Start-Sleep -Milliseconds 100 }
+    }
+    AfterAll { if ($Named -and -not $Named.HasExited) { $Named.Kill() } }
+
+    It '<Command> shows the name escaped in the table and the list, and keeps it raw on the object' -TestCases @(
+        @{ Command = 'Get-PerfProcessCapability -Id'; Property = 'Name' }
+        @{ Command = 'Get-PerfAccess -ProcessId'; Property = 'Subject' }
+    ) {
+        (Get-Content "/proc/$($Named.Id)/comm") | Should -Be $Comm -Because 'the process must have named itself'
+        $objects = @(& ([scriptblock]::Create("$Command $($Named.Id)")))
+        $objects[0].$Property.Contains($Comm) | Should -BeTrue
+        foreach ($shown in ($objects | Format-Table | Out-String -Width 200), ($objects | Format-List | Out-String -Width 200)) {
+            $shown | Should -Not -Match '[\x00-\x08\x0b-\x1f\x7f]'
+            $shown | Should -Match ([regex]::Escape('\x1b]0;PWN\x07\x1b[2J'))
+        }
+    }
+}
