@@ -107,3 +107,30 @@ Describe 'A process of a user that names itself with terminal escapes' -Tag Secu
         }
     }
 }
+
+Describe 'A file named with terminal escapes, shown as a list' -Tag Security {
+    BeforeAll {
+        # A user's file under a name of its choice (an OSC title and a clear screen), as a scan or a -Path finds it.
+        $script:Named = "$UserDir/perf`e]0;PWN`a`e[2J"
+        & setpriv --reuid $Attacker --regid $Attacker --init-groups cp /usr/bin/true $Named
+        if ($LASTEXITCODE -ne 0) { throw 'the attacker could not create the file' }
+        # Get-PerfCapability lists capable files only: one with that name, as unpacked from a user's archive.
+        $script:CapableNamed = "$RootDir/perf`e]0;PWN`a`e[2J"
+        Copy-Item /usr/bin/true $CapableNamed
+        & setcap cap_perfmon=ep $CapableNamed
+        if ($LASTEXITCODE -ne 0) { throw 'setcap failed' }
+    }
+
+    It '<Command> shows the name escaped in the table and the list, and keeps it raw on the object' -TestCases @(
+        @{ Command = 'Get-PerfCapability -LiteralPath'; File = 'CapableNamed' }
+        @{ Command = 'Get-PerfUsersGroup -Path'; File = 'Named' }
+    ) {
+        $path = Get-Variable -Scope Script -Name $File -ValueOnly
+        $objects = @(& ([scriptblock]::Create("$Command `$path")))
+        $objects[0].Path | Should -Be $path
+        foreach ($shown in ($objects | Format-Table | Out-String -Width 200), ($objects | Format-List | Out-String -Width 200)) {
+            $shown | Should -Not -Match '[\x00-\x08\x0b-\x1f\x7f]'
+            $shown | Should -Match ([regex]::Escape('perf\x1b]0;PWN\x07\x1b[2J'))
+        }
+    }
+}
