@@ -57,8 +57,7 @@ function Invoke-XunitTests {
     & dotnet test "$root/tests/PerfSecurity.Tests/PerfSecurity.Tests.csproj" -c $Configuration --nologo `
         --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' | Out-Host
     if (-not (Test-Path $trx)) { throw 'xunit produced no results (build failure?)' }
-    $counters = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+    Read-TrxResult $trx
 }
 
 function Invoke-PesterTests {
@@ -79,11 +78,12 @@ Import-Module '$pester'
 `$c.TestResult.OutputFormat = 'NUnitXml'
 `$c.TestResult.OutputPath = '$resultsDir/pester.xml'
 `$r = Invoke-Pester -Configuration `$c
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount } | ConvertTo-Json | Set-Content '$summary'
+. '$root/tools/TestResults.ps1'
+ConvertFrom-PesterResult `$r | ConvertTo-Json -Depth 4 | Set-Content '$summary'
 "@
     if (Test-Path $summary) { Remove-Item $summary }
     $null = Invoke-ChildPwsh @('-Command', $script)
-    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 1; Skipped = @() } }
     Get-Content -Raw $summary | ConvertFrom-Json
 }
 
@@ -111,14 +111,14 @@ switch ($Task) {
         if ($code -ne 0) { throw "Benchmarks failed ($code)" }
     }
     'Test' {
+        # Before anything else: every program the tests use is there, or installed now, or the run stops here.
+        . "$root/tools/TestPrerequisites.ps1"
+        . "$root/tools/TestResults.ps1"
+        try { Install-TestPrerequisite } catch { Write-Host $_.Exception.Message; exit 1 }
         $null = New-Item -ItemType Directory -Force -Path $resultsDir
         Invoke-Build
         $x = Invoke-XunitTests
         $p = Invoke-PesterTests
-        Write-Host "xunit: $($x.Passed) passed, $($x.Failed) failed; Pester: $($p.Passed) passed, $($p.Failed) failed"
-        $passed = $x.Passed + $p.Passed
-        $failed = $x.Failed + $p.Failed
-        Write-Host "$passed passed, $failed failed"
-        if ($failed -gt 0) { exit 1 }
+        if ((Write-TestSummary -Result $x, $p -InCi ($env:CI -eq 'true')) -gt 0) { exit 1 }
     }
 }

@@ -190,9 +190,18 @@ Describe 'Get-PerfParanoid' {
         { Get-PerfParanoid -Root /nonexistent/image -ErrorAction Stop } | Should -Throw -ErrorId 'PerfRootNotFound,PerfSecurity.Commands.GetPerfParanoidCommand'
     }
 
-    It 'has a default table view' {
-        $text = Get-PerfParanoid | Out-String
-        $text | Should -Match 'Level\s+NextBoot\s+InSync\s+Flavor'
+    It 'shows a one-row table of property names with the level''s meaning, and a table view for Format-Table' {
+        $p = Get-PerfParanoid
+        $lines = $p | Out-String -Stream -Width 100 | Where-Object { $_ }
+        $lines[0] | Should -Match '^Level\s+NextBootLevel\s+InSync\s+KernelFlavor\s+PersistedIn$'
+        $lines[2] | Should -Match "^\s*$($p.Level)\s+$($p.NextBootLevel)\s+$($p.InSync)\s+$($p.KernelFlavor)\s+"
+        # The meaning follows the row, wrapped at words within 80 columns.
+        $meaning = @($lines[3..($lines.Count - 1)] | Where-Object { $_.Trim() })
+        $meaning | Where-Object { $_.Length -gt 80 } | Should -BeNullOrEmpty
+        $meaning -join ' ' | Should -Be $p.Description
+        foreach ($name in $lines[0] -split '\s+') { $p.PSObject.Properties.Name | Should -Contain $name }
+        ($p | Format-Table -View PerfSecurity.ParanoidSetting | Out-String -Width 200) | Should -Match 'Level\s+NextBootLevel\s+InSync\s+KernelFlavor\s+PersistedIn\s+Description'
+        ($p | Format-List Level, InSync | Out-String) | Should -Match 'Level\s+: \d+\s+InSync\s+: (True|False)'
     }
 
     It 'works for an unprivileged user' {

@@ -48,8 +48,8 @@ AfterAll {
 
 Describe 'Invoke-PerfSecurityAudit' {
     Context 'output' {
-        It 'streams typed findings with every field, one verdict per profile' {
-            $f = Invoke-PerfSecurityAudit -Path $Dir
+        It 'streams typed findings with every field, one verdict per profile with -Profile All' {
+            $f = Invoke-PerfSecurityAudit -Path $Dir -Profile All
             $f | Should -Not -BeNullOrEmpty
             $f[0].PSObject.TypeNames[0] | Should -Be 'PerfSecurity.Finding'
             ($f | Where-Object Id -EQ PERF-PARANOID-RUNTIME).Profile | ForEach-Object ToString | Should -Be @('PerfSecurityGuide', 'Scap', 'Kspp', 'Lynis')
@@ -63,7 +63,61 @@ Describe 'Invoke-PerfSecurityAudit' {
 
         It 'formats as the finding table' {
             $text = Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-RUNTIME | Out-String -Width 200
-            $text | Should -Match 'Status\s+Severity\s+Id\s+Title\s+Actual\s+Expected'
+            $text | Should -Match 'Status\s+Id\s+Actual\s+Remediation'
+        }
+
+        It 'runs only the kernel guide''s profile by default, and every profile with -Profile All' {
+            (Invoke-PerfSecurityAudit -Id PERF-PARANOID-RUNTIME).Profile | ForEach-Object ToString | Should -Be 'PerfSecurityGuide'
+            (Invoke-PerfSecurityAudit -Id PERF-PARANOID-RUNTIME -Profile All).Profile | ForEach-Object ToString | Should -Be @('PerfSecurityGuide', 'Scap', 'Kspp', 'Lynis')
+        }
+
+        It 'reports each profile''s failures first, then warnings, passes and what does not apply' {
+            # kptr_restrict 0 fails every standard but the guide's, which warns: each profile's table starts with it.
+            [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "0`n")
+            try {
+                $f = Use-ParanoidLevel 2 { Invoke-PerfSecurityAudit -Profile All -Path $Dir }
+                foreach ($group in $f | Group-Object { "$($_.Profile)" }) {
+                    $ranks = @($group.Group | ForEach-Object { @{ Fail = 0; Warning = 1; Pass = 2; NotApplicable = 3 }["$($_.Status)"] })
+                    $ranks | Should -Be ($ranks | Sort-Object) -Because "$($group.Name): $($group.Group.Status -join ', ')"
+                    $group.Group[0].Status | Should -BeIn 'Fail', 'Warning'
+                }
+            }
+            finally { [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$KptrBefore`n") }
+        }
+
+        It 'shows README''s command as a one-screen report within 100 columns: the paranoid row, then the findings as a table' {
+            # The exact command line from README, run as a newcomer would, formatted at 100 columns.
+            $readme = Get-Content -Raw "$RepoRoot/README.md"
+            $command = [regex]::Match($readme, "-Command '(Import-Module \./out/PerfSecurity; Get-PerfParanoid; Invoke-PerfSecurityAudit)'").Groups[1].Value
+            $command | Should -Not -BeNullOrEmpty -Because 'README shows the command'
+            $command = $command.Replace('./out/PerfSecurity', $ModuleDir)
+            $lines = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "`$ProgressPreference = 'SilentlyContinue'; & { $command } | Out-String -Width 100 -Stream"
+            $LASTEXITCODE | Should -Be 0
+            $text = $lines -join "`n"
+            $lines.Count | Should -BeLessThan 40 -Because $text
+            $lines | Where-Object { $_.Length -gt 100 } | Should -BeNullOrEmpty
+            $lines | Where-Object { $_ -match '^\w+\s+: ' } | Should -BeNullOrEmpty -Because "no object may fall back to a list:`n$text"
+            $paranoid = [array]::FindIndex([string[]]$lines, [Predicate[string]] { $args[0] -match '^Level\s+NextBootLevel\s+InSync\s+KernelFlavor\s+PersistedIn$' })
+            $paranoid | Should -BeGreaterOrEqual 0 -Because $text
+            $lines[$paranoid + 2] | Should -Match '^\s*-?\d\s+-?\d\s+(True|False)\s+\w+'
+            $header = [array]::FindIndex([string[]]$lines, [Predicate[string]] { $args[0] -match '^Status\s+Id\s+Actual\s+Remediation$' })
+            $header | Should -BeGreaterThan $paranoid -Because $text
+            $lines[$header + 1] | Should -Match '^-+\s+-+\s+-+\s+-+$'
+            $lines | Should -Contain '   Profile: PerfSecurityGuide'
+            $lines | Where-Object { $_ -match '^\s+Details: Invoke-PerfSecurityAudit \| Format-List; other standards: -Profile All$' } | Should -HaveCount 1
+            $rows = $lines[($header + 2)..($lines.Count - 1)] | Where-Object { $_ -match '^(Pass|Fail|Warning|NotApplicable)\s+PERF-' }
+            $rows.Count | Should -Be @(Invoke-PerfSecurityAudit).Count
+        }
+
+        It 'completes profile names, with All only where -Profile accepts it' {
+            $line = 'Invoke-PerfSecurityAudit -Profile '
+            $c = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $valid = (Get-Command Invoke-PerfSecurityAudit).Parameters['Profile'].Attributes | Where-Object { $_ -is [ValidateSet] } | ForEach-Object ValidValues
+            $c.CompletionMatches.CompletionText | Sort-Object | Should -Be ($valid | Sort-Object)
+            $line = 'Repair-PerfSecurityFinding PERF-KPTR-RESTRICT -Profile '
+            $c = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $c.CompletionMatches.CompletionText | Sort-Object | Should -Be ([Enum]::GetNames([PerfSecurity.AuditProfile]) | Sort-Object)
+            foreach ($p in $c.CompletionMatches.CompletionText) { { Repair-PerfSecurityFinding PERF-KPTR-RESTRICT -Profile $p -WhatIf } | Should -Not -Throw }
         }
 
         It 'completes profile names' {
@@ -92,7 +146,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             @{ Level = 1; Guide = 'Warning'; Scap = 'Fail'; Kspp = 'Fail'; Lynis = 'Fail' }
             @{ Level = -1; Guide = 'Fail'; Scap = 'Fail'; Kspp = 'Fail'; Lynis = 'Fail' }
         ) {
-            $f = Use-ParanoidLevel $Level { Invoke-PerfSecurityAudit -Id PERF-PARANOID-RUNTIME }
+            $f = Use-ParanoidLevel $Level { Invoke-PerfSecurityAudit -Id PERF-PARANOID-RUNTIME -Profile All }
             ($f | Where-Object Profile -EQ PerfSecurityGuide).Status | Should -Be $Guide
             ($f | Where-Object Profile -EQ Scap).Status | Should -Be $Scap
             ($f | Where-Object Profile -EQ Kspp).Status | Should -Be $Kspp
@@ -110,8 +164,8 @@ Describe 'Invoke-PerfSecurityAudit' {
             $f.Status | Should -Be 'Fail'
             $f.Actual | Should -Match ([regex]::Escape("${bad}:1 = 3"))
             [IO.File]::WriteAllText($bad, "kernel.perf_event_paranoid = 2`n")
-            $others = (Get-PerfParanoid).AlsoSetIn | Where-Object { $_ -notlike "$bad*" }
-            if ($others) { Set-ItResult -Skipped -Because "another file also sets the key: $others" }
+            $others = Get-ParanoidLineOtherThan 2 -Except $bad
+            if ($others) { Set-ItResult -Skipped -Because "machine: this host's sysctl configuration sets another level: $others" }
             (Get-Finding PERF-PARANOID-PERSISTED Scap).Status | Should -Be 'Pass'
         }
 
@@ -311,7 +365,7 @@ Describe 'Invoke-PerfSecurityAudit' {
         AfterAll { Remove-TestUser $User }
 
         It 'works and reports what it could not read' {
-            $r = Invoke-AsUser $User { Invoke-PerfSecurityAudit | Select-Object Id, @{ n = 'Profile'; e = { "$($_.Profile)" } }, @{ n = 'Status'; e = { "$($_.Status)" } }, Actual }
+            $r = Invoke-AsUser $User { Invoke-PerfSecurityAudit -Profile All | Select-Object Id, @{ n = 'Profile'; e = { "$($_.Profile)" } }, @{ n = 'Status'; e = { "$($_.Status)" } }, Actual }
             $r.ErrorId | Should -BeNullOrEmpty -Because $r.Message
             ($r.Output | Where-Object Id -EQ PERF-PARANOID-RUNTIME) | Should -HaveCount 4
             $u = $r.Output | Where-Object Id -EQ PERF-AUDIT-UNREADABLE

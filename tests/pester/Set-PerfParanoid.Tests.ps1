@@ -63,6 +63,14 @@ Describe 'Set-PerfParanoid' {
             $s.InSync | Should -BeTrue
         }
 
+        It 'writes -1 to the kernel and to the drop-in as they read it (ASCII), whatever the culture' {
+            # sv-SE and fi-FI format -1 with U+2212 MINUS SIGN: Culture.Tests.ps1 runs this file under both.
+            Set-PerfParanoid -Level -1 -Force -Persist
+            [IO.File]::ReadAllText('/proc/sys/kernel/perf_event_paranoid') | Should -BeExactly "-1`n"
+            [IO.File]::ReadAllLines($DropIn) | Should -Contain 'kernel.perf_event_paranoid = -1'
+            (Get-PerfParanoid).PersistedLevel | Should -Be -1
+        }
+
         It 'is idempotent: a second run leaves the file untouched' {
             Set-PerfParanoid -Level 2 -Persist
             $before = (Get-Item $DropIn).LastWriteTimeUtc

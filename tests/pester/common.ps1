@@ -23,6 +23,18 @@ function Restore-ParanoidState($Saved) {
     Get-ChildItem /etc/sysctl.d -Force -Filter '.99-zz-perfsecurity.conf.*.tmp' | Remove-Item -Force
 }
 
+function Get-ParanoidLineOtherThan {
+    # The sysctl configuration lines (file:line = value) that set kernel.perf_event_paranoid to another value than $Value,
+    # outside the files in $Except: a host's own configuration that a test must leave alone.
+    param([string] $Value, [string[]] $Except = @())
+    foreach ($at in (Get-PerfParanoid).AlsoSetIn) {
+        $file, $line = $at -split ':(?=\d+$)'
+        if ($file -in $Except) { continue }
+        $set = ((Get-Content $file)[[int]$line - 1] -split '=', 2)[1].Trim()
+        if ($set -ne $Value) { "$at = $set" }
+    }
+}
+
 function Get-ParanoidRuntime { [int](Get-Content /proc/sys/kernel/perf_event_paranoid) }
 
 function Set-ParanoidRuntime([int] $Level) {

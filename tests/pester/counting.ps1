@@ -52,12 +52,53 @@ int main(int argc, char **argv) {
     return 0;
 }
 '@
-    foreach ($name in 'touch', 'getppid', 'spin', 'gospin') {
+    Set-Content "$dir/cpuburn.c" @'
+#include <stdlib.h>
+#include <time.h>
+/* Burns CPU in user space until this process has used argv[1] ms of CPU time, whatever the speed of the CPU. */
+int main(int argc, char **argv) {
+    long long want = atoll(argv[1]) * 1000000LL;
+    struct timespec t;
+    volatile unsigned long x = 0;
+    do {
+        for (int i = 0; i < 100000; i++) x += i;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    } while (t.tv_sec * 1000000000LL + t.tv_nsec < want);
+    return 0;
+}
+'@
+    foreach ($name in 'touch', 'getppid', 'spin', 'gospin', 'cpuburn') {
         & cc -O1 -o "$dir/$name" "$dir/$name.c"
         if ($LASTEXITCODE -ne 0) { throw "cc $name.c failed" }
     }
     & chmod -R a+rX $dir
     $dir
+}
+
+function Get-KernelHz {
+    <#
+    The kernel's tick rate (CONFIG_HZ): from /boot/config-<release> or /proc/config.gz, else measured as the jiffies
+    that pass in a second of /proc/timer_list's clock.
+    #>
+    $release = (Get-Content /proc/sys/kernel/osrelease).Trim()
+    $config = if (Test-Path "/boot/config-$release") { Get-Content "/boot/config-$release" }
+    elseif (Test-Path /proc/config.gz) {
+        $gz = [IO.Compression.GZipStream]::new([IO.File]::OpenRead('/proc/config.gz'), [IO.Compression.CompressionMode]::Decompress)
+        try { [IO.StreamReader]::new($gz).ReadToEnd() -split "`n" } finally { $gz.Dispose() }
+    }
+    $line = $config | Where-Object { $_ -match '^CONFIG_HZ=(\d+)$' } | Select-Object -First 1
+    if ($line) { return [int]($line -replace '^CONFIG_HZ=', '') }
+    function Read-Jiffies {
+        $t = Get-Content /proc/timer_list
+        [pscustomobject]@{
+            Ns = [double](($t | Where-Object { $_ -match '^now at (\d+) nsecs' } | Select-Object -First 1) -replace '\D', '')
+            Jiffies = [double](($t | Where-Object { $_ -match '^jiffies: (\d+)' } | Select-Object -First 1) -replace '\D', '')
+        }
+    }
+    $a = Read-Jiffies; Start-Sleep -Seconds 1; $b = Read-Jiffies
+    $measured = ($b.Jiffies - $a.Jiffies) / (($b.Ns - $a.Ns) / 1e9)
+    # The nearest of the rates Kconfig offers.
+    100, 250, 300, 1000 | Sort-Object { [math]::Abs($_ - $measured) } | Select-Object -First 1
 }
 
 function Mount-TestTracefs {

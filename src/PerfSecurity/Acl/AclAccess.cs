@@ -1,4 +1,5 @@
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.Acl;
 
@@ -23,10 +24,10 @@ public sealed record AclGrant(AclGrantKind Kind, uint Id, AclPermissions Effecti
     /// <summary>"user:alice", "group:staff", "owner root", "group root (owning group)", "others".</summary>
     public string Describe() => Kind switch
     {
-        AclGrantKind.Owner => $"owner {Accounts.UserById(Id)?.Name ?? Id.ToString()}",
-        AclGrantKind.OwningGroup => $"group {Accounts.GroupById(Id)?.Name ?? Id.ToString()} (owning group)",
-        AclGrantKind.User => $"user:{Accounts.UserById(Id)?.Name ?? Id.ToString()}",
-        AclGrantKind.Group => $"group:{Accounts.GroupById(Id)?.Name ?? Id.ToString()}",
+        AclGrantKind.Owner => $"owner {Accounts.UserById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
+        AclGrantKind.OwningGroup => $"group {Accounts.GroupById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)} (owning group)",
+        AclGrantKind.User => $"user:{Accounts.UserById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
+        AclGrantKind.Group => $"group:{Accounts.GroupById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
         _ => "others",
     };
 

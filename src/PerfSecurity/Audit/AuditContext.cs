@@ -2,6 +2,7 @@ using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -174,7 +175,7 @@ public sealed class AuditContext
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { yield break; }
         foreach (string d in dirs)
         {
-            if (!int.TryParse(Path.GetFileName(d), out int pid)) continue;
+            if (!int.TryParse(Path.GetFileName(d), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid)) continue;
             // argv[0] and argv[1] are all that is needed: the head of the file is enough.
             byte[] head = new byte[4096];
             int n;
@@ -191,5 +192,5 @@ public sealed record PerfBinary(string Path, FileStatus Status, FileCapabilityDa
 {
     public string CapabilityText => Capabilities?.Text ?? "(none)";
     public string ModeText => Convert.ToString(Status.Permissions, 8).PadLeft(4, '0');
-    public string GroupName => Accounts.GroupById(Status.Gid)?.Name ?? Status.Gid.ToString();
+    public string GroupName => Accounts.GroupById(Status.Gid)?.Name ?? Status.Gid.ToString(CultureInfo.InvariantCulture);
 }

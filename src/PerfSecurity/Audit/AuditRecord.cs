@@ -63,7 +63,7 @@ public static class AuditRecordParser
 
         // Enriched fields follow a GS (0x1D) byte.
         string enrichedText = "";
-        int gs = line.IndexOf('\x1d');
+        int gs = line.IndexOf('\x1d', StringComparison.Ordinal);
         if (gs >= 0) { enrichedText = line[(gs + 1)..]; line = line[..gs]; }
 
         int typeAt = line.IndexOf("type=", StringComparison.Ordinal);
@@ -133,8 +133,8 @@ public static class AuditRecordParser
         int colon = stamp.LastIndexOf(':');
         if (colon <= 0 || !ulong.TryParse(stamp.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out serial)) return false;
         string when = stamp[..colon];
-        int dot = when.IndexOf('.');
-        if (when.IndexOf(' ') < 0 && dot > 0)
+        int dot = when.IndexOf('.', StringComparison.Ordinal);
+        if (when.IndexOf(' ', StringComparison.Ordinal) < 0 && dot > 0)
         {
             if (!long.TryParse(when.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
                 || !int.TryParse(when.AsSpan(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int ms)

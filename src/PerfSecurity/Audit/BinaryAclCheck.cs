@@ -1,6 +1,7 @@
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -53,7 +54,7 @@ public sealed class BinaryAclCheck : BinaryCheck
             : $"{string.Join(", ", outsiders.Select(o => o.Describe()))} may execute it ({acl.AclText})";
         string remediation = acl.Guard switch
         {
-            { Kind: AclGrantKind.Group } g => Remediations.NewPerfUsersGroup(b.Path, Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString(), grantAcl: true),
+            { Kind: AclGrantKind.Group } g => Remediations.NewPerfUsersGroup(b.Path, Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString(CultureInfo.InvariantCulture), grantAcl: true),
             { Kind: AclGrantKind.OwningGroup, Id: not 0 } => Remediations.NewPerfUsersGroup(b.Path, b.GroupName),
             _ => Remediations.NewPerfUsersGroup(b.Path),
         };

@@ -134,7 +134,7 @@ public sealed class BinaryWritableCheck : BinaryCheck
             ? Remediations.RemoveCapabilities(b.Path, "then make it root-owned and set the capabilities again")
             : Remediations.RepairFromAudit(Id, path: b.Path, note: "chmod go-w");
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "owner root, mode go-w",
-            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups; DESIGN safety rule", b.Path,
+            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups (a root-owned perf binary); capabilities(7) (File capabilities)", b.Path,
             repairable: !foreignOwner);
     }
 
@@ -161,7 +161,7 @@ public sealed class BinaryScriptCheck : BinaryCheck
         return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
             b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
             Remediations.MoveCapabilities(b.Path, real, b.CapabilityText),
-            "kernel-facts §10: file capabilities are ignored on scripts", b.Path, repairable: true);
+            "execve(2) (Interpreter scripts: the interpreter runs, so the script's file capabilities are ignored); capabilities(7)", b.Path, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)

@@ -1,5 +1,6 @@
 using PerfSecurity.Users;
 using PerfSecurity.DataFiles;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -157,8 +158,8 @@ public sealed class DenialCollector
         private static int? Capability(string? v)
         {
             if (v is null) return null;
-            if (int.TryParse(v, out int n)) return n;
-            if (v.StartsWith("unknown-capability(", StringComparison.Ordinal) && int.TryParse(v.AsSpan(19).TrimEnd(')'), out n)) return n;
+            if (int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n)) return n;
+            if (v.StartsWith("unknown-capability(", StringComparison.Ordinal) && int.TryParse(v.AsSpan(19).TrimEnd(')'), NumberStyles.Integer, CultureInfo.InvariantCulture, out n)) return n;
             return v switch { "perfmon" => Cap38, "sys_admin" => Cap21, _ => null };
         }
 
@@ -166,7 +167,7 @@ public sealed class DenialCollector
         {
             string? v = r.Get(key);
             if (v is null or "unset" or "4294967295" or "-1") return (null, null);
-            if (uint.TryParse(v, out uint id))
+            if (uint.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out uint id))
                 return (id, r.Enriched.TryGetValue(enrichedKey, out var name) ? name : accounts.UserName(id));
             return (null, v); // ausearch -i printed the name
         }
@@ -175,7 +176,7 @@ public sealed class DenialCollector
         {
             string? v = r.Get("syscall");
             if (v is null) return null;
-            if (!int.TryParse(v, out int n)) return v;
+            if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n)) return v;
             string? arch = r.Get("arch");
             return (arch, n) switch
             {

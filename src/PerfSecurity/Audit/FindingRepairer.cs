@@ -31,9 +31,9 @@ public static class FindingRepairer
         return findings.FirstOrDefault(f => f.Target == target);
     }
 
-    /// <summary>The steps that repair <paramref name="current"/> (a failing finding from <see cref="Evaluate"/>).</summary>
+    /// <summary>The steps that repair <paramref name="current"/> (a failure or warning from <see cref="Evaluate"/>).</summary>
     public static IReadOnlyList<RepairStep> Plan(AuditCheck check, Finding current)
-        => current.Status == FindingStatus.Fail && current.Repairable ? check.Repair(current).ToList() : Array.Empty<RepairStep>();
+        => current.Status is FindingStatus.Fail or FindingStatus.Warning && current.Repairable ? check.Repair(current).ToList() : Array.Empty<RepairStep>();
 
     private static void RequireFitting(AuditCheck check, string target)
     {

@@ -118,7 +118,7 @@ public sealed class LibcapPerfmonCheck : AuditCheck
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
-        const string reference = "perf-security: Privileged Perf users groups (libcap without cap_perfmon: use 38 and perf top -e cycles); kernel-facts §1.2, §11.1";
+        const string reference = "perf-security: Privileged Perf users groups (libcap without cap_perfmon: use 38 and perf top -e cycles); capabilities(7) (CAP_PERFMON, since Linux 5.8)";
         var tool = context.Tool;
         if (tool is null)
         {
@@ -149,6 +149,6 @@ public sealed class UnreadableCheck : AuditCheck
     {
         if (context.Unreadable.Count == 0) yield break;
         yield return Make(profile, FindingStatus.Warning, FindingSeverity.Info, "all inputs readable",
-            string.Join("; ", context.Unreadable), Remediations.RunAuditAsRoot, "this module");
+            string.Join("; ", context.Unreadable), Remediations.RunAuditAsRoot, "sudoers(5), sysctl.d(5), auditd(8): files only root may read");
     }
 }

@@ -1,7 +1,7 @@
 namespace PerfSecurity.Audit;
 
 /// <summary>
-/// What each standard expects of the perf sysctls (kernel-facts §13). They disagree, so every verdict is per profile.
+/// What each standard expects of the perf sysctls (SCAP rule, kernel-hardening-checker option, Lynis test). They disagree, so every verdict is per profile.
 /// </summary>
 public static class ProfileRules
 {

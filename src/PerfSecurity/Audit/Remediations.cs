@@ -1,3 +1,4 @@
+using System.Globalization;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Text;
 
@@ -40,22 +41,23 @@ public static class Remediations
         => "New-PerfUsersGroup" + (group is null ? "" : $" -Name {CommandLine.Quote(group)}") + $" -Path {CommandLine.Quote(binary)}"
            + (grantAcl ? " -Grant Acl" : "") + Comment(note);
 
-    /// <summary>Runs one check again (on one binary or perf.data path when given) and repairs what it finds.</summary>
+    /// <summary>
+    /// Repairs one check by its id: Repair-PerfSecurityFinding judges it again (for one profile, and one binary or
+    /// perf.data file when given) and repairs what still fails. Short enough to show whole in the audit's table.
+    /// </summary>
     public static string RepairFromAudit(string checkId, AuditProfile? profile = null, string? path = null, string? dataPath = null,
         bool force = false, string? note = null)
-        => "Invoke-PerfSecurityAudit"
+        => $"Repair-PerfSecurityFinding {checkId}"
            + (profile is { } p && p != AuditProfile.PerfSecurityGuide ? $" -Profile {p}" : "")
-           + (path is null ? "" : $" -Path {CommandLine.Quote(path)}")
-           + (dataPath is null ? "" : $" -DataPath {CommandLine.Quote(dataPath)}")
-           + $" -Id {checkId} | Repair-PerfSecurityFinding{(force ? " -Force" : "")}{Comment(note)}";
+           + ((path ?? dataPath) is { } target ? $" -Target {CommandLine.Quote(target)}" : "")
+           + (force ? " -Force" : "") + Comment(note);
 
-    public static string SetParanoid(int level) => $"Set-PerfParanoid -Level {level} -Persist";
+    public static string SetParanoid(int level) => string.Create(CultureInfo.InvariantCulture, $"Set-PerfParanoid -Level {level} -Persist");
 
     /// <summary>SCAP's fix: persist 2 and comment out the other lines (file:line each) that set another value.</summary>
     public static string SetParanoidEverywhere(string checkId, IEnumerable<(string File, int Line)> otherLines)
-        => SetParanoid(2) + "; "
-           + RepairFromAudit(checkId, AuditProfile.Scap, force: true,
-               note: "comments out " + string.Join(", ", otherLines.Select(l => $"{CommandLine.Quote(l.File)}:{l.Line}")));
+        => RepairFromAudit(checkId, AuditProfile.Scap, force: true,
+            note: "persists 2 and comments out " + string.Join(", ", otherLines.Select(l => $"{CommandLine.Quote(l.File)}:{l.Line}")));
 
     /// <summary>Replaces a capability shell whose sudoers rule is wider than the guide's.</summary>
     public static string ReplaceCapabilityShell(string group, string sudoersFile)

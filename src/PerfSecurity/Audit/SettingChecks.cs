@@ -1,5 +1,6 @@
 using PerfSecurity.IO;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -25,7 +26,7 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
             yield break;
         }
         var status = ProfileRules.ParanoidStatus(profile, level.Value);
-        string actual = level.Value.ToString();
+        string actual = level.Value.ToString(CultureInfo.InvariantCulture);
         if (ParanoidLevel.DeniesAll(level.Value, context.Kernel.Flavor)) actual += $" ({context.Kernel.Flavor}: denies all unprivileged use)";
         yield return Make(profile, status, rule.Severity, rule.Expected, actual, Remediations.SetParanoid(rule.RepairTo), rule.Reference, repairable: true);
     }
@@ -34,9 +35,9 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
     {
         int level = ProfileRules.Paranoid(finding.Profile).RepairTo;
         yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {level} (runtime)",
-            () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, level.ToString()));
+            () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, level.ToString(CultureInfo.InvariantCulture)));
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {level} for the next boot",
-            () => KernelSettings.Persist(Sysctl.ParanoidKey, level.ToString()));
+            () => KernelSettings.Persist(Sysctl.ParanoidKey, level.ToString(CultureInfo.InvariantCulture)));
     }
 }
 
@@ -75,7 +76,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
-        string level = ProfileRules.Paranoid(finding.Profile).RepairTo.ToString();
+        string level = ProfileRules.Paranoid(finding.Profile).RepairTo.ToString(CultureInfo.InvariantCulture);
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {level} for the next boot",
             () => KernelSettings.Persist(Sysctl.ParanoidKey, level));
         if (finding.Profile != AuditProfile.Scap) yield break;
@@ -104,14 +105,14 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
-            Remediations.SetParanoid(target), "perf-security: Unprivileged users; kernel-facts §12 persistence", repairable: true);
+            Remediations.SetParanoid(target), "perf-security: Unprivileged users (perf_event_paranoid); sysctl.d(5) (what the next boot applies)", repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
         int next = SysctlConfiguration.Load().EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
-        string target = Math.Max(level, next).ToString(); // the stricter of the two: a repair never weakens
+        string target = Math.Max(level, next).ToString(CultureInfo.InvariantCulture); // the stricter of the two: a repair never weakens
         yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {target} (runtime)",
             () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, target));
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {target} for the next boot",
@@ -138,7 +139,7 @@ public sealed class KptrRestrictCheck : AuditCheck
         }
         int paranoid = context.ReadSysctl(Sysctl.ParanoidKey) ?? 2;
         var status = ProfileRules.KptrStatus(profile, kptr.Value, paranoid);
-        string actual = kptr.Value.ToString() + (kptr.Value == 0 && paranoid <= 1 ? $" (with perf_event_paranoid {paranoid}: kernel addresses visible to every user)" : "");
+        string actual = kptr.Value.ToString(CultureInfo.InvariantCulture) + (kptr.Value == 0 && paranoid <= 1 ? $" (with perf_event_paranoid {paranoid}: kernel addresses visible to every user)" : "");
         yield return Make(profile, status, rule.Severity, rule.Expected, actual,
             Remediations.RepairFromAudit(Id, profile, note: $"sets {Key} = {rule.RepairTo} and persists it"),
             rule.Reference, repairable: true);
@@ -146,9 +147,9 @@ public sealed class KptrRestrictCheck : AuditCheck
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
-        string value = ProfileRules.KptrRestrict(finding.Profile).RepairTo.ToString();
+        string value = ProfileRules.KptrRestrict(finding.Profile).RepairTo.ToString(CultureInfo.InvariantCulture);
         int current = Sysctl.ReadInt(Key) ?? 0;
-        if (current > int.Parse(value)) value = current.ToString(); // never lower it
+        if (current > int.Parse(value, CultureInfo.InvariantCulture)) value = current.ToString(CultureInfo.InvariantCulture); // never lower it
         yield return new RepairStep(Sysctl.PathOf(Key), $"Set {Key} to {value} (runtime)", () => KernelSettings.SetRuntime(Key, value));
         yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Key} = {value} for the next boot", () => KernelSettings.Persist(Key, value));
     }

@@ -52,7 +52,7 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
             if (hash >= 0) line = line[..hash].TrimEnd();
             if (words[0].StartsWith("Defaults", StringComparison.Ordinal) || words[0].EndsWith("_Alias", StringComparison.Ordinal)) continue;
 
-            int eq = line.IndexOf('=');
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
             if (eq < 0 || words.Length < 2) continue;
             string users = words[0];
             string commandPart = line[(eq + 1)..];
@@ -78,7 +78,7 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
             foreach (string f in Directory.EnumerateFiles(dir).OrderBy(f => f, StringComparer.Ordinal))
             {
                 string name = Path.GetFileName(f);
-                if (name.Contains('.') || name.EndsWith('~')) continue;
+                if (name.Contains('.', StringComparison.Ordinal) || name.EndsWith('~')) continue;
                 includes.Add(f);
             }
         }
@@ -91,13 +91,13 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
         string s = item.Trim();
         if (s.StartsWith('('))
         {
-            int close = s.IndexOf(')');
+            int close = s.IndexOf(')', StringComparison.Ordinal);
             s = close < 0 ? "" : s[(close + 1)..].Trim();
         }
         while (true)
         {
-            int colon = s.IndexOf(':');
-            if (colon <= 0 || s[..colon].Contains(' ') || s[..colon].Contains('/')) break;
+            int colon = s.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || s[..colon].Contains(' ', StringComparison.Ordinal) || s[..colon].Contains('/', StringComparison.Ordinal)) break;
             s = s[(colon + 1)..].Trim(); // a tag such as NOPASSWD: or SETENV:
         }
         return s;

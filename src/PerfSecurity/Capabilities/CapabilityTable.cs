@@ -1,5 +1,6 @@
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.Capabilities;
 
@@ -74,10 +75,10 @@ public static class CapabilityTable
     }
 
     /// <summary>libcap's name of a capability, or its decimal number when the table has no name for it.</summary>
-    public static string NameOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Name : cap.ToString();
+    public static string NameOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Name : cap.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The upper-case kernel constant (CAP_PERFMON), or the number.</summary>
-    public static string ConstantOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Name.ToUpperInvariant() : cap.ToString();
+    public static string ConstantOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Name.ToUpperInvariant() : cap.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A one-line meaning, for tooltips and help.</summary>
     public static string MeaningOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Meaning : "Capability unknown to this module";
@@ -153,7 +154,7 @@ public static class CapabilityTable
     {
         try
         {
-            if (int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), out int last) && last >= 0 && last < MaxBits)
+            if (int.TryParse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int last) && last >= 0 && last < MaxBits)
                 return last + 1;
         }
         catch (IOException) { }

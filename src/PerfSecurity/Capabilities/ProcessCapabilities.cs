@@ -27,7 +27,7 @@ public static class ProcessCapabilities
         bool nnp = false, kthread = false, zombie = false;
         foreach (string line in text.Split('\n'))
         {
-            int colon = line.IndexOf(':');
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0) continue;
             string key = line[..colon];
             string value = line[(colon + 1)..].Trim();
@@ -56,7 +56,7 @@ public static class ProcessCapabilities
 
     // Old kernels print two 8-digit words; spaces are dropped either way.
     private static ulong Hex(string value)
-        => ulong.TryParse(value.Replace(" ", ""), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v) ? v : 0;
+        => ulong.TryParse(value.Replace(" ", "", StringComparison.Ordinal), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong v) ? v : 0;
 
     /// <summary>
     /// A process's status, or null when it has gone or its /proc entry is hidden (hidepid). When the leader is a

@@ -103,7 +103,7 @@ public sealed class GetPerfEventCommand : PerfCmdlet
         }
         // Only the subsystems a literal "subsystem:" prefix can match, when every name has one.
         var subsystems = EventCatalog.TracepointSubsystems(tracefs).ToList();
-        var prefixes = Name.Select(n => n.IndexOf(':') is int c and > 0 && !WildcardPattern.ContainsWildcardCharacters(n[..c]) ? n[..c] : null).ToList();
+        var prefixes = Name.Select(n => n.IndexOf(':', StringComparison.Ordinal) is int c and > 0 && !WildcardPattern.ContainsWildcardCharacters(n[..c]) ? n[..c] : null).ToList();
         if (prefixes.All(p => p is not null)) subsystems = subsystems.Where(s => prefixes.Contains(s)).ToList();
         var progress = new ProgressRecord(1, "Listing tracepoints", tracefs);
         for (int i = 0; i < subsystems.Count; i++)

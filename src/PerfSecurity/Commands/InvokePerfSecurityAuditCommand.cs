@@ -13,11 +13,11 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet
     private readonly List<string> _paths = new();
     private readonly List<string> _dataPaths = new();
 
-    /// <summary>The standards to judge by; All (the default) gives one verdict per standard.</summary>
+    /// <summary>The standards to judge by: the kernel guide's profile by default; All gives one verdict per standard.</summary>
     [Parameter(Position = 0)]
-    [ValidateSet("PerfSecurityGuide", "Scap", "Kspp", "Lynis", "All", IgnoreCase = true)]
-    [ArgumentCompleter(typeof(AuditProfileCompleter))]
-    public string[] Profile { get; set; } = { "All" };
+    [ValidateSet("PerfSecurityGuide", "Scap", "Kspp", "Lynis", AuditCatalog.All, IgnoreCase = true)]
+    [ArgumentCompleter(typeof(AuditProfileOrAllCompleter))]
+    public string[] Profile { get; set; } = { nameof(AuditProfile.PerfSecurityGuide) };
 
     /// <summary>perf binaries (or directories of them) to check instead of those found on PATH and the standard directories.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -67,7 +67,7 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet
                 catch (PerfSecurityException e) { ThrowFailure(e); }
             }
         }
-        var profiles = Profile.Any(p => p.Equals("All", StringComparison.OrdinalIgnoreCase))
+        var profiles = Profile.Any(p => p.Equals(AuditCatalog.All, StringComparison.OrdinalIgnoreCase))
             ? AuditCatalog.AllProfiles
             : Profile.Select(p => Enum.Parse<AuditProfile>(p, ignoreCase: true)).Distinct().ToList();
         var progress = new ProgressRecord(1, "Invoke-PerfSecurityAudit", "Starting");

@@ -66,11 +66,11 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
         try
         {
             string? file = CommandRunner.FindExecutable(
-                FilePath.Contains('/') ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(FilePath) : FilePath,
+                FilePath.Contains('/', StringComparison.Ordinal) ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(FilePath) : FilePath,
                 Environment.GetEnvironmentVariable("PATH"));
             if (file is null)
                 throw new PerfSecurityException("PerfCounterCommandNotFound", FailureKind.ObjectNotFound,
-                    $"The command '{FilePath}' was not found{(FilePath.Contains('/') ? "" : " on PATH")}.", FilePath);
+                    $"The command '{FilePath}' was not found{(FilePath.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}.", FilePath);
             CommandRunner.EnsureExecutable(file, FilePath);
 
             var resolver = new EventResolver();

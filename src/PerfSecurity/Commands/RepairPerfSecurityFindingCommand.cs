@@ -13,11 +13,12 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Finding")]
     public Finding? InputObject { get; set; }
 
-    /// <summary>The check id, for findings that lost their type (remoting, JSON).</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+    /// <summary>The check id (as in a finding's Remediation), or from findings that lost their type (remoting, JSON).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
     [ArgumentCompleter(typeof(AuditCheckIdCompleter))]
     public string? Id { get; set; }
 
+    /// <summary>The profile whose verdict to repair (one profile: each sets its own target value).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
     [ArgumentCompleter(typeof(AuditProfileCompleter))]
     public AuditProfile Profile { get; set; } = AuditProfile.PerfSecurityGuide;
@@ -52,13 +53,20 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
             WriteVerbose($"{id} [{profile}] {target}: no longer reported; nothing to repair.");
             return;
         }
-        if (current.Status != FindingStatus.Fail)
+        if (current.Status is FindingStatus.Pass or FindingStatus.NotApplicable)
         {
             WriteVerbose($"{id} [{profile}] {target}: {current.Status}; nothing to repair.");
             if (PassThru) WriteObject(current);
             return;
         }
         var steps = FindingRepairer.Plan(check, current);
+        if (steps.Count == 0 && current.Status == FindingStatus.Warning)
+        {
+            // A warning is advice, not a failure: one this module cannot fix is left to the administrator, without an error.
+            WriteVerbose($"{id} [{profile}] {target}: Warning, not repaired automatically ({current.Actual}). To act on it: {current.Remediation}");
+            if (PassThru) WriteObject(current);
+            return;
+        }
         if (steps.Count == 0)
         {
             WriteFailure(new PerfSecurityException("PerfAuditNotRepairable", FailureKind.InvalidOperation,

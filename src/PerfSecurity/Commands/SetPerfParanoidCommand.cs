@@ -2,6 +2,7 @@ using System.Management.Automation;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Commands;
 
@@ -39,7 +40,7 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
 
     private void Apply()
     {
-        string value = Level.ToString();
+        string value = Level.ToString(CultureInfo.InvariantCulture);
         bool runtimeDone = Sysctl.Read(Sysctl.ParanoidKey) == value;
         BootPath host = BootPaths.Detect().Path;
         bool persistDone = !Persist || SysctlConfiguration.Load("/", host).WritesTo(Sysctl.ParanoidKey).LastOrDefault(w => w.Accepted) is { } a

@@ -80,7 +80,7 @@ public static class CommandRunner
     /// </summary>
     public static string? FindExecutable(string name, string? path)
     {
-        if (name.Contains('/')) return File.Exists(name) || Directory.Exists(name) ? Path.GetFullPath(name) : null;
+        if (name.Contains('/', StringComparison.Ordinal)) return File.Exists(name) || Directory.Exists(name) ? Path.GetFullPath(name) : null;
         string? first = null;
         foreach (string dir in (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -161,7 +161,7 @@ public static class CommandRunner
     }
 
     private static string Quote(string s)
-        => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
+        => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)) ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
 
 /// <summary>

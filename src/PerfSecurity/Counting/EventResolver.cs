@@ -560,7 +560,7 @@ public sealed class EventResolver
 
     private PmuInfo? GetPmu(string name)
     {
-        if (name.Contains('/') || name is "." or "..") return null;
+        if (name.Contains('/', StringComparison.Ordinal) || name is "." or "..") return null;
         if (!_pmus.TryGetValue(name, out PmuInfo? pmu))
             _pmus[name] = pmu = PmuInfo.Load(Path.Combine(_pmuRoot, name));
         return pmu;

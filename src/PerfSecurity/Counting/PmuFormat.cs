@@ -26,7 +26,7 @@ public sealed class PmuFormatField
     public static PmuFormatField Parse(string name, string text)
     {
         text = text.Trim();
-        int colon = text.IndexOf(':');
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon < 0) throw Bad(name, text);
         int word = text[..colon] switch
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
@@ -52,7 +53,7 @@ public static class CapabilityShell
         => "#!/bin/sh\n"
          + Marker + "\n"
          + "if [ -z \"${SUDO_USER:-}\" ]; then echo \"$0: run this through sudo\" >&2; exit 1; fi\n"
-         + $"exec {capshPath} --iab={Iab(caps)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l \"$@\"\n";
+         + string.Create(CultureInfo.InvariantCulture, $"exec {capshPath} --iab={Iab(caps)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l \"$@\"\n");
 
     public static string SudoersRule(string group, string scriptPath, bool noPassword)
         => $"%{group} ALL=(root) {(noPassword ? "NOPASSWD: " : "")}{scriptPath}";
@@ -103,7 +104,7 @@ public static class CapabilityShell
 
         var warnings = new List<string>();
         string sudoersName = System.IO.Path.GetFileName(r.SudoersPath);
-        if (System.IO.Path.GetDirectoryName(r.SudoersPath) == "/etc/sudoers.d" && (sudoersName.Contains('.') || sudoersName.EndsWith('~')))
+        if (System.IO.Path.GetDirectoryName(r.SudoersPath) == "/etc/sudoers.d" && (sudoersName.Contains('.', StringComparison.Ordinal) || sudoersName.EndsWith('~')))
             warnings.Add($"sudo's @includedir skips files whose names contain '.' or end in '~': '{r.SudoersPath}' would be ignored. Choose a name without them.");
 
         string script = ScriptText(capsh, r.Capabilities);
@@ -125,7 +126,7 @@ public static class CapabilityShell
         bool stop = false;
         if (scriptNeeded)
         {
-            string action = $"Write the capsh script (root:root 0755): exec {capsh} --iab={Iab(r.Capabilities)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l";
+            string action = string.Create(CultureInfo.InvariantCulture, $"Write the capsh script (root:root 0755): exec {capsh} --iab={Iab(r.Capabilities)} --secbits={SecureBits} --user=\"$SUDO_USER\" -- -l");
             if (gate.Approve(r.Path, action))
             {
                 Write(scriptTarget, script, ScriptMode, "PerfCapabilityShellWriteFailed");
@@ -210,7 +211,7 @@ public static class CapabilityShell
             ToolResult res = ExternalTool.RunUnchecked(visudo, new[] { "-c", "-f", tempPath });
             if (res.ExitCode != 0)
             {
-                string said = (res.StandardError + res.StandardOutput).Replace(tempPath, target.Path).Trim();
+                string said = (res.StandardError + res.StandardOutput).Replace(tempPath, target.Path, StringComparison.Ordinal).Trim();
                 if (said.Length > 0 && !said.EndsWith('.')) said += ".";
                 throw new PerfSecurityException("PerfCapabilityShellSudoersInvalid", FailureKind.InvalidArgument,
                     $"visudo rejected the rule '{text.Split('\n')[1]}' (exit {res.ExitCode}): {said} Nothing was written.", target.Path);

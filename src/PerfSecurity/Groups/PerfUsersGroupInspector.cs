@@ -3,6 +3,7 @@ using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Groups;
 
@@ -48,8 +49,8 @@ public static class PerfUsersGroupInspector
                 throw PerfSecurityException.FromSystemCall("PerfUsersGroupReadFailed", e, $"Cannot inspect '{binary.Path}': {Errno.Describe(e.Errno)}.", binary.Path);
             }
             FileCapabilityData? caps = FileCapabilities.Read(binary.Path, followLinks: false);
-            owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString();
-            fileGroup = Accounts.GroupById(st.Gid)?.Name ?? st.Gid.ToString();
+            owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString(CultureInfo.InvariantCulture);
+            fileGroup = Accounts.GroupById(st.Gid)?.Name ?? st.Gid.ToString(CultureInfo.InvariantCulture);
             mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
             capsText = caps?.Text;
             bool capable = caps is not null && !caps.Permitted.IsEmpty;

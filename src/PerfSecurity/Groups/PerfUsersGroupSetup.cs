@@ -2,6 +2,7 @@ using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.Groups;
 
@@ -163,7 +164,7 @@ public static class PerfUsersGroupSetup
                 Step(PerfUsersGroupStep.RemoveCapabilities, Path,
                     $"Remove the file capabilities '{caps.Text}' while the ownership or mode is not yet final", () => RemoveCapabilities(fd));
             if (chown && byAcl)
-                Step(PerfUsersGroupStep.Chown, Path, $"Change owner to root, keeping the group '{Accounts.GroupById(owningGid)?.Name ?? owningGid.ToString()}' (fchown)",
+                Step(PerfUsersGroupStep.Chown, Path, $"Change owner to root, keeping the group '{Accounts.GroupById(owningGid)?.Name ?? owningGid.ToString(CultureInfo.InvariantCulture)}' (fchown)",
                     () => FileSystem.FChown(fd, 0, owningGid, Path));
             else if (chown)
                 Step(PerfUsersGroupStep.Chown, Path, $"Change owner and group to root:{groupText} (fchown)",

@@ -1,5 +1,6 @@
 using System.Text;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.IO;
 

@@ -110,13 +110,13 @@ public static class SecurePath
     internal static Outcome Walk(string path, PathOptions options)
     {
         if (path.Length == 0) return Refuse(PathRefusalKind.NotFound, "The path is empty");
-        if (path.Contains('\0')) return Refuse(PathRefusalKind.NotFound, $"The path '{path.Replace("\0", "\\0")}' contains a NUL character");
+        if (path.Contains('\0', StringComparison.Ordinal)) return Refuse(PathRefusalKind.NotFound, $"The path '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' contains a NUL character");
         string full = path[0] == '/' ? path : Environment.CurrentDirectory + "/" + path;
 
         // Names still to look up, front first; a link's target is put in front of the rest.
         var pending = new LinkedList<string>(full.Split('/'));
         // "x/", "x/." and "x/.." name a directory: a file there is ENOTDIR, as for the kernel.
-        bool mustBeDirectory = full.EndsWith('/') || full.EndsWith("/.") || full.EndsWith("/..");
+        bool mustBeDirectory = full.EndsWith('/') || full.EndsWith("/.", StringComparison.Ordinal) || full.EndsWith("/..", StringComparison.Ordinal);
         var stack = new List<Directory>();
         try
         {

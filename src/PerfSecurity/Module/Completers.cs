@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Module;
 
@@ -28,7 +29,7 @@ public sealed class ParanoidLevelCompleter : FixedSetCompleter
     {
         var flavor = KernelInfo.Current.Flavor;
         for (int level = ParanoidLevel.Minimum; level <= ParanoidLevel.Maximum; level++)
-            yield return (level.ToString(), ParanoidLevel.Describe(level, flavor));
+            yield return (level.ToString(CultureInfo.InvariantCulture), ParanoidLevel.Describe(level, flavor));
     }
 }
 
@@ -39,17 +40,16 @@ public sealed class SysctlNameCompleter : FixedSetCompleter
         => Sysctl.PerfKeys().Select(k => (k, SysctlCatalog.Describe(k) is { Length: > 0 } d ? d : k));
 }
 
-/// <summary>Completes the audit profiles with the standard each stands for.</summary>
+/// <summary>Completes one audit profile (Repair-PerfSecurityFinding -Profile) with the standard it stands for.</summary>
 public sealed class AuditProfileCompleter : FixedSetCompleter
 {
-    protected override IEnumerable<(string, string)> Values() => new[]
-    {
-        ("PerfSecurityGuide", "The kernel guide 'Perf events and tool security' and this module's safety rules (paranoid >= 2)"),
-        ("Scap", "ComplianceAsCode/SCAP and DISA STIG: perf_event_paranoid = 2 at runtime and in every config file"),
-        ("Kspp", "KSPP / kernel-hardening-checker: perf_event_paranoid = 3, kptr_restrict = 2"),
-        ("Lynis", "Lynis KRNL-6000: perf_event_paranoid 2|3|4, kptr_restrict 2"),
-        ("All", "Every profile, one verdict per standard"),
-    };
+    protected override IEnumerable<(string, string)> Values() => Audit.AuditCatalog.ProfileNames(includeAll: false);
+}
+
+/// <summary>Completes the audit profiles and All (Invoke-PerfSecurityAudit -Profile).</summary>
+public sealed class AuditProfileOrAllCompleter : FixedSetCompleter
+{
+    protected override IEnumerable<(string, string)> Values() => Audit.AuditCatalog.ProfileNames(includeAll: true);
 }
 
 /// <summary>Completes the ids of the audit checks.</summary>
@@ -94,7 +94,7 @@ public sealed class EventNameCompleter : IArgumentCompleter
             foreach (EventInfo e in Counting.EventCatalog.Pmu()) Add(e.Name, e.Description);
             if (Counting.Tracefs.Locate() is string tracefs)
             {
-                int colon = prefix.IndexOf(':');
+                int colon = prefix.IndexOf(':', StringComparison.Ordinal);
                 if (colon > 0)
                 {
                     foreach (EventInfo e in Counting.EventCatalog.Tracepoints(tracefs, prefix[..colon])) Add(e.Name, e.Description);
@@ -114,7 +114,7 @@ public sealed class EventNameCompleter : IArgumentCompleter
 public sealed class CounterSessionIdCompleter : FixedSetCompleter
 {
     protected override IEnumerable<(string, string)> Values()
-        => CounterSessionRegistry.Current.All.Select(s => (s.Id.ToString(), $"{s.Name}: {s.Target} [{string.Join(", ", s.Events)}]"));
+        => CounterSessionRegistry.Current.All.Select(s => (s.Id.ToString(CultureInfo.InvariantCulture), $"{s.Name}: {s.Target} [{string.Join(", ", s.Events)}]"));
 }
 
 /// <summary>Completes the names of this runspace's counter sessions.</summary>

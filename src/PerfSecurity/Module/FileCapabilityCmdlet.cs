@@ -87,8 +87,8 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
         string? qualifierBase = null;
         string rest = p;
         int providerMark = p.IndexOf("::", StringComparison.Ordinal);
-        int colon = p.IndexOf(':');
-        if (providerMark > 0 && !p[..providerMark].Contains('/'))
+        int colon = p.IndexOf(':', StringComparison.Ordinal);
+        if (providerMark > 0 && !p[..providerMark].Contains('/', StringComparison.Ordinal))
         {
             string provider = p[..providerMark];
             int slash = provider.LastIndexOf('\\');
@@ -101,7 +101,7 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
             qualifierBase = SessionState.Path.GetUnresolvedProviderPathFromPSPath("~");
             rest = p.Length > 2 ? p[2..] : "";
         }
-        else if (colon > 0 && !p[..colon].Contains('/') && SessionState.Drive.GetAll().FirstOrDefault(d => d.Name.Equals(p[..colon], StringComparison.OrdinalIgnoreCase)) is { } drive)
+        else if (colon > 0 && !p[..colon].Contains('/', StringComparison.Ordinal) && SessionState.Drive.GetAll().FirstOrDefault(d => d.Name.Equals(p[..colon], StringComparison.OrdinalIgnoreCase)) is { } drive)
         {
             if (drive.Provider.Name != "FileSystem") return null;
             rest = p[(colon + 1)..];
@@ -139,10 +139,10 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
             throw new PerfSecurityException("PerfCapabilityInvalidFlag", FailureKind.InvalidArgument,
                 $"'{flag}' is not a flag combination. Use letters e (effective), i (inheritable) and p (permitted), for example 'ep'.", flag);
         // The file keeps one effective bit over permitted ∪ inheritable, so 'e' alone would store nothing of the set.
-        if (f.Contains('e') && !f.Contains('p') && !f.Contains('i') && !set.IsEmpty)
+        if (f.Contains('e', StringComparison.Ordinal) && !f.Contains('p', StringComparison.Ordinal) && !f.Contains('i', StringComparison.Ordinal) && !set.IsEmpty)
             throw new PerfSecurityException("PerfCapabilityInvalidEffective", FailureKind.InvalidArgument,
                 $"The flag 'e' alone grants nothing: at exec a file's effective capabilities become its permitted and inheritable ones, and '{flag}' sets neither. Use 'ep' (or 'ei').", flag);
-        return new CapabilityState(f.Contains('e') ? set : CapabilitySet.Empty, f.Contains('p') ? set : CapabilitySet.Empty, f.Contains('i') ? set : CapabilitySet.Empty);
+        return new CapabilityState(f.Contains('e', StringComparison.Ordinal) ? set : CapabilitySet.Empty, f.Contains('p', StringComparison.Ordinal) ? set : CapabilitySet.Empty, f.Contains('i', StringComparison.Ordinal) ? set : CapabilitySet.Empty);
     }
 }
 

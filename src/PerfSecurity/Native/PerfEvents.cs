@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using PerfSecurity.Errors;
+using System.Globalization;
 
 namespace PerfSecurity.Native;
 
@@ -334,7 +335,7 @@ public static partial class Processes
         while (Wait4Raw(pid, &status, 0, &usage) < 0)
         {
             int e = Errno.Last;
-            if (e != Errno.EINTR) throw new SystemCallException("wait4", e, pid.ToString());
+            if (e != Errno.EINTR) throw new SystemCallException("wait4", e, pid.ToString(CultureInfo.InvariantCulture));
         }
         return (status, usage);
     }

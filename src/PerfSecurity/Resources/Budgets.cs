@@ -1,4 +1,5 @@
 using PerfSecurity.Resources;
+using System.Globalization;
 
 namespace PerfSecurity;
 
@@ -149,7 +150,7 @@ public sealed class FileDescriptorBudget
         }
         string ownText = own > 0 ? $", {own} of perf's own (the pipe that starts the command)" : "";
         Explanation = $"{events} event(s) × {cpus} CPU(s) × {threads} thread(s) = {required} descriptors, next to {taken.Length} {takenBy}{ownText}"
-            + $"; soft limit {SoftLimit?.ToString() ?? "unlimited"}, hard limit {HardLimit?.ToString() ?? "unlimited"}."
+            + $"; soft limit {SoftLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}, hard limit {HardLimit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}."
             + (Sufficient ? " Enough." : SufficientAfterRaise ? " perf raises the soft limit to the hard one itself; other tools need `ulimit -n`." : " Raise the hard limit in limits.d.");
     }
 

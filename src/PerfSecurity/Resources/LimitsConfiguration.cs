@@ -1,5 +1,6 @@
 using System.Text;
 using PerfSecurity.IO;
+using System.Globalization;
 
 namespace PerfSecurity.Resources;
 
@@ -109,7 +110,7 @@ public sealed class LimitsConfiguration
         if (fails is not null) problems.Add(fails + ".");
         ulong? nrOpen = null;
         var nr = ConfigFiles.Read(root, "/proc/sys/fs/nr_open");
-        if (nr.Kind == ConfigNodeKind.Regular && ulong.TryParse(Encoding.ASCII.GetString(nr.Data).Trim(), out ulong v)) nrOpen = v;
+        if (nr.Kind == ConfigNodeKind.Regular && ulong.TryParse(Encoding.ASCII.GetString(nr.Data).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v)) nrOpen = v;
         return new LimitsConfiguration(entries, files, problems, blocked, fails) { NrOpen = nrOpen };
     }
 
@@ -143,12 +144,12 @@ public sealed class LimitsConfiguration
 
     private static LimitsEntry? ParseLine(string buf, string file, int number)
     {
-        int nul = buf.IndexOf('\0');
+        int nul = buf.IndexOf('\0', StringComparison.Ordinal);
         if (nul >= 0) buf = buf[..nul];
         string line = buf.TrimStart(CSpace);
-        int hash = line.IndexOf('#');
+        int hash = line.IndexOf('#', StringComparison.Ordinal);
         if (hash >= 0) line = line[..hash];
-        int nl = line.IndexOf('\n');
+        int nl = line.IndexOf('\n', StringComparison.Ordinal);
         if (nl >= 0) line = line[..nl];
         if (line.Length == 0) return null;
         string[] f = line.Split(CSpace, StringSplitOptions.RemoveEmptyEntries);
@@ -298,7 +299,7 @@ public sealed class LimitsConfiguration
     {
         public static UidRange Parse(string domain)
         {
-            int colon = domain.IndexOf(':');
+            int colon = domain.IndexOf(':', StringComparison.Ordinal);
             if (colon < 0) return new(RangeKind.None, 0, 0);
             string range = domain.Length > 0 && domain[0] is '@' or '%' ? domain[1..] : domain;
             string max = domain[(colon + 1)..];

@@ -1,4 +1,5 @@
 using PerfSecurity.Errors;
+using System.Globalization;
 
 namespace PerfSecurity.Resources;
 
@@ -13,7 +14,7 @@ public static class ProcessLimits
 
     public static IReadOnlyDictionary<string, LimitPair> Read(int pid, string procRoot = "/proc")
     {
-        string path = Path.Combine(procRoot, pid.ToString(), "limits");
+        string path = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "limits");
         string text;
         try { text = IO.BoundedFile.ReadAllText(path, IO.BoundedFile.KernelValueLimit, "PerfProcessLimits"); }
         catch (PerfSecurityException e) when (e.Kind == FailureKind.ObjectNotFound)
@@ -50,7 +51,7 @@ public static class ProcessLimits
     {
         value = null;
         if (field == "unlimited") return true;
-        if (ulong.TryParse(field, out ulong v)) { value = v; return true; }
+        if (ulong.TryParse(field, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v)) { value = v; return true; }
         return false;
     }
 
@@ -64,7 +65,7 @@ public static class ProcessLimits
         foreach (int fd in OpenFileNumbers(pid, procRoot))
         {
             string info;
-            try { info = File.ReadAllText(Path.Combine(procRoot, pid.ToString(), "fdinfo", fd.ToString())); }
+            try { info = File.ReadAllText(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "fdinfo", fd.ToString(CultureInfo.InvariantCulture))); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; } // closed meanwhile
             foreach (string line in info.Split('\n'))
             {
@@ -81,8 +82,8 @@ public static class ProcessLimits
     {
         try
         {
-            var numbers = Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, pid.ToString(), "fd"))
-                .Select(f => int.TryParse(Path.GetFileName(f), out int n) ? n : -1).Where(n => n >= 0).ToArray();
+            var numbers = Directory.EnumerateFileSystemEntries(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "fd"))
+                .Select(f => int.TryParse(Path.GetFileName(f), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : -1).Where(n => n >= 0).ToArray();
             Array.Sort(numbers);
             return numbers;
         }

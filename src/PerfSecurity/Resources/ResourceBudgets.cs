@@ -3,6 +3,7 @@ using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
+using System.Globalization;
 
 namespace PerfSecurity.Resources;
 
@@ -31,8 +32,8 @@ public static class ResourceBudgets
         foreach (string part in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] range = part.Split('-');
-            if (range.Length == 2 && int.TryParse(range[0], out int a) && int.TryParse(range[1], out int b) && b >= a) count += b - a + 1;
-            else if (range.Length == 1 && int.TryParse(range[0], out _)) count++;
+            if (range.Length == 2 && int.TryParse(range[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int a) && int.TryParse(range[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int b) && b >= a) count += b - a + 1;
+            else if (range.Length == 1 && int.TryParse(range[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out _)) count++;
         }
         return count;
     }

@@ -66,7 +66,7 @@ public static class SessionLimits
 
     private static bool SessionRunsLimits(string root, string file, int depth)
     {
-        if (depth > 10 || file.Contains('/')) return false;
+        if (depth > 10 || file.Contains('/', StringComparison.Ordinal)) return false;
         var node = ConfigFiles.Read(root, "/etc/pam.d/" + file);
         if (node.Kind != ConfigNodeKind.Regular) return false;
         foreach (string raw in Encoding.UTF8.GetString(node.Data).Split('\n'))

@@ -1,6 +1,7 @@
 using System.Text;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
+using System.Globalization;
 
 namespace PerfSecurity.Settings;
 

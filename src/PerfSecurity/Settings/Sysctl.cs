@@ -1,5 +1,6 @@
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using System.Globalization;
 
 namespace PerfSecurity.Settings;
 
@@ -22,7 +23,7 @@ public static class Sysctl
     }
 
     public static int? ReadInt(string key, string root = "/")
-        => int.TryParse(Read(key, root), out int v) ? v : null;
+        => int.TryParse(Read(key, root), NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null;
 
     /// <summary>Writes a runtime value; the kernel's errno becomes the error (EACCES: not root, EINVAL: bad value).</summary>
     public static void Write(string key, string value)
@@ -69,9 +70,9 @@ public static class SysctlCatalog
     public static readonly IReadOnlyDictionary<string, Entry> Known = new Dictionary<string, Entry>(StringComparer.Ordinal)
     {
         ["kernel.perf_event_paranoid"] = new("Scope of perf_events for unprivileged processes: -1 all, 0 no raw tracepoints, 1 no CPU-wide events, 2 user space only (3/4 deny all on Debian/Ubuntu kernels).",
-            () => ParanoidLevel.BootDefault(KernelInfo.Current.Flavor).ToString()),
+            () => ParanoidLevel.BootDefault(KernelInfo.Current.Flavor).ToString(CultureInfo.InvariantCulture)),
         ["kernel.perf_event_mlock_kb"] = new("Per-user, per-CPU KiB of perf ring buffers that may be locked beyond RLIMIT_MEMLOCK.",
-            () => (512 + Environment.SystemPageSize / 1024).ToString()),
+            () => (512 + Environment.SystemPageSize / 1024).ToString(CultureInfo.InvariantCulture)),
         ["kernel.perf_event_max_sample_rate"] = new("Highest sampling rate in samples per second; the kernel lowers it when sampling takes too long.", Min: 1),
         ["kernel.perf_event_max_stack"] = new("Deepest call chain recorded in a sample.", () => "127"),
         ["kernel.perf_event_max_contexts_per_stack"] = new("Most user/kernel context switches recorded in one call chain.", () => "8"),

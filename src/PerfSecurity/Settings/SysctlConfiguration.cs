@@ -1,5 +1,6 @@
 using System.Text;
 using PerfSecurity.IO;
+using System.Globalization;
 
 namespace PerfSecurity.Settings;
 
@@ -246,7 +247,7 @@ public sealed class SysctlConfiguration
                 start = end < 0 ? text.Length : end + 1;
                 number++;
                 if (line.Length < 2) continue; // getline length below 2: skipped
-                int nul = line.IndexOf('\0');
+                int nul = line.IndexOf('\0', StringComparison.Ordinal);
                 if (nul >= 0) line = line[..nul]; // C strings end at NUL
                 if (ProcpsLine(line, file, number) is { } a) result.Add(a);
             }
@@ -287,7 +288,7 @@ public sealed class SysctlConfiguration
         if (p.Length == 0 || p[0] is '#' or ';') return null;
         bool ignore = false;
         string? value = null;
-        int eq = p.IndexOf('=');
+        int eq = p.IndexOf('=', StringComparison.Ordinal);
         if (eq >= 0)
         {
             if (p[0] == '-') { ignore = true; p = p[1..]; eq--; }
@@ -312,7 +313,7 @@ public sealed class SysctlConfiguration
         if (key.Length < 2 || key[0] is '#' or ';') return null;
         string? value = null;
         bool ignore = false, exclude = false;
-        int eq = key.IndexOf('=');
+        int eq = key.IndexOf('=', StringComparison.Ordinal);
         if (eq < 0)
         {
             if (key[0] != '-') return null; // "invalid syntax, continuing..."

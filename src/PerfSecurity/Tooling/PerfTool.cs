@@ -103,8 +103,8 @@ public static partial class PerfTool
             {
                 if (word.StartsWith('-')) continue; // exec -a NAME: the name is the next word, not the program
                 string program = Expand(word, variables);
-                if (program.Length == 0 || program.Contains('$')) return null;
-                if (program.Contains('/'))
+                if (program.Length == 0 || program.Contains('$', StringComparison.Ordinal)) return null;
+                if (program.Contains('/', StringComparison.Ordinal))
                     return Path.IsPathRooted(program) ? program : Path.GetFullPath(Path.Combine(scriptDirectory, program));
                 return PerfProgram.FindOnPath(program) ?? program;
             }

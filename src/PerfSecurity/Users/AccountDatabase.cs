@@ -1,3 +1,4 @@
+using System.Globalization;
 namespace PerfSecurity.Users;
 
 /// <summary>
@@ -15,15 +16,15 @@ public sealed class AccountDatabase
     {
         foreach (var f in Rows(passwdText, 4))
         {
-            if (uint.TryParse(f[2], out uint uid))
+            if (uint.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out uint uid))
             {
                 _users.TryAdd(uid, f[0]);
-                if (uint.TryParse(f[3], out uint gid)) _primaryGroup.TryAdd(uid, gid);
+                if (uint.TryParse(f[3], NumberStyles.Integer, CultureInfo.InvariantCulture, out uint gid)) _primaryGroup.TryAdd(uid, gid);
             }
         }
         foreach (var f in Rows(groupText, 4))
         {
-            if (!uint.TryParse(f[2], out uint gid)) continue;
+            if (!uint.TryParse(f[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out uint gid)) continue;
             _groups.TryAdd(gid, f[0]);
             _members.TryAdd(gid, f[3].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
@@ -45,9 +46,9 @@ public sealed class AccountDatabase
         }
     }
 
-    public string UserName(uint uid) => _users.TryGetValue(uid, out var n) ? n : uid.ToString();
+    public string UserName(uint uid) => _users.TryGetValue(uid, out var n) ? n : uid.ToString(CultureInfo.InvariantCulture);
     public string? FindUserName(uint uid) => _users.TryGetValue(uid, out var n) ? n : null;
-    public string GroupName(uint gid) => _groups.TryGetValue(gid, out var n) ? n : gid.ToString();
+    public string GroupName(uint gid) => _groups.TryGetValue(gid, out var n) ? n : gid.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Every user of the database by uid.</summary>
     public IEnumerable<(uint Uid, string Name)> Users => _users.OrderBy(u => u.Key).Select(u => (u.Key, u.Value));

@@ -7,14 +7,14 @@ using Xunit.Abstractions;
 
 namespace PerfSecurity.Tests.Acl;
 
-/// <summary>A fact that needs root and the acl and util-linux tools: skipped, with the reason, otherwise.</summary>
-public sealed class RootWithAclToolsFactAttribute : FactAttribute
+/// <summary>What the tests that need root and the acl and util-linux tools check first: a skip, with the reason, otherwise.</summary>
+internal static class RootWithAclTools
 {
-    public RootWithAclToolsFactAttribute()
+    public static void Require()
     {
-        if (!Privilege.IsRoot) Skip = "needs root: it sets owners and ACLs and runs commands as other uids";
-        else if (!File.Exists("/usr/bin/setfacl") || !File.Exists("/usr/bin/getfacl")) Skip = "needs setfacl and getfacl (package acl)";
-        else if (!File.Exists("/usr/bin/setpriv") || !File.Exists("/usr/bin/test")) Skip = "needs setpriv (util-linux) and /usr/bin/test (coreutils)";
+        Skip.IfNot(Privilege.IsRoot, "needs root: it sets owners and ACLs and runs commands as other uids");
+        Skip.If(!File.Exists("/usr/bin/setfacl") || !File.Exists("/usr/bin/getfacl"), "needs setfacl and getfacl (package acl)");
+        Skip.If(!File.Exists("/usr/bin/setpriv") || !File.Exists("/usr/bin/test"), "needs setpriv (util-linux) and /usr/bin/test (coreutils)");
     }
 }
 
@@ -73,9 +73,10 @@ public sealed class AclKernelAgreementTests : IDisposable
         return text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    [RootWithAclToolsFact]
+    [SkippableFact]
     public void Fifty_random_acls_agree_with_the_kernel_getfacl_and_access()
     {
+        RootWithAclTools.Require();
         var rng = new Random(20240916);
         string path = Path.Combine(_dir, "f");
         File.WriteAllBytes(path, Array.Empty<byte>());

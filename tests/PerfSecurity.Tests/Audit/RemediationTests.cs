@@ -98,9 +98,8 @@ public sealed class RemediationTests
 
     private static Command[] One(string name, params string[] elements) => new[] { new Command(name, elements) };
 
-    private static Command[] Repair(string id, bool force, params string[] auditElements)
-        => new[] { new Command("Invoke-PerfSecurityAudit", auditElements.Concat(new[] { "-Id", id }).ToArray()),
-                   force ? new Command("Repair-PerfSecurityFinding", "-Force") : new Command("Repair-PerfSecurityFinding") };
+    private static Command[] Repair(string id, bool force, params string[] elements)
+        => One("Repair-PerfSecurityFinding", new[] { id }.Concat(elements).Concat(force ? new[] { "-Force" } : Array.Empty<string>()).ToArray());
 
     private static readonly HashSet<string> Covered = new();
 
@@ -127,11 +126,11 @@ public sealed class RemediationTests
         AssertCommands(Built(nameof(Remediations.NewPerfUsersGroup), Remediations.NewPerfUsersGroup(h, note: h)), One("New-PerfUsersGroup", "-Path", h));
         AssertCommands(Remediations.NewPerfUsersGroup(h, h + "g", grantAcl: true), One("New-PerfUsersGroup", "-Name", h + "g", "-Path", h, "-Grant", "Acl"));
         AssertCommands(Built(nameof(Remediations.RepairFromAudit), Remediations.RepairFromAudit("PERF-BINARY-WRITABLE", path: h, note: h)),
-            Repair("PERF-BINARY-WRITABLE", false, "-Path", h));
+            Repair("PERF-BINARY-WRITABLE", false, "-Target", h));
         AssertCommands(Remediations.RepairFromAudit("PERF-DATA-READABLE", AuditProfile.Kspp, dataPath: h, force: true),
-            Repair("PERF-DATA-READABLE", true, "-Profile", "Kspp", "-DataPath", h));
+            Repair("PERF-DATA-READABLE", true, "-Profile", "Kspp", "-Target", h));
         AssertCommands(Built(nameof(Remediations.SetParanoidEverywhere), Remediations.SetParanoidEverywhere("PERF-PARANOID-PERSISTED", new[] { (h, 3), ("/etc/sysctl.conf", 12) })),
-            One("Set-PerfParanoid", "-Level", "2", "-Persist"), Repair("PERF-PARANOID-PERSISTED", true, "-Profile", "Scap"));
+            Repair("PERF-PARANOID-PERSISTED", true, "-Profile", "Scap"));
         AssertCommands(Built(nameof(Remediations.ReplaceCapabilityShell), Remediations.ReplaceCapabilityShell(h, h)),
             One("Remove-PerfCapabilityShell"), One("New-PerfCapabilityShell", "-Group", h));
         AssertCommands(Built(nameof(Remediations.SetParanoid), Remediations.SetParanoid(-1)), One("Set-PerfParanoid", "-Level", "-1", "-Persist"));

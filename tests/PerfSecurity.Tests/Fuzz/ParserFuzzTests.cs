@@ -104,10 +104,10 @@ public sealed class ParserFuzzTests
         Assert.True(exact > 0);
     }
 
-    // ---- /proc/<pid>/status and /proc/<pid>/limits -----------------------------------------------------
+    // ---- /proc/<pid>/status and /proc/<pid>/limits (a real copy of each in Fixtures/proc) ---------------
 
-    private static readonly string SelfStatus = File.ReadAllText("/proc/self/status");
-    private static readonly string SelfLimits = File.ReadAllText("/proc/self/limits");
+    private static readonly string SelfStatus = File.ReadAllText(Fixtures.Path("proc", "status"));
+    private static readonly string SelfLimits = File.ReadAllText(Fixtures.Path("proc", "limits"));
 
     /// <summary>A real text cut at a random point, with random lines damaged, or junk in its alphabet.</summary>
     private static Gen<string> ProcText(string real, string alphabet) => Gen.OneOf(

@@ -21,7 +21,7 @@ public sealed class PerfUsersGroupAclTests : IDisposable
     private string Binary(PosixAcl? acl, uint gid = 0, bool withCaps = false)
     {
         string path = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
-        File.Copy("/bin/true", path);
+        File.Copy(Fixtures.PlainElf, path);
         using var fd = FileSystem.Open(path, FileSystem.O_RDONLY);
         FileSystem.FChown(fd, 0, gid, path);
         FileSystem.FChmod(fd, 0x1E8, path);
@@ -38,9 +38,10 @@ public sealed class PerfUsersGroupAclTests : IDisposable
 
     private static PosixAcl With(params string[] lines) => PosixAcl.Create(lines.Select(AclSamples.ParseNumeric));
 
-    [RootWithAclToolsFact]
+    [SkippableFact]
     public void Removes_each_outsider_entry_keeps_refusing_ones_and_the_groups_and_changes_nothing_the_second_time()
     {
+        RootWithAclTools.Require();
         string path = Binary(With("user::rwx", "user:0:rwx", $"user:{Outsider}:r-x", "user:4242:---", "group::r-x", $"group:{_gid}:r-x", "group:4343:--x", "mask::r-x", "other::---"), _gid, withCaps: true);
         var changes = PerfUsersGroupSetup.Apply(Request(path, PerfUsersGroupGrant.Group), ChangeGate.Always());
         Assert.Equal(new[] { $"RemoveAclEntry: Remove the ACL entry user:nobody:r-x (fsetxattr)", "RemoveAclEntry: Remove the ACL entry group:4343:--x (fsetxattr)" }, changes);
@@ -49,9 +50,10 @@ public sealed class PerfUsersGroupAclTests : IDisposable
         Assert.Empty(PerfUsersGroupSetup.Apply(Request(path, PerfUsersGroupGrant.Group), ChangeGate.Always()));
     }
 
-    [RootWithAclToolsFact]
+    [SkippableFact]
     public void The_last_named_entry_takes_the_mask_with_it_and_group_write_stays_masked()
     {
+        RootWithAclTools.Require();
         // group::rwx hidden by the mask: dropping the mask must not hand the group write access.
         string path = Binary(With("user::rwx", $"user:{Outsider}:r-x", "group::rwx", "mask::r-x", "other::---"));
         var changes = PerfUsersGroupSetup.Apply(Request(path, PerfUsersGroupGrant.Group), ChangeGate.Always());
@@ -63,9 +65,10 @@ public sealed class PerfUsersGroupAclTests : IDisposable
         Assert.Empty(PerfUsersGroupSetup.Apply(Request(path, PerfUsersGroupGrant.Group), ChangeGate.Always()));
     }
 
-    [RootWithAclToolsFact]
+    [SkippableFact]
     public void Grant_acl_keeps_the_group_adds_the_entry_and_empties_the_owning_groups()
     {
+        RootWithAclTools.Require();
         string path = Binary(With("user::rwx", $"user:{Outsider}:r-x", "group::r-x", "mask::r-x", "other::---"));
         var changes = PerfUsersGroupSetup.Apply(Request(path, PerfUsersGroupGrant.Acl), ChangeGate.Always());
         Assert.Equal(new[] { "GrantAclEntry", "RemoveAclEntry", "RemoveAclEntry", "SetCapabilities" }, changes.Select(c => c[..c.IndexOf(':')]));
@@ -75,17 +78,19 @@ public sealed class PerfUsersGroupAclTests : IDisposable
         Assert.Empty(PerfUsersGroupSetup.Apply(Request(path, PerfUsersGroupGrant.Acl), ChangeGate.Always()));
     }
 
-    [RootWithAclToolsFact]
+    [SkippableFact]
     public void Grant_acl_on_a_file_without_an_acl_creates_one_with_a_mask()
     {
+        RootWithAclTools.Require();
         string path = Binary(null);
         PerfUsersGroupSetup.Apply(Request(path, PerfUsersGroupGrant.Acl), ChangeGate.Always());
         Assert.Equal(new[] { "user::rwx", "group::---", $"group:{_gid}:r-x", "mask::r-x", "other::---" }, AclOf(path)!.ToText());
     }
 
-    [RootWithAclToolsFact]
+    [SkippableFact]
     public void WhatIf_lists_the_acl_steps_and_changes_nothing()
     {
+        RootWithAclTools.Require();
         var acl = With("user::rwx", $"user:{Outsider}:r-x", "group::r-x", "mask::r-x", "other::---");
         string path = Binary(acl);
         var shown = new List<string>();
@@ -96,12 +101,13 @@ public sealed class PerfUsersGroupAclTests : IDisposable
         Assert.Equal(acl, AclOf(path));
     }
 
-    [RootWithAclToolsTheory]
+    [SkippableTheory]
     [InlineData(PerfUsersGroupStep.GrantAclEntry, PerfUsersGroupGrant.Acl)]
     [InlineData(PerfUsersGroupStep.RemoveAclEntry, PerfUsersGroupGrant.Acl)]
     [InlineData(PerfUsersGroupStep.RemoveAclEntry, PerfUsersGroupGrant.Group)]
     public void A_failed_acl_step_names_itself_and_leaves_the_binary_without_capabilities(PerfUsersGroupStep failing, PerfUsersGroupGrant grant)
     {
+        RootWithAclTools.Require();
         string path = Binary(With("user::rwx", $"user:{Outsider}:r-x", "group::r-x", "mask::r-x", "other::---"), grant == PerfUsersGroupGrant.Group ? _gid : 0, withCaps: true);
         var e = Assert.Throws<PerfSecurityException>(() => PerfUsersGroupSetup.Apply(Request(path, grant), ChangeGate.Always(),
             step => { if (step == failing) throw new SystemCallException("injected", Errno.EIO, path); }));
@@ -116,10 +122,4 @@ public sealed class PerfUsersGroupAclTests : IDisposable
         Assert.Equal("PerfUsersGroupAclNotSupported", e.ErrorId);
         Assert.Empty(PerfUsersGroupAcl.Plan(new AclReading(null, Supported: false), 0x1E8, 1, 1, "g", PerfUsersGroupGrant.Group, "/x"));
     }
-}
-
-/// <summary>A theory with the preconditions of <see cref="RootWithAclToolsFactAttribute"/>.</summary>
-public sealed class RootWithAclToolsTheoryAttribute : TheoryAttribute
-{
-    public RootWithAclToolsTheoryAttribute() => Skip = new RootWithAclToolsFactAttribute().Skip;
 }

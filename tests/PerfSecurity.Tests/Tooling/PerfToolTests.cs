@@ -38,7 +38,7 @@ public sealed class PerfToolTests : IDisposable
     public void A_wrapper_script_is_followed_to_the_elf_it_execs()
     {
         string elf = Path.Combine(_dir, "perf_6.1");
-        File.Copy("/usr/sbin/capsh", elf);
+        File.Copy(Fixtures.LinkedElf, elf);
         string wrapper = Script("perf", $"#!/bin/sh\n# wrapper\nversion=6.1\nexec \"{_dir}/perf_$version\" \"$@\"\n");
         var info = PerfTool.Inspect(wrapper, runVersion: false);
         Assert.True(info.IsScript);
@@ -73,10 +73,10 @@ public sealed class PerfToolTests : IDisposable
     {
         string lib = Path.Combine(_dir, "lib");
         Directory.CreateDirectory(lib);
-        File.Copy("/lib/x86_64-linux-gnu/libcap.so.2.66", Path.Combine(lib, "libcap.so.2.25"));
+        File.Copy(Fixtures.LibcapElf, Path.Combine(lib, "libcap.so.2.25"));
         File.CreateSymbolicLink(Path.Combine(lib, "libcap.so.2"), "libcap.so.2.25");
         string perf = Path.Combine(_dir, "perf");
-        File.Copy("/usr/sbin/capsh", perf);
+        File.Copy(Fixtures.LinkedElf, perf);
         var info = PerfTool.Inspect(perf, runVersion: false, new[] { lib });
         Assert.Equal("2.25", info.LibcapVersion);
         Assert.False(info.LibcapKnowsPerfmon);
@@ -89,12 +89,12 @@ public sealed class PerfToolTests : IDisposable
     {
         string lib = Path.Combine(_dir, "lib");
         Directory.CreateDirectory(lib);
-        File.Copy("/lib/x86_64-linux-gnu/libcap.so.2.66", Path.Combine(lib, "libcap.so.2.30"));
+        File.Copy(Fixtures.LibcapElf, Path.Combine(lib, "libcap.so.2.30"));
         File.CreateSymbolicLink(Path.Combine(lib, "libcap.so.2"), "libcap.so.2.30");
         string linked = Path.Combine(_dir, "perf");
-        File.Copy("/usr/sbin/capsh", linked);
+        File.Copy(Fixtures.LinkedElf, linked);
         string plain = Path.Combine(_dir, "perf-plain");
-        File.Copy("/bin/true", plain);
+        File.Copy(Fixtures.PlainElf, plain);
         var check = new PerfSecurity.Audit.LibcapPerfmonCheck();
 
         var fail = Assert.Single(check.Run(new PerfSecurity.Audit.AuditContext(perfPath: linked, libraryDirectories: new[] { lib }), AuditProfile.PerfSecurityGuide));
