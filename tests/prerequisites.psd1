@@ -44,6 +44,7 @@
         @{ Name = 'chown'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'chgrp'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'cp'; Package = 'coreutils'; For = 'test fixtures' }
+        @{ Name = 'ln'; Package = 'coreutils'; For = 'test fixtures (symbolic links)' }
         @{ Name = 'rm'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'truncate'; Package = 'coreutils'; For = 'file system images' }
         @{ Name = 'mkfs.ext4'; Package = 'e2fsprogs'; For = 'file system images with and without ACL support' }

@@ -6,7 +6,7 @@ BeforeDiscovery {
     $script:Missing = @('debugfs', 'mkfs.ext4', 'getfattr', 'unshare') | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) }
     $script:NoLoop = -not (Test-Path /dev/loop-control)
     # Raw values (hex) the kernel's getxattr answers with EINVAL: wrong sizes, unknown revisions, unknown flags.
-    $script:Cases = @(
+    $script:CorruptValues = @(
         @{ Name = 'rev1';      Hex = '000000010000000000000000' }           # revision 1, 12 bytes (exec reads it, getxattr does not)
         @{ Name = 'rev2short'; Hex = '01000002000000000000000000000000' }   # revision 2 in 16 bytes
         @{ Name = 'rev2long';  Hex = '010000020000000000000000000000000000000000000000' }
@@ -60,7 +60,7 @@ BeforeAll {
     if (-not $Missing -and -not $NoLoop) {
         & truncate -s 16M $Image
         & mkfs.ext4 -q -F $Image
-        foreach ($case in $Cases) {
+        foreach ($case in $CorruptValues) {
             $value = Join-Path $Scratch "value-$($case.Name)"
             [IO.File]::WriteAllBytes($value, [Convert]::FromHexString($case.Hex))
             foreach ($role in $Roles) {
@@ -82,13 +82,13 @@ AfterAll {
 }
 
 Describe 'A malformed security.capability (EINVAL)' -Skip:($Missing -or $NoLoop) {
-    It '<Name>: the kernel will not return it, and Get-PerfCapability says so' -ForEach $Cases {
+    It '<Name>: the kernel will not return it, and Get-PerfCapability says so' -ForEach $CorruptValues {
         Get-KernelRead "$Mount/$Name-whatif" | Should -BeExactly 'Invalid argument'
         Get-PerfCapability -LiteralPath "$Mount/$Name-whatif" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -Be 'PerfCapabilityReadFailed,PerfSecurity.Commands.GetPerfCapabilityCommand'
     }
 
-    It '<Name>: Remove-PerfCapability removes it where setcap -r does' -ForEach $Cases {
+    It '<Name>: Remove-PerfCapability removes it where setcap -r does' -ForEach $CorruptValues {
         & setcap -r "$Mount/$Name-setcap-r" 2>&1 | Out-Null
         $setcapCode = $LASTEXITCODE
         $verbose = Remove-PerfCapability -LiteralPath "$Mount/$Name-module-r" -Verbose -ErrorVariable err 4>&1
@@ -101,7 +101,7 @@ Describe 'A malformed security.capability (EINVAL)' -Skip:($Missing -or $NoLoop)
             Should -Match 'unreadable: the kernel will not return it'
     }
 
-    It '<Name>: Set-PerfCapability overwrites it where setcap does' -ForEach $Cases {
+    It '<Name>: Set-PerfCapability overwrites it where setcap does' -ForEach $CorruptValues {
         & setcap cap_perfmon,cap_syslog=ep "$Mount/$Name-setcap"
         $LASTEXITCODE | Should -Be 0
         $r = Set-PerfCapability -LiteralPath "$Mount/$Name-module" -Capability cap_perfmon, cap_syslog -PassThru
@@ -112,7 +112,7 @@ Describe 'A malformed security.capability (EINVAL)' -Skip:($Missing -or $NoLoop)
 
     It '-WhatIf says the old value is unreadable and changes nothing' {
         # What-if lines go to the host, so a child pwsh prints them where they can be captured.
-        $files = $Cases | ForEach-Object { "$Mount/$($_.Name)-whatif" }
+        $files = $CorruptValues | ForEach-Object { "$Mount/$($_.Name)-whatif" }
         $out = Invoke-ChildPwsh "foreach (`$f in '$($files -join "','")') { Remove-PerfCapability -LiteralPath `$f -WhatIf; Set-PerfCapability -LiteralPath `$f -Capability cap_perfmon -WhatIf }"
         foreach ($f in $files) {
             $lines = $out | Where-Object { $_ -like "*`"$f`"*" }
@@ -127,7 +127,7 @@ Describe 'A malformed security.capability (EINVAL)' -Skip:($Missing -or $NoLoop)
         & umount $Mount
         $LASTEXITCODE | Should -Be 0
         $script:Mounted = $false
-        foreach ($case in $Cases) {
+        foreach ($case in $CorruptValues) {
             Get-RawAttribute "$($case.Name)-module-r" | Should -BeNullOrEmpty -Because "$($case.Name) was removed"
             Get-RawAttribute "$($case.Name)-module" | Should -BeExactly (Get-RawAttribute "$($case.Name)-setcap") -Because "$($case.Name) was replaced"
             Get-RawAttribute "$($case.Name)-whatif" | Should -BeExactly $case.Hex -Because "$($case.Name) was only previewed"

@@ -74,6 +74,46 @@ BeforeAll {
         [int]"$out"
     }
 
+    # A probe in "serve" mode installs a seccomp profile on itself, then makes each attempt in a forked child
+    # with the same credentials, namespaces and filters. Started by this process, it is one of its .NET children.
+    function Start-ServedProbe([string[]] $Command) {
+        $psi = [Diagnostics.ProcessStartInfo]::new($Command[0])
+        foreach ($a in $Command[1..($Command.Count - 1)]) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+        $psi.UseShellExecute = $false
+        $p = [Diagnostics.Process]::Start($psi)
+        $ready = Read-ProbeLine $p
+        if ($ready -ne 'ready') { $p.Kill(); throw "probe $($Command -join ' ') did not start: $ready $($p.StandardError.ReadToEnd())" }
+        $p
+    }
+    function Read-ProbeLine($Probe) {
+        $line = $Probe.StandardOutput.ReadLineAsync()
+        if (-not $line.Wait(20000)) { throw 'the probe did not answer within 20 s' }
+        $line.Result
+    }
+    function Invoke-Served($Probe, [string] $Line) {
+        $Probe.StandardInput.WriteLine($Line)
+        $Probe.StandardInput.Flush()
+        Read-ProbeLine $Probe
+    }
+    function Stop-ServedProbe($Probe) {
+        if ($Probe -and -not $Probe.HasExited) {
+            $Probe.StandardInput.WriteLine('quit')
+            if (-not $Probe.WaitForExit(3000)) { $Probe.Kill(); $Probe.WaitForExit() }
+        }
+    }
+    function Get-ServedObservation($Probe, [int] $OtherPid = $Target.Id) {
+        # What the kernel answers inside the probe for each scope: "0", an errno, or "signal N". $OtherPid is the
+        # other user's process as the probe's PID namespace numbers it.
+        $lines = [ordered]@{
+            UserProfiling = 'user'; KernelProfiling = 'kernel'; CpuWide = 'cpu'; RawTracepoints = "raw $TracepointId"
+            OtherUsersProcesses = "other $OtherPid"; KernelAddresses = 'kallsyms'; MlockExempt = "mmap $RingPages $MemlockBytes"
+        }
+        $observed = [ordered]@{}
+        foreach ($scope in $lines.Keys) { $observed[$scope] = Invoke-Served $Probe $lines[$scope] }
+        $observed
+    }
+
     function Get-SubjectAccess([string] $Subject) {
         $name = if ($Subject -eq 'root') { 'root' } else { $User }
         Get-PerfAccess -UserName $name -FilePath $Files[$Subject]
@@ -140,6 +180,357 @@ Describe 'Get-PerfAccess' {
                 }
             }
             finally { [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$before`n") }
+        }
+    }
+
+    Context 'seccomp filters against the kernel' {
+        BeforeAll {
+            # The kernel's answer a seccomp action implies: ERRNO(n) -> n; KILL_*/TRAP -> SIGSYS; TRACE and USER_NOTIF
+            # without tracer or listener -> ENOSYS.
+            $script:ErrnoNumbers = @{}
+            for ($n = 1; $n -le 133; $n++) { if ($name = [PerfSecurity.Native.Errno]::Name($n)) { $ErrnoNumbers[$name] = "$n" } }
+            function Get-ActionOutcome([string] $Action) {
+                switch -Regex ($Action) {
+                    '^ERRNO\((\w+)\)$' { if ($ErrnoNumbers.ContainsKey($Matches[1])) { $ErrnoNumbers[$Matches[1]] } else { $Matches[1] } }
+                    '^(KILL_PROCESS|KILL_THREAD|TRAP)$' { 'signal 31' }
+                    '^(TRACE|USER_NOTIF)$' { '38' }
+                }
+            }
+            $script:ServedCommands = @{
+                root    = { param($profile) @("$Work/probe", 'serve', $profile) }
+                nnp     = { param($profile) @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--no-new-privs', "$Work/probe", 'serve', $profile) }
+                # Ambient cap_perfmon without no_new_privs; the probe sets no_new_privs itself to install its filters.
+                ambient = { param($profile) @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--inh-caps', '+perfmon', '--ambient-caps', '+perfmon', "$Work/probe", 'serve', $profile) }
+            }
+            $script:SeccompCells = [System.Collections.Generic.List[object]]::new()
+        }
+
+        It 'predicts every scope under the <Profile> profile for <Subject> at paranoid <Level>' -ForEach @(
+            foreach ($profile in 'runtime', 'eperm', 'allow', 'kill', 'stacked', 'trap', 'trace', 'notify') {
+                foreach ($subject in 'root', 'nnp', 'ambient') { foreach ($level in 2, -1) { @{ Profile = $profile; Subject = $subject; Level = $level } } }
+            }
+        ) {
+            $probe = Start-ServedProbe (& $ServedCommands[$Subject] $Profile)
+            try {
+                (Get-Content "/proc/$($probe.Id)/status" | Select-String '^Seccomp:').Line | Should -Match '\s2$'
+                $rules, $observed = Use-ParanoidLevel $Level {
+                    # Other test runs may change the level at any moment: retry until it held for the whole cell.
+                    for ($try = 1; $try -le 5; $try++) {
+                        Set-ParanoidRuntime $Level
+                        $rules = Get-PerfAccess -ProcessId $probe.Id
+                        $observed = Get-ServedObservation $probe
+                        if ((Get-ParanoidRuntime) -eq $Level -and @($rules | Where-Object ParanoidLevel -NE $Level).Count -eq 0) { break }
+                    }
+                    , @($rules)
+                    $observed
+                }
+            }
+            finally { Stop-ServedProbe $probe }
+            $probe.HasExited | Should -BeTrue
+            @($rules).Count | Should -Be 7
+            $mismatches = foreach ($rule in $rules) {
+                $kernel = $observed[$rule.Scope.ToString()]
+                $match = $rule.Verdict -ne 'Unknown' -and (($rule.Verdict -eq 'Allowed') -eq ($kernel -eq '0'))
+                # A denial decided by a filter also names what the kernel then does.
+                if ($match -and $rule.Verdict -eq 'Denied' -and $rule.Reason -like 'Seccomp filter*') { $match = (Get-ActionOutcome $rule.SeccompAction) -eq $kernel }
+                $SeccompCells.Add([pscustomobject]@{ Profile = $Profile; Subject = $Subject; Level = $Level; Scope = $rule.Scope; Verdict = $rule.Verdict; Action = $rule.SeccompAction; Kernel = $kernel; Match = $match })
+                if (-not $match) { "$($rule.Scope): predicted $($rule.Verdict) ($($rule.SeccompAction)), kernel $kernel ($($rule.Reason))" }
+            }
+            $mismatches | Should -BeNullOrEmpty
+        }
+
+        It 'covered every cell, with filter denials of every kind and scopes the filters let through' {
+            $SeccompCells.Count | Should -Be (8 * 3 * 2 * 7)
+            $matched = @($SeccompCells | Where-Object Match).Count
+            Write-Host "seccomp: $matched of $($SeccompCells.Count) cells agree with the kernel"
+            $matched | Should -Be $SeccompCells.Count
+            $kernel = $SeccompCells.Kernel | Sort-Object -Unique
+            foreach ($k in '0', '1', '19', '38', 'signal 31') { $kernel | Should -Contain $k }
+            @($SeccompCells | Where-Object { $_.Kernel -eq '1' -and $_.Subject -eq 'root' }).Count | Should -BeGreaterThan 0
+        }
+
+        It 'numbers filters as PTRACE_SECCOMP_GET_FILTER does: 0 is the one installed first' {
+            # stacked: filter 0 logs, filter 1 (installed last) refuses CPU-wide events with ENODEV.
+            $probe = Start-ServedProbe (& $ServedCommands['root'] 'stacked')
+            try {
+                $rules = Get-PerfAccess -ProcessId $probe.Id
+                $kernel = Invoke-Served $probe 'cpu'
+            }
+            finally { Stop-ServedProbe $probe }
+            $cpu = $rules | Where-Object Scope -EQ CpuWide
+            ($cpu.SeccompFilter, $cpu.SeccompAction) | Should -Be @(1, 'ERRNO(ENODEV)')
+            $kernel | Should -Be '19'
+            $user = $rules | Where-Object Scope -EQ UserProfiling
+            ($user.SeccompFilter, $user.SeccompAction) | Should -Be @(0, 'LOG')
+            $user.Reason | Should -Match 'filter 0 \(the oldest of 2\) returns LOG'
+        }
+
+        It 'says why it cannot read filters as an unprivileged user, and reports Unknown instead of Allowed' {
+            $probe = Start-ServedProbe (& $ServedCommands['nnp'] 'eperm')
+            try {
+                $r = Invoke-AsUser $User { param($id) Get-PerfAccess -ProcessId $id | ForEach-Object { '{0}|{1}|{2}' -f $_.Scope, $_.Verdict, $_.Reason } } -ArgumentList $probe.Id
+                $r.ErrorId | Should -BeNullOrEmpty
+                $user = $r.Output | Where-Object { $_ -like 'UserProfiling|*' }
+                $user | Should -Match '^UserProfiling\|Unknown\|.*CAP_SYS_ADMIN'
+                Invoke-Served $probe 'user' | Should -Be '1'
+            }
+            finally { Stop-ServedProbe $probe }
+        }
+
+        It 'gives up on a process that cannot stop, and leaves it untraced and running' {
+            $freezer = '/sys/fs/cgroup/freezer'
+            if (-not (Test-Path "$freezer/cgroup.procs")) { Set-ItResult -Skipped -Because 'no cgroup v1 freezer is mounted'; return }
+            $group = Join-Path $freezer ('psaccess' + (Get-Random -Minimum 10000 -Maximum 99999))
+            $null = New-Item -ItemType Directory $group
+            $probe = Start-ServedProbe (& $ServedCommands['root'] 'eperm')
+            try {
+                [IO.File]::WriteAllText("$group/cgroup.procs", "$($probe.Id)")
+                [IO.File]::WriteAllText("$group/freezer.state", 'FROZEN')
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $rule = Get-PerfAccess -ProcessId $probe.Id | Where-Object Scope -EQ UserProfiling
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+                $rule.Verdict | Should -Be 'Unknown'
+                $rule.Reason | Should -Match 'did not stop for ptrace'
+                (Get-Content "/proc/$($probe.Id)/status" | Select-String '^TracerPid:').Line | Should -Match '\s0$'
+                [IO.File]::WriteAllText("$group/freezer.state", 'THAWED')
+                # Thawed, it answers again, and the filter still returns EPERM.
+                Invoke-Served $probe 'user' | Should -Be '1'
+            }
+            finally {
+                if (Test-Path "$group/freezer.state") { [IO.File]::WriteAllText("$group/freezer.state", 'THAWED') }
+                Stop-ServedProbe $probe
+                # rmdir, which the kernel refuses (EBUSY) until the probe has left the group.
+                for ($i = 0; $i -lt 50 -and (Test-Path $group); $i++) {
+                    try { [IO.Directory]::Delete($group) } catch [System.IO.IOException] { Start-Sleep -Milliseconds 50 }
+                }
+                Test-Path $group | Should -BeFalse
+            }
+        }
+
+        It 'says when another tracer holds the process' {
+            $probe = Start-ServedProbe (& $ServedCommands['root'] 'eperm')
+            $tracer = $null
+            try {
+                # A second process attaches first (PTRACE_SEIZE) and stays the tracer: ptrace allows one.
+                $psi = [Diagnostics.ProcessStartInfo]::new("$Work/probe")
+                foreach ($a in 'hold', "$($probe.Id)") { $psi.ArgumentList.Add($a) }
+                $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+                $tracer = [Diagnostics.Process]::Start($psi)
+                $tracer.StandardOutput.ReadLine() | Should -Be '0'
+                $rule = Get-PerfAccess -ProcessId $probe.Id | Where-Object Scope -EQ UserProfiling
+                $rule.Verdict | Should -Be 'Unknown'
+                $rule.Allowed | Should -BeNullOrEmpty
+                $rule.Reason | Should -Match "traced by process $($tracer.Id)"
+                # Unknown survives Clixml and JSON as a null Allowed and the Verdict's name.
+                $xml = Join-Path $Work 'rule.clixml'
+                $rule | Export-Clixml $xml
+                $back = Import-Clixml $xml
+                $back.Allowed | Should -BeNullOrEmpty
+                $back.Verdict.ToString() | Should -Be 'Unknown'
+                ($back | Out-String -Width 200) | Should -Match 'UserProfiling\s+Unknown'
+                $json = $rule | Select-Object Scope, Verdict, Allowed | ConvertTo-Json -EnumsAsStrings | ConvertFrom-Json
+                $json.Verdict | Should -Be 'Unknown'
+                $json.PSObject.Properties['Allowed'].Value | Should -BeNullOrEmpty
+            }
+            finally {
+                if ($tracer -and -not $tracer.HasExited) { $tracer.Kill(); $tracer.WaitForExit() }
+                Stop-ServedProbe $probe
+            }
+        }
+    }
+
+    Context 'namespaces and containers' {
+        BeforeAll {
+            $script:Spaces = @{
+                'user namespace of root' = @('unshare', '--user', '--map-root-user')
+                'user namespace of a user' = @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', 'unshare', '--user', '--map-root-user')
+                'PID namespace' = @('unshare', '--pid', '--fork')
+                'cgroup namespace' = @('unshare', '--cgroup')
+                'mount namespace' = @('unshare', '--mount')
+            }
+            function Get-ProbeProcessId($Started) {
+                # unshare --fork leaves the probe as its child; the others exec it in place.
+                $id = $Started.Id
+                for ($i = 0; $i -lt 50 -and (Get-Content "/proc/$id/comm") -ne 'probe'; $i++) {
+                    $children = "$(Get-Content "/proc/$id/task/$id/children")".Trim()
+                    if ($children) { $id = [int]($children -split ' ')[0] } else { Start-Sleep -Milliseconds 20 }
+                }
+                $id
+            }
+            function Get-LsnsNamespace([int] $Id) {
+                # util-linux lsns: "TYPE NS" for each namespace the process is in.
+                $map = @{}
+                foreach ($line in & lsns -p $Id -n -o TYPE,NS) { $t, $ns = ($line.Trim() -split '\s+'); $map[$t] = $ns }
+                $map
+            }
+            # The host's namespaces: PID 1's, or where lsns cannot read PID 1 (it may hold capabilities this session
+            # lacks), this session's own when it is in the kernel's initial ones (fixed inodes, uapi linux/nsfs.h).
+            $script:HostNs = Get-LsnsNamespace 1
+            if ($HostNs.Count -eq 0) {
+                $script:HostNs = Get-LsnsNamespace $PID
+                $script:HostNsKnown = $HostNs['user'] -eq '4026531837' -and $HostNs['pid'] -eq '4026531836' -and $HostNs['cgroup'] -eq '4026531835'
+            }
+            else { $script:HostNsKnown = $true }
+            $script:NamespaceCells = [System.Collections.Generic.List[object]]::new()
+        }
+
+        It 'names the namespaces of a process in a <Space> and predicts what the kernel does there at paranoid <Level>' -ForEach @(
+            foreach ($space in 'user namespace of root', 'user namespace of a user', 'PID namespace', 'cgroup namespace', 'mount namespace') {
+                foreach ($level in 2, -1) { @{ Space = $space; Level = $level } }
+            }
+        ) {
+            if (-not $HostNsKnown) { Set-ItResult -Skipped -Because 'neither PID 1 nor this session shows the host namespaces'; return }
+            $started = Start-ServedProbe ($Spaces[$Space] + @("$Work/probe", 'serve', 'none'))
+            $inner = $null
+            $sleep = $null
+            try {
+                $id = Get-ProbeProcessId $started
+                $other = $Target.Id
+                if ($Space -eq 'PID namespace') {
+                    # Another user's process inside the same PID namespace, numbered as the probe sees it.
+                    $inner = Start-Process nsenter -ArgumentList '--target', $id, '--pid', '--', 'setpriv', '--reuid', $Other, '--regid', $Other, '--clear-groups', 'sleep', '600' -PassThru
+                    for ($i = 0; $i -lt 100 -and -not $sleep; $i++) { Start-Sleep -Milliseconds 20; $sleep = "$(Get-Content "/proc/$($inner.Id)/task/$($inner.Id)/children" -ErrorAction SilentlyContinue)".Trim() }
+                    $other = [int]((Get-Content "/proc/$sleep/status" | Select-String '^NSpid:').Line -split '\s+')[-1]
+                }
+                $mine = Get-LsnsNamespace $id
+                $rules, $observed = Use-ParanoidLevel $Level {
+                    for ($try = 1; $try -le 5; $try++) {
+                        Set-ParanoidRuntime $Level
+                        $rules = Get-PerfAccess -ProcessId $id
+                        $observed = Get-ServedObservation $started $other
+                        if ((Get-ParanoidRuntime) -eq $Level -and @($rules | Where-Object ParanoidLevel -NE $Level).Count -eq 0) { break }
+                    }
+                    , @($rules)
+                    $observed
+                }
+                $view = $rules | Out-String -Width 400
+            }
+            finally {
+                if ($sleep) { Stop-Process -Id $sleep -Force -ErrorAction SilentlyContinue }
+                if ($inner -and -not $inner.HasExited) { $inner.Kill() }
+                Stop-ServedProbe $started
+            }
+            @($rules).Count | Should -Be 7
+            # Each namespace lsns shows apart from PID 1's is named, on every row and in the view; the others are not.
+            foreach ($kind in @{ pid = 'PidNamespace'; user = 'UserNamespace'; cgroup = 'CgroupNamespace'; mnt = 'MountNamespace' }.GetEnumerator()) {
+                $expected = if ($mine[$kind.Key] -ne $HostNs[$kind.Key]) { "$($kind.Key):[$($mine[$kind.Key])]" } else { $null }
+                $rules."$($kind.Value)" | Sort-Object -Unique | Should -Be $expected -Because "$($kind.Key) namespace"
+                if ($expected) { $view | Should -Match ([regex]::Escape($expected)) }
+            }
+            $mismatches = foreach ($rule in $rules) {
+                $kernel = $observed[$rule.Scope.ToString()]
+                $match = $rule.Verdict -ne 'Unknown' -and (($rule.Verdict -eq 'Allowed') -eq ($kernel -eq '0'))
+                $NamespaceCells.Add([pscustomobject]@{ Space = $Space; Level = $Level; Scope = $rule.Scope; Verdict = $rule.Verdict; Kernel = $kernel; Match = $match })
+                if (-not $match) { "$($rule.Scope): predicted $($rule.Verdict), kernel $kernel ($($rule.Reason))" }
+            }
+            $mismatches | Should -BeNullOrEmpty
+        }
+
+        It 'covered every cell in namespaces, with both outcomes' {
+            $NamespaceCells.Count | Should -Be (5 * 2 * 7)
+            $matched = @($NamespaceCells | Where-Object Match).Count
+            Write-Host "namespaces: $matched of $($NamespaceCells.Count) cells agree with the kernel"
+            $matched | Should -Be $NamespaceCells.Count
+            @($NamespaceCells | Where-Object Kernel -EQ '0').Count | Should -BeGreaterThan 0
+            @($NamespaceCells | Where-Object Kernel -NE '0').Count | Should -BeGreaterThan 0
+        }
+    }
+
+    Context 'the bounding set' {
+        BeforeAll {
+            # cap_sys_module is dropped from the bounding set by the launchers below (cap 16).
+            $script:BoundFiles = @{ 'probe-all' = '=ep'; 'probe-module' = 'cap_perfmon,cap_sys_module=ep'; 'probe-module-i' = 'cap_perfmon,cap_sys_module=eip'; 'probe-module-p' = 'cap_perfmon,cap_sys_module=p' }
+            foreach ($f in $BoundFiles.Keys) {
+                Copy-Item "$Work/probe" "$Work/$f"
+                & chmod 755 "$Work/$f"
+                & setcap $BoundFiles[$f] "$Work/$f"
+                if ($LASTEXITCODE -ne 0) { throw "setcap $($BoundFiles[$f]) failed" }
+            }
+            $script:Launchers = @{
+                'root without cap_sys_module' = @('setpriv', '--bounding-set', '-sys_module')
+                'a user without cap_sys_module' = @('setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--bounding-set', '-sys_module')
+                # Raised in the inheritable set first: the bounding set cannot add it back afterwards.
+                'a user with cap_sys_module inheritable only' = @('setpriv', '--inh-caps', '+sys_module', 'setpriv', '--reuid', $User, '--regid', $User, '--init-groups', '--bounding-set', '-sys_module')
+            }
+            function Invoke-Launched([string[]] $Launcher, [string] $File, [string[]] $Attempt) {
+                # The kernel's answer: the probe's errno, or "exec EPERM" when execve refused the file.
+                $command = $Launcher + $(if ($Attempt[0] -eq 'mmap') { 'prlimit', "--memlock=${MemlockBytes}:$MemlockBytes" }) + @($File) + $Attempt
+                $out = "$(& $command[0] $command[1..($command.Count - 1)] 2>&1)"
+                if ($out -match 'Operation not permitted') { return 'exec EPERM' }
+                if ($out -notmatch '^\d+$') { throw "$($command -join ' ') printed: $out" }
+                $out
+            }
+            $script:BoundCells = [System.Collections.Generic.List[object]]::new()
+        }
+
+        It 'predicts <File> started by <Launcher>: it <Outcome>' -ForEach @(
+            @{ Launcher = 'root without cap_sys_module'; File = 'probe-all'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'root without cap_sys_module'; File = 'probe-module'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-module'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-all'; Fails = $true; Outcome = 'fails with EPERM' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-module-p'; Fails = $false; Outcome = 'runs' }
+            @{ Launcher = 'a user without cap_sys_module'; File = 'probe-perfmon'; Fails = $false; Outcome = 'runs' }
+            @{ Launcher = 'a user with cap_sys_module inheritable only'; File = 'probe-module-i'; Fails = $false; Outcome = 'runs' }
+        ) {
+            $launcher = $Launchers[$Launcher]
+            # The subject: a process started the same way, which the prediction reads.
+            $psi = [Diagnostics.ProcessStartInfo]::new($launcher[0])
+            foreach ($a in @($launcher[1..($launcher.Count - 1)]) + 'sleep', '600') { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false
+            $subject = [Diagnostics.Process]::Start($psi)
+            try {
+                for ($i = 0; $i -lt 100 -and (Get-Content "/proc/$($subject.Id)/comm") -ne 'sleep'; $i++) { Start-Sleep -Milliseconds 20 }
+                $bounding = [Convert]::ToUInt64(((Get-Content "/proc/$($subject.Id)/status" | Select-String '^CapBnd:').Line -split '\s+')[1], 16)
+                $bounding -band (1 -shl 16) | Should -Be 0
+                $rules, $observed = Use-ParanoidLevel 2 {
+                    for ($try = 1; $try -le 5; $try++) {
+                        Set-ParanoidRuntime 2
+                        $rules = Get-PerfAccess -ProcessId $subject.Id -FilePath "$Work/$File"
+                        $observed = [ordered]@{}
+                        foreach ($scope in $Attempts.Keys) { $observed[$scope] = Invoke-Launched $launcher "$Work/$File" $Attempts[$scope] }
+                        if ((Get-ParanoidRuntime) -eq 2) { break }
+                    }
+                    , @($rules)
+                    $observed
+                }
+            }
+            finally { $subject.Kill(); $subject.WaitForExit() }
+            @($rules).Count | Should -Be 7
+            $mismatches = foreach ($rule in $rules) {
+                $kernel = $observed[$rule.Scope.ToString()]
+                $match = $rule.Verdict -ne 'Unknown' -and (($rule.Verdict -eq 'Allowed') -eq ($kernel -eq '0'))
+                $BoundCells.Add([pscustomobject]@{ Launcher = $Launcher; File = $File; Scope = $rule.Scope; Verdict = $rule.Verdict; Kernel = $kernel; Match = $match })
+                if (-not $match) { "$($rule.Scope): predicted $($rule.Verdict), kernel $kernel ($($rule.Reason))" }
+            }
+            $mismatches | Should -BeNullOrEmpty
+            if ($Fails) {
+                $observed.Values | Sort-Object -Unique | Should -Be 'exec EPERM'
+                foreach ($rule in $rules) { $rule.Reason | Should -Match "^Executing $([regex]::Escape("$Work/$File")) fails with EPERM: .*cap_sys_module" }
+            }
+            else { $observed.Values | Should -Not -Contain 'exec EPERM' }
+        }
+
+        It 'predicts the same for a login, whose bounding set is PID 1''s' {
+            $bounding = { param($id) [Convert]::ToUInt64(((Get-Content "/proc/$id/status" | Select-String '^CapBnd:').Line -split '\s+')[1], 16) }
+            if ((& $bounding 1) -ne (& $bounding $PID)) { Set-ItResult -Skipped -Because 'this session does not have the bounding set of PID 1'; return }
+            $rule = Get-PerfAccess -UserName root -FilePath "$Work/probe-all" | Where-Object Scope -EQ UserProfiling
+            $kernel = Invoke-Launched @('env') "$Work/probe-all" @('user')
+            if ((& $bounding 1) -eq [PerfSecurity.Capabilities.CapabilitySet]::All.Mask) {
+                $rule.Verdict | Should -Be 'Allowed'
+                $kernel | Should -Be '0'
+            }
+            else {
+                $rule.Verdict | Should -Be 'Denied'
+                $rule.Notes | Should -Match 'bounding set of PID 1'
+                $kernel | Should -Be 'exec EPERM'
+            }
+        }
+
+        It 'covered every cell of the bounding set' {
+            $BoundCells.Count | Should -Be (7 * 7)
+            $matched = @($BoundCells | Where-Object Match).Count
+            Write-Host "bounding set: $matched of $($BoundCells.Count) cells agree with the kernel"
+            $matched | Should -Be $BoundCells.Count
         }
     }
 

@@ -1,5 +1,19 @@
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
+
+    function ConvertFrom-Pscap([string[]] $Lines) {
+        # pscap prints "%-5d %-5d %-10s  %-18s  caps": the command (comm, with " *" for a process in a child user
+        # namespace) fills 18 columns; caps are "full" or permitted names without cap_, then " +" or " @".
+        foreach ($line in $Lines | Select-Object -Skip 1) {
+            if ($line -notmatch '^(?<ppid>\d+) +(?<pid>\d+) +(?<name>\S.{9,}?)  (?<cmd>.{18})  (?<caps>.*)$') { continue }
+            [pscustomobject]@{
+                ProcessId = [int]$Matches.pid
+                Command = $Matches.cmd.TrimEnd() -replace ' \*$', ''
+                ChildUserNamespace = $Matches.cmd.TrimEnd().EndsWith(' *')
+                Capabilities = ($Matches.caps -replace '( [+@])+\s*$', '').Trim()
+            }
+        }
+    }
     $script:ProbeDir = "/tmp/psprocprobe-$([guid]::NewGuid().ToString('n').Substring(0, 10))"
     $null = New-Item -ItemType Directory $ProbeDir
     function script:Build-Probe([string] $Name, [string[]] $Flags = @()) {
@@ -30,13 +44,9 @@ Describe 'Get-PerfProcessCapability' {
         $afterIds = [System.Collections.Generic.HashSet[int]]::new([int[]]@($after.ProcessId))
         $kernel = [System.Collections.Generic.HashSet[int]]::new([int[]]@($before | Where-Object IsKernelThread | ForEach-Object ProcessId))
 
-        # pscap: "ppid pid uid command capabilities"; caps = "full" or the permitted names without cap_, plus " +"/" @"/" *".
         $fromPscap = @{}
-        foreach ($line in $lines | Select-Object -Skip 1) {
-            $f = $line -split '\s+', 5
-            if ($f.Count -lt 5) { continue }
-            $fromPscap[[int]$f[1]] = ($f[4] -replace ' [+@*]( [+@*])*\s*$', '').Trim()
-        }
+        $starred = @{}
+        foreach ($row in ConvertFrom-Pscap $lines) { $fromPscap[$row.ProcessId] = $row.Capabilities; $starred[$row.ProcessId] = $row.ChildUserNamespace }
         $fromPscap.Count | Should -BeGreaterThan 0
 
         $full = [PerfSecurity.Capabilities.CapabilitySet]::All.Mask
@@ -46,6 +56,7 @@ Describe 'Get-PerfProcessCapability' {
             $p = $stable[$id]
             $expected = if ($p.PermittedMask -eq $full) { 'full' } else { ($p.Permitted -replace '^cap_', '') -join ', ' }
             $fromPscap[$id] | Should -BeExactly $expected -Because "pid $id ($($p.Name))"
+            $starred[$id] | Should -Be $p.InChildUserNamespace -Because "pid $id ($($p.Name)) in a child user namespace"
             $compared++
         }
         $compared | Should -BeGreaterThan 0
@@ -56,6 +67,44 @@ Describe 'Get-PerfProcessCapability' {
             if (($p.EffectiveMask -bor $p.PermittedMask -bor $p.InheritableMask) -eq 0) { continue }
             if ($p.ProcessId -eq $PID -or $p.ParentId -eq $PID) { continue }
             $fromPscap.ContainsKey($p.ProcessId) | Should -BeTrue -Because "pid $($p.ProcessId) ($($p.Name)) has capabilities"
+        }
+    }
+
+    It 'marks processes in a child user namespace as pscap does (<Case>)' -ForEach @(
+        @{ Case = 'root in unshare -Ur'; Command = @('unshare', '--user', '--map-root-user', 'sleep', '60'); InChild = $true }
+        @{ Case = 'a user in unshare -Ur'; AsUser = $true; Command = @('unshare', '--user', '--map-root-user', 'sleep', '60'); InChild = $true }
+        @{ Case = 'root in a PID namespace'; Command = @('unshare', '--pid', '--fork', 'sleep', '60'); InChild = $false }
+        @{ Case = 'root in a cgroup namespace'; Command = @('unshare', '--cgroup', 'sleep', '60'); InChild = $false }
+    ) {
+        if (-not (Get-Command pscap -ErrorAction SilentlyContinue)) { Set-ItResult -Skipped -Because 'pscap (libcap-ng-utils) is not installed'; return }
+        $user = if ($AsUser) { New-TestUser 'pscapn' }
+        $proc = $null
+        try {
+            $command = if ($user) { @('setpriv', '--reuid', $user, '--regid', $user, '--init-groups') + $Command } else { $Command }
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($command[0])
+            foreach ($a in $command[1..($command.Count - 1)]) { $psi.ArgumentList.Add($a) }
+            $proc = [System.Diagnostics.Process]::Start($psi)
+            # The sleep: the started process itself, or unshare's child with --fork.
+            $id = $proc.Id
+            for ($i = 0; $i -lt 100 -and (Get-Content "/proc/$id/comm") -ne 'sleep'; $i++) {
+                $next = "$(Get-Content "/proc/$id/task/$id/children" -ErrorAction SilentlyContinue)".Trim()
+                if ($next) { $id = [int]$next } else { Start-Sleep -Milliseconds 20 }
+            }
+            $p = Get-PerfProcessCapability -Id $id
+            $p.Name | Should -Be 'sleep'
+            $p.InChildUserNamespace | Should -Be $InChild
+            $row = ConvertFrom-Pscap (& pscap -a) | Where-Object ProcessId -EQ $id
+            $row | Should -Not -BeNullOrEmpty -Because 'pscap lists processes with capabilities'
+            $row.ChildUserNamespace | Should -Be $p.InChildUserNamespace
+            $row.Command | Should -Be $p.Name
+            # The default view marks it the same way.
+            $view = ($p | Out-String -Width 200) -split "`n" | Where-Object { $_ -match "^\s*$id\s" }
+            if ($InChild) { $view | Should -Match 'sleep \*' } else { $view | Should -Not -Match 'sleep \*' }
+        }
+        finally {
+            if ($proc -and -not $proc.HasExited) { $proc.Kill(); $proc.WaitForExit() }
+            if ($id -and $id -ne $proc.Id) { Stop-Process -Id $id -Force -ErrorAction SilentlyContinue }
+            if ($user) { Remove-TestUser $user }
         }
     }
 
@@ -160,7 +209,7 @@ $d = ConvertFrom-PerfSecureBits $p.SecureBits
     It 'names SECBIT_EXEC_RESTRICT_FILE and SECBIT_EXEC_DENY_INTERACTIVE as the kernel header does' {
         $header = '/usr/include/linux/securebits.h'
         if (-not (Select-String -Path $header -Pattern 'SECURE_EXEC_DENY_INTERACTIVE_LOCKED' -Quiet -ErrorAction SilentlyContinue)) {
-            Set-ItResult -Skipped -Because "$header predates Linux 6.14"; return
+            Set-ItResult -Skipped -Because "machine: $header (the installed kernel headers) predates Linux 6.14"; return
         }
         $numbers = @{}
         foreach ($m in Select-String -Path $header -Pattern '^#define\s+SECURE_(EXEC_\w+)\s+(\d+)') { $numbers["SECBIT_$($m.Matches[0].Groups[1].Value)"] = [int]$m.Matches[0].Groups[2].Value }

@@ -137,7 +137,7 @@ Describe 'Recommendations built from hostile paths' -Tag Security {
             $parsed = @(Get-ParsedCommands $f.Remediation)
             $targets = @($parsed | ForEach-Object {
                     $a = $_.Arguments
-                    for ($i = 0; $i -lt $a.Count - 1; $i++) { if ($a[$i] -in '-LiteralPath', '-Path', '-DataPath') { $a[$i + 1] } } })
+                    for ($i = 0; $i -lt $a.Count - 1; $i++) { if ($a[$i] -in '-LiteralPath', '-Path', '-DataPath', '-Target') { $a[$i + 1] } } })
             # The denial without an exe is a comment; every other remediation acts on exactly the finding's file.
             if ($f.Target -eq $Log) { $targets | Should -BeNullOrEmpty -Because $f.Remediation }
             else { $targets | Should -Be @($f.Target) -Because $f.Remediation }

@@ -1,10 +1,12 @@
 using PerfSecurity.Capabilities;
+using PerfSecurity.Namespaces;
+using PerfSecurity.Seccomp;
 using PerfSecurity.Settings;
 
 namespace PerfSecurity.Access;
 
-/// <summary>The kernel side of an access decision.</summary>
-public sealed record KernelFacts(int ParanoidLevel, KernelFlavor Flavor, Version Version, int KptrRestrict);
+/// <summary>The kernel side of an access decision; <paramref name="HighestCpu"/> is the last online CPU (CPU-wide events open one per CPU).</summary>
+public sealed record KernelFacts(int ParanoidLevel, KernelFlavor Flavor, Version Version, int KptrRestrict, int HighestCpu = 0);
 
 /// <summary>A binary the subject executes, and what decides whether its file capabilities apply.</summary>
 /// <param name="Capabilities">Its security.capability attribute, or null when it has none.</param>
@@ -15,7 +17,9 @@ public sealed record ExecutedFile(string Path, FileCapabilityData? Capabilities,
 
 /// <summary>
 /// The subject side: the credentials of a process, or of a fresh login of a user (empty inheritable and
-/// ambient sets, full bounding set), optionally about to execute <see cref="File"/>.
+/// ambient sets, full bounding set), optionally about to execute <see cref="File"/>. <see cref="SeccompState"/> holds
+/// the filters read from a process in seccomp mode 2 (or why they could not be read); <see cref="Namespaces"/> the
+/// namespaces it does not share with the host.
 /// </summary>
 public sealed record SubjectFacts(
     string Description,
@@ -30,13 +34,18 @@ public sealed record SubjectFacts(
     int Seccomp,
     ExecutedFile? File = null,
     int? ProcessId = null,
-    string? UserName = null)
+    string? UserName = null,
+    SeccompState? SeccompState = null,
+    NamespaceSet? Namespaces = null)
 {
-    /// <summary>A login of a user: root holds every capability, others none.</summary>
-    public static SubjectFacts Login(string userName, uint uid, CapabilitySet all) => new(
+    /// <summary>
+    /// A login of a user with the bounding set logins inherit (PID 1's, through the login daemon): root holds
+    /// that whole set, others nothing.
+    /// </summary>
+    public static SubjectFacts Login(string userName, uint uid, CapabilitySet bounding) => new(
         $"user {userName}", uid,
-        Effective: uid == 0 ? all : CapabilitySet.Empty,
-        Permitted: uid == 0 ? all : CapabilitySet.Empty,
-        Inheritable: CapabilitySet.Empty, Bounding: all, Ambient: CapabilitySet.Empty,
+        Effective: uid == 0 ? bounding : CapabilitySet.Empty,
+        Permitted: uid == 0 ? bounding : CapabilitySet.Empty,
+        Inheritable: CapabilitySet.Empty, Bounding: bounding, Ambient: CapabilitySet.Empty,
         InitialUserNamespace: true, NoNewPrivs: false, Seccomp: 0, UserName: userName);
 }

@@ -2,7 +2,10 @@ using PerfSecurity.Users;
 using System.Globalization;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
+using PerfSecurity.Counting;
+using PerfSecurity.Namespaces;
 using PerfSecurity.Native;
+using PerfSecurity.Seccomp;
 using PerfSecurity.Settings;
 
 namespace PerfSecurity.Access;
@@ -19,7 +22,8 @@ public static class AccessSubjects
         KernelInfo kernel = KernelInfo.Current;
         // Without the file the kernel has no kallsyms addresses to restrict; 0 is its default.
         int kptr = Sysctl.ReadInt("kernel.kptr_restrict") ?? 0;
-        return new KernelFacts(level, kernel.Flavor, kernel.Version, kptr);
+        int[] online = CounterTarget.OnlineCpus();
+        return new KernelFacts(level, kernel.Flavor, kernel.Version, kptr, online.Length > 0 ? online.Max() : 0);
     }
 
     /// <summary>A running process as it is now.</summary>
@@ -32,12 +36,20 @@ public static class AccessSubjects
             ?? throw new PerfSecurityException("PerfAccessProcessNotFound", FailureKind.ObjectNotFound,
                 $"There is no process {pid}, or its /proc entry is hidden from this user (hidepid).", pid);
         string user = UserNames.Of(status.EffectiveUid);
-        return new SubjectFacts($"process {pid} ({status.Name})", status.EffectiveUid,
+        NamespaceSet namespaces = ProcessNamespaces.Read(pid);
+        // Seccomp mode 2: the filters themselves, read through ptrace (root only); they decide before any permission check.
+        SeccompState? seccomp = status.Seccomp == 2 ? SeccompReader.Read(pid) ?? throw Exited(pid) : null;
+        string where = namespaces.IsHost ? "" : $" in {namespaces}";
+        return new SubjectFacts($"process {pid} ({status.Name}){where}", status.EffectiveUid,
             status.Effective, status.Permitted, status.Inheritable, status.Bounding, status.Ambient,
-            InInitialUserNamespace(pid), status.NoNewPrivs, status.Seccomp, ProcessId: pid, UserName: user);
+            ProcessNamespaces.InInitialUserNamespace(pid), status.NoNewPrivs, status.Seccomp, ProcessId: pid, UserName: user,
+            SeccompState: seccomp, Namespaces: namespaces);
     }
 
-    /// <summary>A fresh login of a user (no ambient or inheritable capabilities); root holds all.</summary>
+    private static PerfSecurityException Exited(int pid)
+        => new("PerfAccessProcessNotFound", FailureKind.ObjectNotFound, $"Process {pid} exited while its seccomp filters were being read.", pid);
+
+    /// <summary>A fresh login of a user (no ambient or inheritable capabilities, PID 1's bounding set); root holds that set.</summary>
     public static SubjectFacts ForUser(string userName)
     {
         if (string.IsNullOrWhiteSpace(userName))
@@ -45,7 +57,9 @@ public static class AccessSubjects
         Accounts.UserEntry user = Accounts.UserByName(userName)
             ?? throw new PerfSecurityException("PerfAccessUserNotFound", FailureKind.ObjectNotFound,
                 $"There is no user '{userName}' in the account databases (getpwnam found nothing).", userName);
-        return SubjectFacts.Login(user.Name, user.Uid, CapabilitySet.All);
+        // Logins descend from PID 1 and keep its bounding set (a container or a restricted init lacks some).
+        CapabilitySet bounding = ProcessCapabilities.Read(1)?.Bounding is { IsEmpty: false } b ? b : CapabilitySet.All;
+        return SubjectFacts.Login(user.Name, user.Uid, bounding);
     }
 
     /// <summary>The subject about to execute <paramref name="path"/>: its capabilities, mode and mount are read here.</summary>
@@ -143,31 +157,4 @@ public static class AccessSubjects
         }
         return (gid, groups.ToArray());
     }
-
-    /// <summary>
-    /// Whether a process lives in the initial user namespace: its ns/user link equals pid 1's, or, when those
-    /// links are not readable (they need ptrace access), its uid_map is the identity map of the initial namespace.
-    /// </summary>
-    public static bool InInitialUserNamespace(int pid)
-    {
-        try
-        {
-            string? mine = new FileInfo($"/proc/{pid}/ns/user").LinkTarget;
-            string? init = new FileInfo("/proc/1/ns/user").LinkTarget;
-            if (mine is not null && init is not null) return mine == init;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        try
-        {
-            return IsInitialUidMap(File.ReadAllText($"/proc/{pid}/uid_map"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return true;
-        }
-    }
-
-    /// <summary>The initial namespace maps all 2^32-1 ids onto themselves.</summary>
-    public static bool IsInitialUidMap(string uidMap)
-        => string.Join(' ', uidMap.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)) == "0 0 4294967295";
 }

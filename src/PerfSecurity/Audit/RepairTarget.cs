@@ -26,8 +26,8 @@ public static class RepairTarget
 {
     /// <summary>
     /// A perf binary, for a repair: the file the perf resolver names (perf on PATH, or the binary its wrapper script
-    /// runs), or a file named like perf (perf, perf_*, perf-*, perf.*) that holds perf's capabilities (cap_perfmon or
-    /// cap_sys_admin). Any other capable file is not perf's, and Repair leaves it alone.
+    /// runs, when only root can change that path), or a file named like perf (perf, perf_*, perf-*, perf.*) that holds
+    /// perf's capabilities (cap_perfmon or cap_sys_admin). Any other capable file is not perf's, and Repair leaves it alone.
     /// </summary>
     public static bool IsPerfBinary(string name, FileStatus status, FileCapabilityData? capabilities)
     {
@@ -41,7 +41,8 @@ public static class RepairTarget
     private static bool ResolverNames(FileStatus status)
     {
         var perf = PerfProgram.Find();
-        if (perf is null) return false;
+        // A PATH entry or link a user controls would let that user name any capable file "perf" (the binary too).
+        if (perf is null || SecurePath.FindWeakness(perf.Path) is not null) return false;
         foreach (string? candidate in new[] { perf.Path, perf.Binary })
         {
             if (candidate is null) continue;

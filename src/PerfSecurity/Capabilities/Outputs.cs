@@ -48,7 +48,7 @@ public sealed class FileCapability
 /// <summary>The capability sets and privilege flags of one process, from /proc/&lt;pid&gt;/status.</summary>
 public sealed class ProcessCapability
 {
-    public ProcessCapability(ProcessStatus s, int? secureBits)
+    public ProcessCapability(ProcessStatus s, int? secureBits, bool inChildUserNamespace = false)
     {
         ProcessId = s.ProcessId;
         ParentId = s.ParentId;
@@ -69,6 +69,7 @@ public sealed class ProcessCapability
         NoNewPrivs = s.NoNewPrivs;
         Seccomp = s.Seccomp;
         IsKernelThread = s.IsKernelThread;
+        InChildUserNamespace = inChildUserNamespace;
         ThreadId = s.ThreadId;
         SecureBits = secureBits;
         SecureBitsFlags = secureBits is int b ? SecureBitsText.Names(b) : null;
@@ -97,6 +98,11 @@ public sealed class ProcessCapability
     /// <summary>0 disabled, 1 strict, 2 filter.</summary>
     public int Seccomp { get; }
     public bool IsKernelThread { get; }
+    /// <summary>
+    /// True when the process lives in a user namespace other than the initial one (pscap marks it with *): its
+    /// capabilities are held in that namespace, and do not count for perf_events.
+    /// </summary>
+    public bool InChildUserNamespace { get; }
     /// <summary>
     /// Null when the sets are the process leader's; otherwise the live thread they were read from, because the
     /// leader has exited (a zombie) while this thread runs on. getpcaps and pscap show the exited leader's sets.

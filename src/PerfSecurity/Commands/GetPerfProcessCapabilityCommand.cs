@@ -2,6 +2,7 @@ using System.Management.Automation;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
+using PerfSecurity.Namespaces;
 
 namespace PerfSecurity.Commands;
 
@@ -21,6 +22,7 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
 
     protected override void ProcessRecord()
     {
+        _initialUserNamespace = ProcessNamespaces.HostLink("user");
         if (Id is not null)
         {
             foreach (int pid in Id)
@@ -67,6 +69,9 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
             WriteFailure(new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process named '{n}'.", n));
     }
 
-    private static ProcessCapability Wrap(ProcessStatus s)
-        => new(s, s.ProcessId == Environment.ProcessId ? (int)ProcessCapabilities.CurrentSecureBits() : null);
+    private string? _initialUserNamespace;
+
+    private ProcessCapability Wrap(ProcessStatus s)
+        => new(s, s.ProcessId == Environment.ProcessId ? (int)ProcessCapabilities.CurrentSecureBits() : null,
+            !s.IsKernelThread && !ProcessNamespaces.InUserNamespaceOf(s.ProcessId, _initialUserNamespace));
 }

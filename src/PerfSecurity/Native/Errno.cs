@@ -35,6 +35,7 @@ public static partial class Errno
     public const int ENODATA = 61;
     public const int EOVERFLOW = 75;
     public const int EOPNOTSUPP = 95;
+    public const int EMEDIUMTYPE = 124;
 
     [LibraryImport("libc", EntryPoint = "strerror")]
     private static partial IntPtr StrError(int errnum);
@@ -42,6 +43,29 @@ public static partial class Errno
     /// <summary>The C library's text for an errno, as perf and getcap print it.</summary>
     public static string Describe(int errno)
         => Marshal.PtrToStringUTF8(StrError(errno)) ?? $"errno {errno}";
+
+    // asm-generic/errno-base.h and errno.h (x86_64 and aarch64 share them): index = number - 1; "" for unused numbers.
+    private static readonly string[] Names =
+    {
+        "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD",
+        "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV", "ENOTDIR",
+        "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG", "ENOSPC", "ESPIPE", "EROFS",
+        "EMLINK", "EPIPE", "EDOM", "ERANGE", "EDEADLK", "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY", "ELOOP",
+        "", "ENOMSG", "EIDRM", "ECHRNG", "EL2NSYNC", "EL3HLT", "EL3RST", "ELNRNG", "EUNATCH", "ENOCSI",
+        "EL2HLT", "EBADE", "EBADR", "EXFULL", "ENOANO", "EBADRQC", "EBADSLT", "", "EBFONT", "ENOSTR",
+        "ENODATA", "ETIME", "ENOSR", "ENONET", "ENOPKG", "EREMOTE", "ENOLINK", "EADV", "ESRMNT", "ECOMM",
+        "EPROTO", "EMULTIHOP", "EDOTDOT", "EBADMSG", "EOVERFLOW", "ENOTUNIQ", "EBADFD", "EREMCHG", "ELIBACC", "ELIBBAD",
+        "ELIBSCN", "ELIBMAX", "ELIBEXEC", "EILSEQ", "ERESTART", "ESTRPIPE", "EUSERS", "ENOTSOCK", "EDESTADDRREQ", "EMSGSIZE",
+        "EPROTOTYPE", "ENOPROTOOPT", "EPROTONOSUPPORT", "ESOCKTNOSUPPORT", "EOPNOTSUPP", "EPFNOSUPPORT", "EAFNOSUPPORT", "EADDRINUSE", "EADDRNOTAVAIL", "ENETDOWN",
+        "ENETUNREACH", "ENETRESET", "ECONNABORTED", "ECONNRESET", "ENOBUFS", "EISCONN", "ENOTCONN", "ESHUTDOWN", "ETOOMANYREFS", "ETIMEDOUT",
+        "ECONNREFUSED", "EHOSTDOWN", "EHOSTUNREACH", "EALREADY", "EINPROGRESS", "ESTALE", "EUCLEAN", "ENOTNAM", "ENAVAIL", "EISNAM",
+        "EREMOTEIO", "EDQUOT", "ENOMEDIUM", "EMEDIUMTYPE", "ECANCELED", "ENOKEY", "EKEYEXPIRED", "EKEYREVOKED", "EKEYREJECTED", "EOWNERDEAD",
+        "ENOTRECOVERABLE", "ERFKILL", "EHWPOISON",
+    };
+
+    /// <summary>The symbolic name of an errno (EPERM), or null for a number Linux does not define.</summary>
+    public static string? Name(int errno)
+        => errno >= 1 && errno <= Names.Length && Names[errno - 1].Length > 0 ? Names[errno - 1] : null;
 
     /// <summary>The errno left by the last P/Invoke marked SetLastError.</summary>
     public static int Last => Marshal.GetLastPInvokeError();

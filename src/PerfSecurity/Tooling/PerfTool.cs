@@ -180,6 +180,8 @@ public static partial class PerfTool
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
+            // A wrapper script runs more than its exec line (uname, env's interpreter): only what root alone can change may be found.
+            psi.Environment["PATH"] = TrustedSearchPath(Environment.GetEnvironmentVariable("PATH"));
             using var p = Process.Start(psi);
             if (p is null) return null;
             var output = p.StandardOutput.ReadToEndAsync();
@@ -188,6 +190,14 @@ public static partial class PerfTool
             return ParseVersion(output.Result);
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>The directories of <paramref name="path"/> that root alone can change, in order; the system directories when none is.</summary>
+    public static string TrustedSearchPath(string? path)
+    {
+        var trusted = (path ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Where(d => d[0] == '/' && IO.SecurePath.FindWeakness(d) is null).Distinct().ToList();
+        return trusted.Count > 0 ? string.Join(':', trusted) : "/usr/sbin:/usr/bin:/sbin:/bin";
     }
 
     /// <summary>"perf version 6.1.187" → "6.1.187".</summary>
@@ -235,8 +245,25 @@ public static partial class PerfTool
         {
             string? weakness = IO.SecurePath.FindWeakness(file);
             if (weakness is not null) return $"{weakness}; '{file}' was read, not run";
+            // The kernel runs a script's #! interpreter as the caller too.
+            if (Interpreter(file) is { } interpreter && IO.SecurePath.FindWeakness(interpreter) is { } w)
+                return $"{w}; '{file}' is run by '{interpreter}', so it was read, not run";
         }
         return null;
+    }
+
+    /// <summary>The program on a script's #! line, or null for a file that is not a script.</summary>
+    private static string? Interpreter(string file)
+    {
+        if (!PerfProgram.IsScriptFile(file)) return null;
+        Span<byte> head = stackalloc byte[256];
+        int n;
+        try { n = IO.BoundedFile.ReadHead(file, head); }
+        catch (PerfSecurityException) { return null; }
+        string line = System.Text.Encoding.UTF8.GetString(head[2..n]).Split('\n')[0].Trim();
+        int end = line.IndexOfAny(new[] { ' ', '\t' });
+        string program = end < 0 ? line : line[..end];
+        return program.Length == 0 ? null : program;
     }
 
     public static IEnumerable<string> Consequences(bool isScript, string real, bool? linksLibcap, string? libcapVersion, bool? knowsPerfmon, string? caps)

@@ -1,6 +1,7 @@
 using PerfSecurity.Access;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Native;
+using PerfSecurity.Seccomp;
 using PerfSecurity.Settings;
 using Xunit;
 
@@ -28,7 +29,7 @@ public sealed class AccessRulesTests
     private static Dictionary<AccessScope, AccessRule> Decide(KernelFacts k, SubjectFacts s)
         => AccessRules.Decide(k, s).ToDictionary(r => r.Scope);
 
-    private static bool Allowed(KernelFacts k, SubjectFacts s, AccessScope scope) => Decide(k, s)[scope].Allowed;
+    private static bool Allowed(KernelFacts k, SubjectFacts s, AccessScope scope) => Decide(k, s)[scope].Allowed == true;
 
     [Fact]
     public void Gives_one_rule_per_scope_in_order()
@@ -310,13 +311,128 @@ public sealed class AccessRulesTests
     }
 
     [Fact]
-    public void Seccomp_filter_is_named_in_the_reason_strict_mode_denies()
+    public void Unread_seccomp_filter_makes_allowed_scopes_unknown_strict_mode_denies()
     {
         var filtered = Decide(Kernel(2), Process() with { Seccomp = 2 });
         Assert.Contains("seccomp", filtered[AccessScope.UserProfiling].Reason);
-        Assert.True(filtered[AccessScope.UserProfiling].Allowed);
+        Assert.Equal(AccessVerdict.Unknown, filtered[AccessScope.UserProfiling].Verdict);
+        Assert.Null(filtered[AccessScope.UserProfiling].Allowed);
+        // What the permission rules deny stays denied: a filter can only refuse earlier.
+        Assert.Equal(AccessVerdict.Denied, filtered[AccessScope.CpuWide].Verdict);
         var strict = Decide(Kernel(-1), Process(CapabilityTable.SysAdmin) with { Seccomp = 1 });
         Assert.All(strict.Values, r => Assert.False(r.Allowed));
+    }
+
+    private static SubjectFacts Filtered(SubjectFacts s, params BpfInstruction[][] programs) => s with
+    {
+        Seccomp = 2,
+        SeccompState = new SeccompState(2, programs.Select((p, i) => new SeccompFilterProgram(i, p)).ToList(), null,
+            SyscallAbi.X86_64, new SeccompContext(0, false), 42, Array.Empty<string>()),
+    };
+
+    private static BpfInstruction[] PerfEventOpen(uint action) => new BpfInstruction[]
+    {
+        new(0x20, 0, 0, 0), new(0x15, 0, 1, 298), new(0x06, 0, 0, action), new(0x06, 0, 0, SeccompReturn.Allow),
+    };
+
+    [Fact]
+    public void A_seccomp_errno_denies_every_perf_event_open_scope_even_with_capabilities()
+    {
+        var r = Decide(Kernel(-1), Filtered(Process(CapabilityTable.SysAdmin, CapabilityTable.IpcLock), PerfEventOpen(SeccompReturn.Errno | 1)));
+        foreach (var scope in Enum.GetValues<AccessScope>().Where(x => x != AccessScope.KernelAddresses))
+        {
+            Assert.Equal(AccessVerdict.Denied, r[scope].Verdict);
+            Assert.Equal(0, r[scope].SeccompFilter);
+            Assert.Equal("ERRNO(EPERM)", r[scope].SeccompAction);
+            Assert.StartsWith("Seccomp filter 0 (the only one) returns ERRNO(EPERM) for perf_event_open", r[scope].Reason);
+        }
+        Assert.Equal(AccessVerdict.Allowed, r[AccessScope.KernelAddresses].Verdict);
+        Assert.Equal("ALLOW", r[AccessScope.KernelAddresses].SeccompAction);
+    }
+
+    [Fact]
+    public void Stacked_filters_pick_the_newest_of_equal_actions_and_log_lets_through()
+    {
+        // Filter 0: cpu != -1 -> ERRNO(EACCES), else LOG. Filter 1: pid == -1 -> ERRNO(ENODEV), else ALLOW.
+        BpfInstruction[] older = { new(0x20, 0, 0, 0), new(0x15, 0, 4, 298), new(0x20, 0, 0, 32), new(0x15, 0, 1, 0xffffffff),
+            new(0x06, 0, 0, SeccompReturn.Log), new(0x06, 0, 0, SeccompReturn.Errno | 13), new(0x06, 0, 0, SeccompReturn.Allow) };
+        BpfInstruction[] newer = { new(0x20, 0, 0, 0), new(0x15, 0, 3, 298), new(0x20, 0, 0, 24), new(0x15, 0, 1, 0xffffffff),
+            new(0x06, 0, 0, SeccompReturn.Errno | 19), new(0x06, 0, 0, SeccompReturn.Allow) };
+        var r = Decide(Kernel(-1), Filtered(Process(), older, newer));
+        Assert.Equal(AccessVerdict.Denied, r[AccessScope.CpuWide].Verdict);
+        Assert.Equal(("ERRNO(ENODEV)", 1), (r[AccessScope.CpuWide].SeccompAction, r[AccessScope.CpuWide].SeccompFilter));
+        Assert.Equal(AccessVerdict.Allowed, r[AccessScope.UserProfiling].Verdict);
+        Assert.Equal(("LOG", 0), (r[AccessScope.UserProfiling].SeccompAction, r[AccessScope.UserProfiling].SeccompFilter));
+        // Another user's pid is never -1: filter 1 allows it whatever the pid is.
+        Assert.Equal("LOG", r[AccessScope.OtherUsersProcesses].SeccompAction);
+    }
+
+    [Fact]
+    public void A_filter_that_depends_on_the_callers_arguments_makes_allowed_scopes_unknown()
+    {
+        // args[3] (group_fd) compared as a full 64-bit -1: its high word depends on the caller's compiler.
+        BpfInstruction[] p = { new(0x20, 0, 0, 0), new(0x15, 0, 5, 298), new(0x20, 0, 0, 44), new(0x15, 0, 2, 0xffffffff),
+            new(0x20, 0, 0, 40), new(0x15, 1, 0, 0xffffffff), new(0x06, 0, 0, SeccompReturn.Errno | 1), new(0x06, 0, 0, SeccompReturn.Allow) };
+        var r = Decide(Kernel(2), Filtered(Process(), p));
+        Assert.Equal(AccessVerdict.Unknown, r[AccessScope.UserProfiling].Verdict);
+        Assert.Null(r[AccessScope.UserProfiling].Allowed);
+        Assert.Contains("args[3] (high 32 bits)", r[AccessScope.UserProfiling].Reason);
+        // Where the permission rules deny anyway, the filter cannot change that.
+        Assert.Equal(AccessVerdict.Denied, r[AccessScope.CpuWide].Verdict);
+        Assert.False(r[AccessScope.CpuWide].Allowed);
+    }
+
+    [Fact]
+    public void A_tracer_or_supervisor_that_decides_makes_the_verdict_unknown()
+    {
+        var s = Filtered(Process(), PerfEventOpen(SeccompReturn.Trace));
+        Assert.Equal(AccessVerdict.Denied, Decide(Kernel(2), s)[AccessScope.UserProfiling].Verdict);
+        var traced = s with { SeccompState = s.SeccompState! with { Context = new SeccompContext(99, false) } };
+        Assert.Equal(AccessVerdict.Unknown, Decide(Kernel(2), traced)[AccessScope.UserProfiling].Verdict);
+        Assert.Equal(AccessVerdict.Unknown, Decide(Kernel(2), traced)[AccessScope.CpuWide].Verdict);
+    }
+
+    [Fact]
+    public void An_unreadable_filter_is_named_with_its_reason()
+    {
+        var s = Process() with { Seccomp = 2, SeccompState = new SeccompState(2, null, "only root may read it", SyscallAbi.X86_64, new SeccompContext(0, false), 42, Array.Empty<string>()) };
+        var r = Decide(Kernel(2), s)[AccessScope.UserProfiling];
+        Assert.Equal(AccessVerdict.Unknown, r.Verdict);
+        Assert.Contains("only root may read it", r.Reason);
+        Assert.Contains(r.Notes, n => n.Contains("could not be read"));
+    }
+
+    [Fact]
+    // 16 = cap_sys_module, 17 = cap_sys_rawio.
+    public void File_capabilities_beyond_the_bounding_set_with_the_effective_bit_fail_the_exec()
+    {
+        var bounding = All.Without(16).Without(17);
+        var process = Process() with { Bounding = bounding };
+        var all = new FileCapabilityData(CapabilitySet.FirstN(64), CapabilitySet.Empty, true);
+        var r = Decide(Kernel(-1), Running(process, all));
+        Assert.All(r.Values, x => Assert.Equal(AccessVerdict.Denied, x.Verdict));
+        Assert.All(r.Values, x => Assert.Contains("fails with EPERM", x.Reason));
+        Assert.Contains("cap_sys_module, cap_sys_rawio", r[AccessScope.UserProfiling].Reason);
+        // Root is refused the same way.
+        Assert.Equal(AccessVerdict.Denied, Decide(Kernel(-1), Running(User(0) with { Bounding = bounding }, all))[AccessScope.UserProfiling].Verdict);
+        // Bits beyond the kernel's last capability are dropped, so a full bounding set runs it.
+        Assert.True(Allowed(Kernel(2), Running(Process(), all), AccessScope.CpuWide));
+        // Without the effective bit the missing capabilities are silently not granted.
+        Assert.True(Allowed(Kernel(2), Running(process, all with { Effective = false }), AccessScope.UserProfiling));
+        // A capability in both inheritable sets is granted although the bounding set lacks it.
+        var inheritable = process with { Inheritable = CapabilitySet.Of(16, 17) };
+        var both = all with { Inheritable = CapabilitySet.Of(16, 17) };
+        Assert.True(Allowed(Kernel(2), Running(inheritable, both), AccessScope.CpuWide));
+    }
+
+    [Fact]
+    public void A_set_user_id_root_file_with_file_capabilities_gives_only_those_to_a_user()
+    {
+        var r = Decide(Kernel(2), Running(User(), FileCaps(true, CapabilityTable.IpcLock), setuidRoot: true));
+        Assert.False(r[AccessScope.CpuWide].Allowed);
+        Assert.True(r[AccessScope.MlockExempt].Allowed);
+        Assert.Contains(r[AccessScope.CpuWide].Notes, n => n.Contains("set-user-ID root bit"));
+        Assert.True(Allowed(Kernel(2), Running(User(), null, setuidRoot: true), AccessScope.CpuWide));
     }
 
     [Theory]
@@ -325,7 +441,7 @@ public sealed class AccessRulesTests
     [InlineData("         0       1000          1\n", false)]
     [InlineData("", false)]
     public void Initial_namespace_is_told_by_the_identity_uid_map(string map, bool expected)
-        => Assert.Equal(expected, AccessSubjects.IsInitialUidMap(map));
+        => Assert.Equal(expected, PerfSecurity.Namespaces.ProcessNamespaces.IsInitialUidMap(map));
 
     private static FileStatus Entry(uint mode, uint uid, uint gid) => new(mode, uid, gid, 0, 1, 1, 1);
 
