@@ -23,6 +23,7 @@ public enum AccessScope
 }
 
 /// <summary>The prediction of a rule: the kernel allows it, denies it, or the module cannot tell.</summary>
+[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
 public enum AccessVerdict
 {
     Allowed,
