@@ -26,6 +26,8 @@
         @{ Name = 'prlimit'; Package = 'util-linux'; For = 'RLIMIT_MEMLOCK and RLIMIT_NOFILE of test processes' }
         @{ Name = 'unshare'; Package = 'util-linux'; For = 'private mount namespaces for failure injection' }
         @{ Name = 'findmnt'; Package = 'util-linux'; For = 'checking that private mounts did not leak' }
+        @{ Name = 'lsns'; Package = 'util-linux'; For = 'the namespaces of a test process' }
+        @{ Name = 'nsenter'; Package = 'util-linux'; For = 'running a probe in another process''s namespaces' }
         @{ Name = 'mount'; Package = 'mount'; For = 'nosuid mounts and bind mounts' }
         @{ Name = 'umount'; Package = 'mount'; For = 'nosuid mounts and bind mounts' }
         @{ Name = 'sshd'; Package = 'openssh-server'; For = 'PowerShell remoting tests run their own sshd on 127.0.0.1' }
@@ -61,7 +63,6 @@
         @{ Name = 'find'; Package = 'findutils'; For = 'reference scans' }
         @{ Name = 'bash'; Package = 'bash'; For = 'shell workloads' }
         @{ Name = 'sh'; Package = 'dash'; For = 'shell workloads and wrapper scripts' }
-        @{ Name = 'ln'; Package = 'coreutils'; For = 'symbolic links in fixtures' }
         @{ Name = 'chromium'; Package = 'chromium'; For = 'rendering the HTML report headless (DOM and screenshot)' }
         @{ Name = 'cmark-gfm'; Package = 'cmark-gfm'; For = 'rendering the Markdown report as GitHub does' }
     )
