@@ -63,7 +63,9 @@ Subsystem powershell /usr/bin/dotnet $PSHOME/pwsh.dll -sshs -NoLogo -NoProfile
     } until ($up -or $process.HasExited -or [DateTime]::UtcNow -gt $deadline)
     if (-not $up) {
         if (-not $process.HasExited) { $process.Kill($true) }
-        throw "Simulated host $Name did not start: $(Get-Content -Raw "$dir/sshd.log" -ErrorAction SilentlyContinue)$(Get-Content -Raw "$dir/setup.log" -ErrorAction SilentlyContinue)"
+        $why = "$(Get-Content -Raw "$dir/sshd.log" -ErrorAction SilentlyContinue)$(Get-Content -Raw "$dir/setup.log" -ErrorAction SilentlyContinue)"
+        Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+        throw "Simulated host $Name did not start: $why"
     }
     [pscustomobject]@{ Name = $Name; Port = $port; HostName = "127.0.0.1:$port"; Process = $process; Directory = $dir }
 }
