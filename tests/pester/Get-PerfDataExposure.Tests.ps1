@@ -249,7 +249,7 @@ Describe 'Get-PerfDataExposure' {
             $denied.Message | Should -Match 'Permission denied'
             $ok = Invoke-AsUser -User $user -ScriptBlock { param($p) Get-PerfDataExposure -Path $p | Select-Object Risk, ReadableByOthers, Owner } -ArgumentList $open
             $ok.ErrorId | Should -BeNullOrEmpty
-            $ok.Output.Risk | Should -Be 2  # High, serialized as its number
+            $ok.Output.Risk | Should -Be 'High'  # enums travel by name across processes
             $ok.Output.ReadableByOthers | Should -BeTrue
             $ok.Output.Owner | Should -Be 'root'
         }
