@@ -69,5 +69,6 @@
     Files = @(
         @{ Name = '/usr/include/stdio.h'; Package = 'libc6-dev'; For = 'compiling the probe programs' }
         @{ Name = '/usr/include/linux/perf_event.h'; Package = 'linux-libc-dev'; For = 'compiling the perf_event_open probe' }
+        @{ Name = '/usr/lib/systemd/systemd-sysctl'; Package = 'systemd'; For = 'the next boot as systemd-sysctl computes it (run in a chroot; never as PID 1)' }
     )
 }
