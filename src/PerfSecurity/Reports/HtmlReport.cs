@@ -117,16 +117,20 @@ public static class HtmlReport
             h.Append("<tr><td class=\"").Append(Class(status)).Append("\">").Append(f.Severity).Append("</td><td>").Append(ReportText.Html(string.Join(", ", hosts)))
                 .Append("</td><td>").Append(f.Profile).Append("</td><td><span class=\"id\">").Append(ReportText.Html(f.Id)).Append("</span><br /><span class=\"title\">")
                 .Append(ReportText.Html(f.Title)).Append("</span></td><td>");
-            Code(h, f.Target);
-            h.Append("</td><td>");
-            Code(h, f.Actual);
-            h.Append("</td><td>");
-            Code(h, f.Expected);
-            h.Append("</td><td>");
-            Code(h, f.Remediation);
+            CodeCells(h, f.Target, f.Actual, f.Expected, f.Remediation);
             h.Append("</td></tr>\n");
         }
         h.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /// <summary>Cells of code text in a row; the caller has opened the first cell and closes the last.</summary>
+    private static void CodeCells(StringBuilder h, params string?[] texts)
+    {
+        for (int i = 0; i < texts.Length; i++)
+        {
+            if (i > 0) h.Append("</td><td>");
+            Code(h, texts[i]);
+        }
     }
 
     private static void Code(StringBuilder h, string? text)
@@ -173,11 +177,7 @@ public static class HtmlReport
         {
             h.Append("<tr><td class=\"").Append(Class(f.Status)).Append("\">").Append(f.Status).Append("</td><td>").Append(f.Severity).Append("</td><td>")
                 .Append("<span class=\"id\">").Append(ReportText.Html(f.Id)).Append("</span><br /><span class=\"title\">").Append(ReportText.Html(f.Title)).Append("</span></td><td>");
-            Code(h, f.Target);
-            h.Append("</td><td>");
-            Code(h, f.Actual);
-            h.Append("</td><td>");
-            Code(h, f.Expected);
+            CodeCells(h, f.Target, f.Actual, f.Expected);
             h.Append("</td></tr>\n");
         }
         h.Append("</tbody>\n</table>\n</section>\n");
