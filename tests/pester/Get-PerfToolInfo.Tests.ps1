@@ -71,6 +71,37 @@ Describe 'Get-PerfToolInfo' {
         $i.RealBinary | Should -Be "$bin/perf_real"
     }
 
+    It 'runs perf --version without the caller''s LD_PRELOAD or LD_LIBRARY_PATH' -Tag Security {
+        # A library a user built, left in root's environment (sudo -E, a profile): loaded into perf, it would run as root.
+        $user = New-TestUser 'pstool'
+        $libDir = "$Dir/lib-$user"
+        $marker = "/tmp/pstool-preload-$(Get-Random)"
+        try {
+            $null = New-Item -ItemType Directory $libDir
+            & chown "${user}:$user" $libDir
+            [IO.File]::WriteAllText("$libDir/evil.c", "#include <stdio.h>`n__attribute__((constructor)) static void own(void) { FILE *f = fopen(`"$marker`", `"w`"); if (f) fclose(f); }`n")
+            & runuser -u $user -- gcc -shared -fPIC -o "$libDir/libevil.so" "$libDir/evil.c"
+            $LASTEXITCODE | Should -Be 0
+            # The library works: a program started with it in its environment leaves the marker.
+            $psi = [Diagnostics.ProcessStartInfo]::new('/bin/true')
+            $psi.Environment['LD_PRELOAD'] = "$libDir/libevil.so"
+            [Diagnostics.Process]::Start($psi).WaitForExit()
+            Test-Path $marker | Should -BeTrue -Because 'the planted library must be loadable for the test to mean anything'
+            Remove-Item $marker
+            $env:LD_PRELOAD = "$libDir/libevil.so"; $env:LD_LIBRARY_PATH = $libDir
+            try { $i = Get-PerfToolInfo -Path $Perf }
+            finally { Remove-Item Env:LD_PRELOAD, Env:LD_LIBRARY_PATH -ErrorAction SilentlyContinue }
+            $i.Version | Should -Be ((& $Perf --version) -replace '^perf version\s+', '').Trim() -Because 'perf still ran for its version'
+            Test-Path $marker | Should -BeFalse -Because 'the user''s library must not be loaded into perf'
+        }
+        finally {
+            Remove-Item Env:LD_PRELOAD, Env:LD_LIBRARY_PATH -ErrorAction SilentlyContinue
+            Remove-Item -Force $marker -ErrorAction SilentlyContinue
+            Remove-TestUser $user
+            Remove-Item -Recurse -Force $libDir -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'never runs a program that a user can change, and says so' -Tag Security {
         $user = New-TestUser 'pstool'
         $userDir = "$Dir/user-$user"

@@ -180,8 +180,13 @@ public static partial class PerfTool
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
-            // A wrapper script runs more than its exec line (uname, env's interpreter): only what root alone can change may be found.
-            psi.Environment["PATH"] = TrustedSearchPath(Environment.GetEnvironmentVariable("PATH"));
+            // The program runs as the caller (root, often) with nothing of the caller's environment but a PATH cut to what
+            // root alone can change: LD_PRELOAD, LD_LIBRARY_PATH, PERF_EXEC_PATH or BASH_ENV could otherwise load a
+            // user's code, and a wrapper script runs more than its exec line (uname, env's interpreter).
+            string path = TrustedSearchPath(Environment.GetEnvironmentVariable("PATH"));
+            psi.Environment.Clear();
+            psi.Environment["PATH"] = path;
+            psi.Environment["LC_ALL"] = "C";
             using var p = Process.Start(psi);
             if (p is null) return null;
             var output = p.StandardOutput.ReadToEndAsync();
