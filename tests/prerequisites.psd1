@@ -47,6 +47,7 @@
         @{ Name = 'chgrp'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'cp'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'ln'; Package = 'coreutils'; For = 'test fixtures (symbolic links)' }
+        @{ Name = 'true'; Package = 'coreutils'; For = 'a program to start with a planted library in its environment' }
         @{ Name = 'rm'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'truncate'; Package = 'coreutils'; For = 'file system images' }
         @{ Name = 'mkfs.ext4'; Package = 'e2fsprogs'; For = 'file system images with and without ACL support' }
