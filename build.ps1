@@ -83,7 +83,7 @@ ConvertFrom-PesterResult `$r | ConvertTo-Json -Depth 4 | Set-Content '$summary'
 "@
     if (Test-Path $summary) { Remove-Item $summary }
     $null = Invoke-ChildPwsh @('-Command', $script)
-    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 1; Skipped = @() } }
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Name = 'Pester'; Passed = 0; Failed = 1; Skipped = @(); Failures = @([pscustomobject]@{ Name = 'Pester'; Message = 'the Pester run ended without writing its summary (see above)' }) } }
     Get-Content -Raw $summary | ConvertFrom-Json
 }
 

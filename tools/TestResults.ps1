@@ -1,5 +1,6 @@
 # Counting test results for build.ps1 -Task Test: passed, failed and skipped (with each skip's reason) from the xunit
-# trx and the Pester run, and the closing line "N passed, N failed, N skipped".
+# trx and the Pester run, and the closing line "N passed, N failed, N skipped". Failures are named again, with the
+# first lines of their message, just above that line: a log read from its end still says what failed.
 
 # A skip whose reason starts with this says that the test cannot run on this kind of machine (for example no hardware
 # PMU). Any other skip is a precondition that the test command should have provided (a program, root), so in CI
@@ -14,7 +15,11 @@ function Read-TrxResult([string] $Path) {
             $reason = if ($_.SelectSingleNode('*[local-name()="Output"]/*[local-name()="ErrorInfo"]/*[local-name()="Message"]')) { $_.Output.ErrorInfo.Message } else { '' }
             [pscustomobject]@{ Name = $_.testName; Reason = "$reason".Trim() }
         })
-    [pscustomobject]@{ Name = 'xunit'; Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout; Skipped = $skipped }
+    $failures = @($run.Results.UnitTestResult | Where-Object outcome -In 'Failed', 'Error', 'Timeout' | ForEach-Object {
+            $message = if ($_.SelectSingleNode('*[local-name()="Output"]/*[local-name()="ErrorInfo"]/*[local-name()="Message"]')) { $_.Output.ErrorInfo.Message } else { $_.outcome }
+            [pscustomobject]@{ Name = $_.testName; Message = "$message" }
+        })
+    [pscustomobject]@{ Name = 'xunit'; Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout; Skipped = $skipped; Failures = $failures }
 }
 
 function ConvertFrom-PesterResult($Run) {
@@ -23,7 +28,11 @@ function ConvertFrom-PesterResult($Run) {
             $m = "$($_.ErrorRecord | Select-Object -First 1 | ForEach-Object { $_.Exception.Message })"
             [pscustomobject]@{ Name = $_.ExpandedPath; Reason = if ($m -match 'because (.*)$') { $Matches[1].Trim() } else { '' } }
         })
-    [pscustomobject]@{ Name = 'Pester'; Passed = $Run.PassedCount; Failed = $Run.FailedCount + $Run.FailedBlocksCount + $Run.FailedContainersCount; Skipped = $skipped }
+    $failures = @(@($Run.Failed) + @($Run.FailedBlocks) + @($Run.FailedContainers) | Where-Object { $_ } | ForEach-Object {
+            $name = if ($_.PSObject.Properties['ExpandedPath']) { $_.ExpandedPath } else { "$($_.Item)" }
+            [pscustomobject]@{ Name = $name; Message = "$($_.ErrorRecord | Select-Object -First 1 | ForEach-Object { $_.Exception.Message })" }
+        })
+    [pscustomobject]@{ Name = 'Pester'; Passed = $Run.PassedCount; Failed = $Run.FailedCount + $Run.FailedBlocksCount + $Run.FailedContainersCount; Skipped = $skipped; Failures = $failures }
 }
 
 function Write-TestSummary {
@@ -37,6 +46,12 @@ function Write-TestSummary {
     foreach ($s in $skips) {
         $verdict = if ($refused -contains $s) { 'FAILED (in CI a skip must give a reason starting "machine:")' } else { 'skipped' }
         Write-Host "$verdict`: $($s.Name): $(if ($s.Reason) { $s.Reason } else { '(no reason given)' })"
+    }
+    foreach ($f in @($Result | ForEach-Object { if ($_.PSObject.Properties['Failures']) { @($_.Failures) } } | Where-Object { $_ })) {
+        # The first four lines, each cut at 300 characters: enough to say what and where, short enough to read.
+        $lines = @("$($f.Message)" -split '\r?\n' | Where-Object { $_.Trim() } | Select-Object -First 4 | ForEach-Object { if ($_.Length -gt 300) { $_.Substring(0, 300) + '...' } else { $_ } })
+        Write-Host "FAILED: $($f.Name)"
+        foreach ($line in $lines) { Write-Host "    $line" }
     }
     Write-Host (($Result | ForEach-Object { "$($_.Name): $($_.Passed) passed, $($_.Failed) failed, $(@($_.Skipped | Where-Object { $_ }).Count) skipped" }) -join '; ')
     $passed = ($Result | Measure-Object Passed -Sum).Sum
