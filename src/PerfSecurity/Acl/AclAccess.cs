@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using PerfSecurity.Native;
 using System.Globalization;
 
@@ -24,10 +25,10 @@ public sealed record AclGrant(AclGrantKind Kind, uint Id, AclPermissions Effecti
     /// <summary>"user:alice", "group:staff", "owner root", "group root (owning group)", "others".</summary>
     public string Describe() => Kind switch
     {
-        AclGrantKind.Owner => $"owner {Accounts.UserById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
-        AclGrantKind.OwningGroup => $"group {Accounts.GroupById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)} (owning group)",
-        AclGrantKind.User => $"user:{Accounts.UserById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
-        AclGrantKind.Group => $"group:{Accounts.GroupById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
+        AclGrantKind.Owner => $"owner {UserNames.Of(Id)}",
+        AclGrantKind.OwningGroup => $"group {GroupNames.Of(Id)} (owning group)",
+        AclGrantKind.User => $"user:{UserNames.Of(Id)}",
+        AclGrantKind.Group => $"group:{GroupNames.Of(Id)}",
         _ => "others",
     };
 

@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using System.Buffers.Binary;
 using System.Globalization;
 using PerfSecurity.Errors;
@@ -239,6 +240,12 @@ public sealed class PosixAcl : IEquatable<PosixAcl>
 
     /// <summary>The entries as getfacl prints them, one per line.</summary>
     public string[] ToText(Func<AclTag, uint, string?>? name = null) => _entries.Select(e => e.ToText(name)).ToArray();
+
+    /// <summary>The entries as getfacl prints them, named users and groups by name (through NSS; the number when there is none).</summary>
+    public string[] ToNamedText() => ToText(NameOf);
+
+    /// <summary>The name of a named entry's user or group, through NSS; the number when there is none.</summary>
+    public static string NameOf(AclTag tag, uint id) => tag == AclTag.User ? UserNames.Of(id) : GroupNames.Of(id);
 
     public bool Equals(PosixAcl? other) => other is not null && _entries.AsSpan().SequenceEqual(other._entries);
     public override bool Equals(object? obj) => Equals(obj as PosixAcl);

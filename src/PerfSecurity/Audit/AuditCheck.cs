@@ -1,4 +1,5 @@
 using PerfSecurity.Errors;
+using PerfSecurity.Native;
 
 namespace PerfSecurity.Audit;
 
@@ -34,7 +35,29 @@ public abstract class AuditCheck
 /// One change a repair makes: what it acts on, what it does (for ShouldProcess), and whether it rewrites a
 /// file the administrator owns (asked with ShouldContinue unless -Force).
 /// </summary>
-public sealed record RepairStep(string Target, string Action, Action Apply, bool RewritesSystemFile = false);
+public sealed record RepairStep(string Target, string Action, Action Apply, bool RewritesSystemFile = false)
+{
+    /// <summary>
+    /// Makes the change. Whatever fails on the way comes out as a PerfSecurityException: the step's own refusals as
+    /// they are, a failed system call or file operation as PerfAuditRepairFailed with the errno's category.
+    /// </summary>
+    public Action Apply { get; } = () => Run(Target, Action, Apply);
+
+    private static void Run(string target, string action, Action apply)
+    {
+        try { apply(); }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfAuditRepairFailed", e,
+                $"{action} failed on '{target}': {Errno.Describe(e.Errno)}.{(e.IsPermissionError ? " Repairs need root: run pwsh as root (for example with sudo)." : "")}", target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PerfSecurityException("PerfAuditRepairFailed", e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.WriteError,
+                $"{action} failed on '{target}': {e.Message}", target, e);
+        }
+    }
+}
 
 /// <summary>Every check, in report order. Adding a check is adding it here.</summary>
 public static class AuditCatalog

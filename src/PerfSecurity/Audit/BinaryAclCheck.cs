@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
@@ -12,7 +13,7 @@ namespace PerfSecurity.Audit;
 /// </summary>
 public sealed record BinaryAcl(PosixAcl? Acl, bool Supported, IReadOnlyList<AclGrant> Executors, AclGrant? Guard)
 {
-    public static BinaryAcl Read(PerfBinary b)
+    public static BinaryAcl Read(AuditedBinary b)
     {
         AclReading r = PosixAclFile.ReadNoFollow(b.Path);
         var executors = AclAccess.Executors(b.Status.Uid, b.Status.Gid, b.Status.Permissions, r.Acl);
@@ -27,7 +28,7 @@ public sealed record BinaryAcl(PosixAcl? Acl, bool Supported, IReadOnlyList<AclG
         => Executors.Where(g => g.IsNamedEntry && !(g.Kind == AclGrantKind.User && g.Id == 0) && !(g.Kind == Guard?.Kind && g.Id == Guard.Id)).ToList();
 
     public string AclText => Acl is null ? (Supported ? "no ACL entries" : "no POSIX ACLs on this filesystem")
-        : "ACL " + string.Join(",", Acl.ToText((t, id) => t == AclTag.User ? Accounts.UserById(id)?.Name : Accounts.GroupById(id)?.Name));
+        : "ACL " + string.Join(",", Acl.ToNamedText());
 }
 
 /// <summary>
@@ -40,7 +41,7 @@ public sealed class BinaryAclCheck : BinaryCheck
     public override string Id => "PERF-BINARY-ACL";
     public override string Title => "capable perf not executable by others through ACL entries";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary b)
     {
         BinaryAcl acl;
         try { acl = BinaryAcl.Read(b); }
@@ -54,7 +55,7 @@ public sealed class BinaryAclCheck : BinaryCheck
             : $"{string.Join(", ", outsiders.Select(o => o.Describe()))} may execute it ({acl.AclText})";
         string remediation = acl.Guard switch
         {
-            { Kind: AclGrantKind.Group } g => Remediations.NewPerfUsersGroup(b.Path, Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString(CultureInfo.InvariantCulture), grantAcl: true),
+            { Kind: AclGrantKind.Group } g => Remediations.NewPerfUsersGroup(b.Path, GroupNames.Of(g.Id), grantAcl: true),
             { Kind: AclGrantKind.OwningGroup, Id: not 0 } => Remediations.NewPerfUsersGroup(b.Path, b.GroupName),
             _ => Remediations.NewPerfUsersGroup(b.Path),
         };

@@ -35,7 +35,7 @@ public abstract class BinaryCheck : AuditCheck
         }
     }
 
-    protected abstract Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary);
+    protected abstract Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary binary);
 
     public override RepairTargetKind TargetKind => RepairTargetKind.PerfBinary;
 
@@ -63,7 +63,7 @@ public sealed class BinarySysAdminCheck : BinaryCheck
     public override string Id => "PERF-BINARY-SYS-ADMIN";
     public override string Title => "capable perf binary has no cap_sys_admin";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary b)
     {
         var caps = b.Capabilities!;
         bool bad = HasSysAdmin(caps);
@@ -103,9 +103,9 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
     public override string Id => "PERF-BINARY-OTHERS-EXECUTE";
     public override string Title => "capable perf not executable by others";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary b)
     {
-        bool bad = (b.Status.Permissions & 0x7) != 0;
+        bool bad = (b.Status.Permissions & FileStatus.S_IRWXO) != 0;
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "mode o-rwx (e.g. 0750)", $"mode {b.ModeText}",
             Remediations.NewPerfUsersGroup(b.Path, note: "or chmod o-rwx it"), "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", b.Path, repairable: true);
     }
@@ -115,8 +115,8 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
         string path = finding.Target!;
         // chmod keeps file capabilities (only chown clears them).
         yield return new RepairStep(path, "Remove every permission of others (chmod o-rwx)",
-            () => OnPerfBinary(path, (st, caps) => caps is not null && (st.Permissions & 0x7) != 0,
-                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~0x7u, path)));
+            () => OnPerfBinary(path, (st, caps) => caps is not null && (st.Permissions & FileStatus.S_IRWXO) != 0,
+                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~FileStatus.S_IRWXO, path)));
     }
 }
 
@@ -126,10 +126,10 @@ public sealed class BinaryWritableCheck : BinaryCheck
     public override string Id => "PERF-BINARY-WRITABLE";
     public override string Title => "capable perf writable only by root";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary b)
     {
         bool foreignOwner = b.Status.Uid != 0;
-        bool bad = foreignOwner || (b.Status.Permissions & 0x12) != 0;
+        bool bad = foreignOwner || (b.Status.Permissions & FileStatus.GroupOrOtherWrite) != 0;
         string remediation = foreignOwner
             ? Remediations.RemoveCapabilities(b.Path, "then make it root-owned and set the capabilities again")
             : Remediations.RepairFromAudit(Id, path: b.Path, note: "chmod go-w");
@@ -144,8 +144,8 @@ public sealed class BinaryWritableCheck : BinaryCheck
         // A binary owned by another user is not repaired (chown would clear the capabilities): the walk refuses it,
         // since its owner could replace it at any time.
         yield return new RepairStep(path, "Remove write permission of group and others (chmod go-w)",
-            () => OnPerfBinary(path, (st, caps) => caps is not null && st.Uid == 0 && (st.Permissions & 0x12) != 0,
-                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~0x12u, path)));
+            () => OnPerfBinary(path, (st, caps) => caps is not null && st.Uid == 0 && (st.Permissions & FileStatus.GroupOrOtherWrite) != 0,
+                (fd, st, _) => FileSystem.FChmod(fd, st.Permissions & ~FileStatus.GroupOrOtherWrite, path)));
     }
 }
 
@@ -155,9 +155,9 @@ public sealed class BinaryScriptCheck : BinaryCheck
     public override string Id => "PERF-BINARY-SCRIPT";
     public override string Title => "capabilities on an ELF, not a script";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary b)
     {
-        string? real = b.IsScript ? Tooling.PerfTool.ExecTarget(b.Path) : null;
+        string? real = b.IsScript ? Tooling.PerfLocator.Locate(b.Path, context.Kernel).Binary : null;
         return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
             b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
             Remediations.MoveCapabilities(b.Path, real, b.CapabilityText),
@@ -170,7 +170,7 @@ public sealed class BinaryScriptCheck : BinaryCheck
         yield return new RepairStep(path, "Remove the file capabilities the kernel ignores on this script", () =>
             OnPerfBinary(path, (_, caps) => caps is not null, (fd, _, _) =>
             {
-                if (!PerfProgram.IsScriptFile(fd)) return; // no longer a script: the capabilities are not ignored
+                if (!IO.FileEntry.IsScript(fd)) return; // no longer a script: the capabilities are not ignored
                 Xattr.Remove(fd, FileCapabilityData.XattrName, path);
             }));
     }
@@ -185,7 +185,7 @@ public sealed class BinaryGroupCheck : BinaryCheck
     public override string Id => "PERF-BINARY-GROUP";
     public override string Title => "capable perf owned by a perf group";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary b)
     {
         var group = Accounts.GroupById(b.Status.Gid);
         string reference = "perf-security: Privileged Perf users groups (chgrp perf_users perf)";
@@ -220,13 +220,13 @@ public sealed class BinaryIpcLockCheck : BinaryCheck
     public override string Id => "PERF-BINARY-IPC-LOCK";
     public override string Title => "perf top memory: cap_ipc_lock or -m N";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, AuditedBinary b)
     {
         var caps = b.Capabilities!;
         var set = caps.Permitted | caps.Inheritable;
         if (!set.Contains(CapabilityTable.Perfmon) && !set.Contains(CapabilityTable.SysAdmin)) return null;
         bool hasIpcLock = set.Contains(CapabilityTable.IpcLock);
-        var topPids = AuditContext.RunningPerfTop().ToList();
+        var topPids = context.PerfTopProcesses;
         string reference = "perf-security: Privileged Perf users groups (cap_ipc_lock for perf top, or perf top -m N); Memory allocation";
         if (hasIpcLock)
             return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", "cap_ipc_lock present", "", reference, b.Path);

@@ -68,7 +68,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
             yield break;
         }
         var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
-        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = context.SysctlConfig.NextBootParanoid(context.Kernel.Flavor);
         var status = ProfileRules.ParanoidStatus(profile, next);
         string actual = winner is null ? $"{next} (kernel default; {listing})" : $"{next} ({winner.File}:{winner.Line})";
         yield return Make(profile, status, rule.Severity, rule.Expected, actual, remediation, rule.Reference, repairable: true);
@@ -101,7 +101,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int? level = context.ReadSysctl(Sysctl.ParanoidKey);
         if (level is null) yield break;
         var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
-        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = context.SysctlConfig.NextBootParanoid(context.Kernel.Flavor);
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
@@ -111,7 +111,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
-        int next = SysctlConfiguration.Load().EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
+        int next = SysctlConfiguration.Load().NextBootParanoid(KernelInfo.Current.Flavor);
         string target = Math.Max(level, next).ToString(CultureInfo.InvariantCulture); // the stricter of the two: a repair never weakens
         yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {target} (runtime)",
             () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, target));

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Management.Automation;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
+using PerfSecurity.Native;
+using PerfSecurity.Tooling;
 using PerfSecurity.Module;
 
 namespace PerfSecurity.Commands;
@@ -51,28 +53,20 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
 
     private void ReportPerfOnPath()
     {
-        var perf = PerfProgram.Find();
+        var perf = PerfLocator.Find();
         if (perf is null)
         {
-            WriteFailure(new PerfSecurityException("PerfCapabilityPerfNotFound", FailureKind.ObjectNotFound,
-                "No executable named perf is on PATH. Install perf (Debian: linux-perf, Ubuntu: linux-tools-generic, Fedora: perf) or give -Path.", "perf"));
+            WriteFailure(PerfLocator.NotFound("PerfCapabilityPerfNotFound"));
             return;
         }
-        string target = perf.Path;
-        if (perf.IsScript)
-        {
-            if (perf.Binary is null)
-            {
-                WriteWarning($"{perf.Path} is a wrapper script, and the kernel ignores file capabilities on scripts. The binary it runs could not be told; give its path with -Path.");
-            }
-            else
-            {
-                WriteWarning($"{perf.Path} is a wrapper script, and the kernel ignores file capabilities on scripts. It runs {perf.Binary}; showing that binary's capabilities.");
-                target = perf.Binary;
-            }
-        }
+        if (perf.Binary is null)
+            WriteWarning($"{perf.Stop}. Give the path of the perf binary with -Path.");
+        else if (perf.IsScript)
+            WriteWarning($"{perf.WrapperPath} is a wrapper script, and the kernel ignores file capabilities on scripts. It runs {perf.Binary}; showing that binary's capabilities.");
+        // A link that was not followed is read as the link itself: its owner may point it anywhere.
+        string target = perf.Binary ?? perf.End;
         WriteVerbose($"perf on PATH: {perf.Path}{(target != perf.Path ? $" (runs {target})" : "")}.");
-        if (!ReadOne(target, followLinks: true, reportMissing: true))
+        if (!ReadOne(target, followLinks: perf.Binary is not null, reportMissing: true))
             WriteVerbose($"{target} has no file capabilities.");
     }
 

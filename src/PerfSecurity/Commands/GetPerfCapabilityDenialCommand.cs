@@ -1,5 +1,4 @@
 using PerfSecurity.Users;
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PerfSecurity.Audit;
 using PerfSecurity.DataFiles;
@@ -14,8 +13,9 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    /// <summary>A missing log is reported by the open, with the advice about auditd.</summary>
+    private static readonly PathPolicy Logs = new("PerfAuditLog", "PerfAuditLogNotFound", OpenReportsMissing: true);
     private DenialCollector? _collector;
-    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>Audit logs, raw or as printed by ausearch (with or without -i). Default: /var/log/audit/audit.log.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -35,25 +35,21 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
     protected override void BeginProcessing()
         => _collector = new DenialCollector(MyInvocation.BoundParameters.ContainsKey(nameof(Since)) ? Since : null, AccountDatabase.Load());
 
-    protected override void StopProcessing() => _cancel.Cancel();
-
     protected override void ProcessRecord()
     {
-        foreach (string file in ResolvePaths())
+        foreach (string file in ResolvePaths(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null, Logs))
         {
             WriteVerbose($"Reading {file}");
             var progress = new ProgressRecord(1, "Reading audit records", file);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             void Report(long done, long total)
             {
-                if (clock.ElapsedMilliseconds < 200 || total <= 0) return;
-                clock.Restart();
+                if (total <= 0) return;
                 progress.PercentComplete = (int)Math.Min(100, done * 100 / total);
-                WriteProgress(progress);
+                WriteProgressThrottled(progress);
             }
             try
             {
-                AuditLogFile.Read(file, _collector!, _cancel.Token, Report);
+                AuditLogFile.Read(file, _collector!, StopToken, Report);
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
@@ -73,27 +69,5 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
         if (stats.BadLines > 0)
             WriteWarning($"{stats.BadLines} of {stats.Lines} lines are not readable audit records and were skipped (first: {string.Join("; ", stats.BadLineSamples)}).");
         foreach (var d in _collector.Results()) WriteObject(d);
-    }
-
-    private IEnumerable<string> ResolvePaths()
-    {
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string p in LiteralPath) yield return SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-            yield break;
-        }
-        foreach (string p in Path)
-        {
-            Collection<string>? resolved = null;
-            try { resolved = GetResolvedProviderPathFromPSPath(p, out _); }
-            catch (ItemNotFoundException) { }
-            if (resolved is null || resolved.Count == 0)
-            {
-                // Let the open report it, with the hint about auditd for the default log.
-                yield return SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-                continue;
-            }
-            foreach (string r in resolved) yield return r;
-        }
     }
 }

@@ -37,35 +37,24 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
             return;
         }
 
-        var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
-        var unmatched = new HashSet<string>(Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)) ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        var names = Name is null ? null : new NameFilter(Name);
         var pids = ProcessCapabilities.ProcessIds().ToList();
         var progress = new ProgressRecord(1, "Reading process capabilities", $"{pids.Count} processes in /proc");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < pids.Count; i++)
         {
-            if (Stopping) return;
+            if (StopToken.IsCancellationRequested) return;
             int pid = pids[i];
-            if (clock.ElapsedMilliseconds >= 200)
-            {
-                // Throttled: a progress record costs more than reading a process.
-                clock.Restart();
-                progress.PercentComplete = i * 100 / pids.Count;
-                progress.CurrentOperation = $"process {pid}";
-                WriteProgress(progress);
-            }
+            progress.PercentComplete = i * 100 / pids.Count;
+            progress.CurrentOperation = $"process {pid}";
+            WriteProgressThrottled(progress);
             var s = ProcessCapabilities.Read(pid);
             if (s is null) continue; // exited during the scan
-            if (patterns is not null)
-            {
-                if (!patterns.Any(p => p.IsMatch(s.Name))) continue;
-                unmatched.RemoveWhere(n => string.Equals(n, s.Name, StringComparison.OrdinalIgnoreCase));
-            }
+            if (names is not null && !names.Matches(s.Name)) continue;
             WriteObject(Wrap(s));
         }
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
-        foreach (string n in unmatched)
+        foreach (string n in names?.Unmatched ?? Enumerable.Empty<string>())
             WriteFailure(new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process named '{n}'.", n));
     }
 

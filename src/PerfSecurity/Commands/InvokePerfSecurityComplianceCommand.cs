@@ -76,8 +76,8 @@ public sealed class InvokePerfSecurityComplianceCommand : PerfCmdlet
         int Count(string name) => run!.Properties[name]?.Value is { } v ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : 0;
         TimeSpan duration = run!.Properties["Duration"]?.Value is TimeSpan t ? t : TimeSpan.Zero;
         if (Count("FailedContainersCount") > 0 || Count("FailedBlocksCount") > 0)
-            WriteError(new ErrorRecord(new PerfSecurityException("PerfComplianceSuiteFailed", FailureKind.InvalidOperation,
-                "The compliance suite itself failed (a container or a block, not a finding); see Pester's output above."), "PerfComplianceSuiteFailed", ErrorCategory.InvalidResult, suite));
+            WriteFailure(new PerfSecurityException("PerfComplianceSuiteFailed", FailureKind.InvalidResult,
+                "The compliance suite itself failed (a container or a block, not a finding); see Pester's output above.", suite));
         WriteObject(new ComplianceResult(Profile, Count("PassedCount"), Count("FailedCount"), Count("SkippedCount"), Count("InconclusiveCount"),
             output, output is null ? null : OutputFormat, duration));
     }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using PerfSecurity.Audit;
 using PerfSecurity.Errors;
+using PerfSecurity.Native;
 using PerfSecurity.Module;
 
 namespace PerfSecurity.Commands;

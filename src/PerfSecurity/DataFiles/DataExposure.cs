@@ -80,6 +80,4 @@ public sealed class DataExposure
     public long DataSize { get; }
     /// <summary>Executables and libraries named with their build ids.</summary>
     public int BuildIdCount { get; }
-
-    public bool HasCategory(int category) => Array.IndexOf(Categories, category) >= 0;
 }

@@ -173,19 +173,19 @@ public static class DataExposureAnalyzer
         {
             FileStatus.S_IFDIR => 'd',
             FileStatus.S_IFLNK => 'l',
-            0x2000 => 'c',
-            0x6000 => 'b',
-            0x1000 => 'p',
-            0xC000 => 's',
+            FileStatus.S_IFCHR => 'c',
+            FileStatus.S_IFBLK => 'b',
+            FileStatus.S_IFIFO => 'p',
+            FileStatus.S_IFSOCK => 's',
             _ => '-',
         };
         var c = new char[10];
         c[0] = type;
         string rwx = "rwx";
         for (int i = 0; i < 9; i++) c[i + 1] = (mode & (1u << (8 - i))) != 0 ? rwx[i % 3] : '-';
-        if ((mode & 0x800) != 0) c[3] = c[3] == 'x' ? 's' : 'S';
-        if ((mode & 0x400) != 0) c[6] = c[6] == 'x' ? 's' : 'S';
-        if ((mode & 0x200) != 0) c[9] = c[9] == 'x' ? 't' : 'T';
+        if ((mode & FileStatus.S_ISUID) != 0) c[3] = c[3] == 'x' ? 's' : 'S';
+        if ((mode & FileStatus.S_ISGID) != 0) c[6] = c[6] == 'x' ? 's' : 'S';
+        if ((mode & FileStatus.S_ISVTX) != 0) c[9] = c[9] == 'x' ? 't' : 'T';
         return new string(c);
     }
 }

@@ -1,3 +1,5 @@
+using PerfSecurity.Native;
+
 namespace PerfSecurity.Errors;
 
 /// <summary>How a failure is classified; the cmdlet layer maps it to a PowerShell ErrorCategory of the same name.</summary>
@@ -15,6 +17,8 @@ public enum FailureKind
     SecurityError,
     WriteError,
     ReadError,
+    /// <summary>Something the module ran gave a result it cannot use (a test suite that failed as a whole).</summary>
+    InvalidResult,
 }
 
 /// <summary>
@@ -55,21 +59,4 @@ public sealed class PerfSecurityException : Exception
         Native.Errno.EMFILE or Native.Errno.ENFILE or Native.Errno.ENOSPC => FailureKind.LimitsExceeded,
         _ => FailureKind.InvalidOperation,
     };
-}
-
-/// <summary>A system call that failed, with its errno and what it was called on.</summary>
-public sealed class SystemCallException : Exception
-{
-    public SystemCallException(string call, int errno, string? target = null)
-        : base(Text.DisplayText.Escape($"{call}{(target is null ? "" : $" '{target}'")}: {Native.Errno.Describe(errno)}"))
-    {
-        Call = call;
-        Errno = errno;
-        TargetName = target;
-    }
-
-    public string Call { get; }
-    public int Errno { get; }
-    public string? TargetName { get; }
-    public bool IsPermissionError => Errno is Native.Errno.EPERM or Native.Errno.EACCES;
 }

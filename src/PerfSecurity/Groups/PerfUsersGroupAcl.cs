@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
@@ -59,7 +60,7 @@ public static class PerfUsersGroupAcl
                 AclPermissions owning = acl?.GroupObj.Permissions ?? (AclPermissions)((mode >> 3) & 7);
                 if (owning != AclPermissions.None)
                     changes.Add(new(PerfUsersGroupStep.RemoveAclEntry,
-                        $"Remove the permissions of the owning group '{GroupName(owningGid)}': the ACL entry group::{AclEntry.PermissionText(owning)} becomes group::--- (fsetxattr)",
+                        $"Remove the permissions of the owning group '{GroupNames.Of(owningGid)}': the ACL entry group::{AclEntry.PermissionText(owning)} becomes group::--- (fsetxattr)",
                         (a, st, _) => (a ?? PosixAcl.FromMode(st.Permissions)).WithUnnamed(AclTag.GroupObj, AclPermissions.None)));
             }
         }
@@ -69,7 +70,7 @@ public static class PerfUsersGroupAcl
             if (e.Permissions == AclPermissions.None) continue;
             if (e.Tag == AclTag.User && e.Id == 0) continue;
             if (e.Tag == AclTag.Group && e.Id == groupGid) continue;
-            changes.Add(new(PerfUsersGroupStep.RemoveAclEntry, $"Remove the ACL entry {e.ToText(Name)} (fsetxattr)",
+            changes.Add(new(PerfUsersGroupStep.RemoveAclEntry, $"Remove the ACL entry {e.ToText(PosixAcl.NameOf)} (fsetxattr)",
                 (a, _, _) => a?.WithoutNamed(e.Tag, e.Id)));
         }
         return changes;
@@ -97,8 +98,4 @@ public static class PerfUsersGroupAcl
             yield return $"the group (gid {groupGid}) may not execute it";
     }
 
-    private static string? Name(AclTag tag, uint id)
-        => tag == AclTag.User ? Accounts.UserById(id)?.Name : Accounts.GroupById(id)?.Name;
-
-    private static string GroupName(uint gid) => Accounts.GroupById(gid)?.Name ?? gid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

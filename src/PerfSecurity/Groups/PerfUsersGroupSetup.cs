@@ -1,3 +1,4 @@
+using PerfSecurity.Users;
 using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
@@ -164,7 +165,7 @@ public static class PerfUsersGroupSetup
                 Step(PerfUsersGroupStep.RemoveCapabilities, Path,
                     $"Remove the file capabilities '{caps.Text}' while the ownership or mode is not yet final", () => RemoveCapabilities(fd));
             if (chown && byAcl)
-                Step(PerfUsersGroupStep.Chown, Path, $"Change owner to root, keeping the group '{Accounts.GroupById(owningGid)?.Name ?? owningGid.ToString(CultureInfo.InvariantCulture)}' (fchown)",
+                Step(PerfUsersGroupStep.Chown, Path, $"Change owner to root, keeping the group '{GroupNames.Of(owningGid)}' (fchown)",
                     () => FileSystem.FChown(fd, 0, owningGid, Path));
             else if (chown)
                 Step(PerfUsersGroupStep.Chown, Path, $"Change owner and group to root:{groupText} (fchown)",

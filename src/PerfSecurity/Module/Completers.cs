@@ -58,19 +58,13 @@ public sealed class AuditCheckIdCompleter : FixedSetCompleter
     protected override IEnumerable<(string, string)> Values() => Audit.AuditCatalog.Checks.Select(c => (c.Id, c.Title));
 }
 
-/// <summary>Completes the names of local users (NSS entries listed in /etc/passwd).</summary>
+/// <summary>Completes user names: every user NSS enumerates (local files, and directory services that enumerate).</summary>
 public sealed class UserNameCompleter : FixedSetCompleter
 {
     protected override IEnumerable<(string, string)> Values()
-    {
-        string text = IO.BoundedFile.TryReadAllText("/etc/passwd", IO.BoundedFile.AccountDatabaseLimit) ?? "";
-        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] f = line.Split(':');
-            if (f.Length > 2) yield return (f[0], $"uid {f[2]}");
-        }
-    }
+        => Users.AccountDatabase.Load().Users.Select(u => (u.Name, $"uid {u.Uid.ToString(CultureInfo.InvariantCulture)}"));
 }
+
 /// <summary>Completes event names: generic events and aliases, PMU events, and tracepoints once "subsystem:" is typed.</summary>
 public sealed class EventNameCompleter : IArgumentCompleter
 {
@@ -124,16 +118,9 @@ public sealed class CounterSessionNameCompleter : FixedSetCompleter
         => CounterSessionRegistry.Current.All.Select(s => (s.Name, $"#{s.Id}: {s.Target} [{string.Join(", ", s.Events)}]"));
 }
 
-/// <summary>Completes the group names in /etc/group (for -Name and -Group of the perf users group cmdlets).</summary>
+/// <summary>Completes group names (for -Name and -Group of the perf users group cmdlets): every group NSS enumerates.</summary>
 public sealed class PerfUsersGroupNameCompleter : FixedSetCompleter
 {
     protected override IEnumerable<(string, string)> Values()
-    {
-        string text = IO.BoundedFile.TryReadAllText("/etc/group", IO.BoundedFile.AccountDatabaseLimit) ?? "";
-        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string[] f = line.Split(':');
-            if (f.Length > 2 && !line.StartsWith('#')) yield return (f[0], $"gid {f[2]}");
-        }
-    }
+        => Users.AccountDatabase.Load().Groups.Select(g => (g.Name, $"gid {g.Gid.ToString(CultureInfo.InvariantCulture)}"));
 }

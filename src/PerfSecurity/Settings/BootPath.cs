@@ -58,7 +58,7 @@ public static class BootPaths
             string comm = File.ReadAllText("/proc/1/comm").Trim();
             if (comm != "init") return comm;
             try { return Native.FileSystem.ReadLink("/proc/1/exe"); }
-            catch (Errors.SystemCallException) { return Directory.Exists("/run/systemd/system") ? "systemd" : comm; }
+            catch (Native.SystemCallException) { return Directory.Exists("/run/systemd/system") ? "systemd" : comm; }
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
@@ -73,7 +73,7 @@ public static class BootPaths
             string host = ConfigFiles.HostPath(root, path);
             Native.FileStatus st;
             try { st = Native.FileSystem.Stat(host, followLinks: false); }
-            catch (Errors.SystemCallException) { return i > 0 ? path : null; } // a link to a missing file still names the init
+            catch (Native.SystemCallException) { return i > 0 ? path : null; } // a link to a missing file still names the init
             if (!st.IsSymbolicLink) return path;
             string target = Native.FileSystem.ReadLink(host);
             path = target.StartsWith('/') ? target : System.IO.Path.GetDirectoryName(path) + "/" + target;

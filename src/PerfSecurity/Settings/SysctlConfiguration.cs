@@ -89,6 +89,19 @@ public sealed class SysctlConfiguration
     /// <summary>The value the kernel keeps for <paramref name="key"/> at the next boot (decimal), or null when nothing sets it.</summary>
     public string? EffectiveValue(string key) => WritesTo(key).LastOrDefault(w => w.Accepted)?.Result;
 
+    /// <summary>The perf_event_paranoid level a line persists for the next boot, or null when no line sets one.</summary>
+    public int? PersistedParanoid => EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>
+    /// The perf_event_paranoid level after the next boot: the persisted one, or the kernel's built-in default when no
+    /// line sets one. The one place that answers this, for Get-PerfParanoid, the audit and its repairs.
+    /// </summary>
+    public int NextBootParanoid(KernelFlavor flavor) => PersistedParanoid ?? ParanoidLevel.BootDefault(flavor);
+
+    /// <summary>Whether our drop-in's line is the one that decides <paramref name="key"/> at the next boot, with <paramref name="value"/>.</summary>
+    public bool DropInDecides(string key, string value, string root = "/")
+        => WritesTo(key).LastOrDefault(w => w.Accepted) is { } winner && winner.Result == value && winner.Source.File == KernelSettings.DropInPath(root);
+
     /// <summary>Every line whose write reaches <paramref name="key"/>, in the order applied (accepted or not).</summary>
     public IReadOnlyList<SysctlAssignment> AllFor(string key) => WritesTo(key).Select(w => w.Source).ToList();
 
