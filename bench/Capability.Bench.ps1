@@ -45,7 +45,7 @@ function Measure-Scan([string] $Root, [string] $Label) {
         $target = if ($w -eq 1) { '' } else { 'ratio <= 0.35' }
         $met = if ($w -eq 1) { $null } else { $wall -le 0.35 * $peerWall }
         New-BenchRow -Benchmark "Get-PerfCapability -Recurse $Label, $w worker$(if ($w -ne 1) { 's' })" -Ours $wall -Peer $peerWall -PeerName 'getcap -r' -Target $target -Met $met `
-            -Notes ("{0} regular files; same {1} files with capabilities found by both; CPU (user+sys) per scan {2:N0} ms, getcap {3:N0} ms; median of {4} interleaved runs" -f $files, $found, $cpu, $peerCpu, $Count)
+            -Notes ("{0} regular files; same {1} files with capabilities found by both; CPU time (user+sys) per run {2:N0} ms, getcap {3:N0} ms with its start; median of {4} interleaved runs" -f $files, $found, $cpu, $peerCpu, $Count)
     }
 }
 
