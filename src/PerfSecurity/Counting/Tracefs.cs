@@ -65,17 +65,17 @@ public static class Tracefs
                 return null;
             }
             // perf's fallback: debugfs, whose tracing directory is tracefs (kernels before 4.1 had no tracefs).
-            string tracing = Path.Combine(DebugfsMountPoint, "tracing");
-            int debugError = FindMounted("debugfs", KnownDebugfs, FileSystem.DEBUGFS_MAGIC) is null
-                ? TryMount("debugfs", DebugfsMountPoint, FileSystem.DEBUGFS_MAGIC)
-                : Errno.EBUSY;
-            if (debugError == 0 && IsFileSystem(tracing, FileSystem.TRACEFS_MAGIC))
+            // A debugfs already mounted was searched by Locate: its tracing directory holds no tracefs.
+            string? debugfs = FindMounted("debugfs", KnownDebugfs, FileSystem.DEBUGFS_MAGIC);
+            int debugError = debugfs is null ? TryMount("debugfs", DebugfsMountPoint, FileSystem.DEBUGFS_MAGIC) : 0;
+            string tracing = Path.Combine(debugfs ?? DebugfsMountPoint, "tracing");
+            if (debugfs is null && debugError == 0 && IsFileSystem(tracing, FileSystem.TRACEFS_MAGIC))
             {
                 verbose?.Invoke($"{why}; mounted debugfs at {DebugfsMountPoint} instead, as perf does, and use its tracing directory {tracing}. It stays mounted; umount {DebugfsMountPoint} undoes it.");
                 return tracing;
             }
             verbose?.Invoke(why + (debugError == 0
-                ? $"; debugfs mounted at {DebugfsMountPoint} has no tracefs in {tracing}."
+                ? $"; debugfs at {debugfs ?? DebugfsMountPoint} has no tracefs in {tracing}."
                 : $"; nor could debugfs be mounted at {DebugfsMountPoint}: {Errno.Describe(debugError)}."));
             return null;
         }
