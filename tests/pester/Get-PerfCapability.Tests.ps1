@@ -221,11 +221,15 @@ Describe 'Get-PerfCapability' {
 
         It 'stops a parallel scan promptly on Ctrl+C and leaves no worker running' {
             $ps = [powershell]::Create()
-            $null = $ps.AddScript("Import-Module '$ModuleDir'; Get-PerfCapability -Path / -Recurse -ThrottleLimit 4 -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Out-Null; 'finished'")
+            # Scans of / one after another, so that the stop lands in a scan however fast this machine scans its /.
+            $null = $ps.AddScript("Import-Module '$ModuleDir'; while (`$true) { Get-PerfCapability -Path / -Recurse -ThrottleLimit 4 -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Out-Null }")
             $handle = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 1000
-            $ps.InvocationStateInfo.State | Should -Be 'Running' -Because 'a scan of / takes longer than 1 s'
-            (Get-ScanWorkerThread).Count | Should -Be 3 -Because 'the calling thread is the fourth worker'
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            # Between two scans there is a moment without workers: look until they are seen.
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while (($seen = (Get-ScanWorkerThread).Count) -ne 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+            $seen | Should -Be 3 -Because 'the calling thread is the fourth worker'
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $sw.Stop()
