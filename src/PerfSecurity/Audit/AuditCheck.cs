@@ -1,5 +1,4 @@
 using PerfSecurity.Errors;
-using PerfSecurity.Native;
 
 namespace PerfSecurity.Audit;
 
@@ -33,31 +32,16 @@ public abstract class AuditCheck
 
 /// <summary>
 /// One change a repair makes: what it acts on, what it does (for ShouldProcess), and whether it rewrites a
-/// file the administrator owns (asked with ShouldContinue unless -Force).
+/// file the administrator owns (asked with ShouldContinue unless -Force). A step that sets a sysctl says which value
+/// it sets (<see cref="Sysctl"/>), so that a plan over several findings sets each sysctl once, to the strictest value.
 /// </summary>
-public sealed record RepairStep(string Target, string Action, Action Apply, bool RewritesSystemFile = false)
-{
-    /// <summary>
-    /// Makes the change. Whatever fails on the way comes out as a PerfSecurityException: the step's own refusals as
-    /// they are, a failed system call or file operation as PerfAuditRepairFailed with the errno's category.
-    /// </summary>
-    public Action Apply { get; } = () => Run(Target, Action, Apply);
+public sealed record RepairStep(string Target, string Action, Action Apply, bool RewritesSystemFile = false, SysctlChange? Sysctl = null);
 
-    private static void Run(string target, string action, Action apply)
-    {
-        try { apply(); }
-        catch (SystemCallException e)
-        {
-            throw PerfSecurityException.FromSystemCall("PerfAuditRepairFailed", e,
-                $"{action} failed on '{target}': {Errno.Describe(e.Errno)}.{(e.IsPermissionError ? " Repairs need root: run pwsh as root (for example with sudo)." : "")}", target);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new PerfSecurityException("PerfAuditRepairFailed", e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.WriteError,
-                $"{action} failed on '{target}': {e.Message}", target, e);
-        }
-    }
-}
+/// <summary>
+/// A sysctl value a repair step sets, now or for the next boot, and the values its finding would pass with (a
+/// profile that wants exactly 2 does not pass with 3).
+/// </summary>
+public sealed record SysctlChange(string Key, int Value, bool NextBoot, Func<int, bool> Accepts);
 
 /// <summary>Every check, in report order. Adding a check is adding it here.</summary>
 public static class AuditCatalog

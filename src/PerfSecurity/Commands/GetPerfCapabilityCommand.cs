@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
-using PerfSecurity.Native;
+using PerfSecurity.IO;
 using PerfSecurity.Tooling;
 using PerfSecurity.Module;
 
@@ -25,7 +24,11 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
     [Parameter]
     public SwitchParameter Recurse { get; set; }
 
-    private readonly Stopwatch _progressClock = Stopwatch.StartNew();
+    /// <summary>With -Recurse, how many folders are read at the same time: by default one per CPU, at most 16.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = Math.Min(Environment.ProcessorCount, 16);
+
     private long _scanned;
     private int _activity;
 
@@ -38,17 +41,11 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
         }
         foreach (string path in ResolvePaths(Path, LiteralPath))
         {
-            if (Stopping) return;
-            if (Recurse && IsRealDirectory(path)) Scan(path);
+            if (StopToken.IsCancellationRequested) return;
+            // A directory itself, not a link to one: getcap -r does not follow links.
+            if (Recurse && FileEntry.IsDirectory(path)) Scan(path);
             else ReadOne(path, followLinks: true, reportMissing: true);
         }
-    }
-
-    // A directory itself, not a link to one (getcap -r does not follow links); lstat keeps names that are not UTF-8.
-    private static bool IsRealDirectory(string path)
-    {
-        try { return Native.FileSystem.Stat(path, followLinks: false).IsDirectory; }
-        catch (SystemCallException) { return false; }
     }
 
     private void ReportPerfOnPath()
@@ -96,19 +93,16 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
         string activityText = $"Scanning {root} for file capabilities";
         var scanner = new CapabilityScanner
         {
+            Workers = ThrottleLimit,
             Found = (path, data) => WriteObject(new FileCapability(path, data)),
             Failed = WriteFailure,
             FolderSkipped = (dir, why) => WriteWarning($"Cannot read the folder '{dir}': {why}."),
-            ShouldStop = () => Stopping,
+            ShouldStop = () => StopToken.IsCancellationRequested,
         };
-        scanner.Scan(root, () =>
-        {
-            if (_progressClock.ElapsedMilliseconds < 200) return;
-            _progressClock.Restart();
-            WriteProgress(new ProgressRecord(activity, activityText, $"{_scanned + scanner.FilesChecked} files checked") { CurrentOperation = scanner.CurrentFolder });
-        });
+        scanner.Scan(root, () => WriteProgressThrottled(() =>
+            new ProgressRecord(activity, activityText, $"{_scanned + scanner.FilesChecked} files checked") { CurrentOperation = scanner.CurrentFolder }));
         _scanned += scanner.FilesChecked;
-        if (!Stopping)
+        if (!StopToken.IsCancellationRequested)
             WriteProgress(new ProgressRecord(activity, activityText, "Done") { RecordType = ProgressRecordType.Completed });
     }
 }

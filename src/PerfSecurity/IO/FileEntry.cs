@@ -39,7 +39,7 @@ public static class FileEntry
     public static bool IsScript(FileDescriptor fd)
     {
         Span<byte> head = stackalloc byte[2];
-        return CapabilityControl.ReadHead(fd, head) == 2 && IsShebang(head);
+        return FileSystem.ReadHead(fd, head) == 2 && IsShebang(head);
     }
 
     private static bool IsShebang(ReadOnlySpan<byte> head) => head[0] == '#' && head[1] == '!';

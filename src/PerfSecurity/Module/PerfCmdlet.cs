@@ -43,10 +43,21 @@ public abstract class PerfCmdlet : PSCmdlet, IDisposable
     /// </summary>
     protected void WriteProgressThrottled(ProgressRecord progress)
     {
-        if (progress.RecordType != ProgressRecordType.Completed && _progressWritten && _progressClock.Elapsed < ProgressInterval) return;
+        if (progress.RecordType == ProgressRecordType.Completed || ProgressDue()) WriteProgress(progress);
+    }
+
+    /// <summary>As <see cref="WriteProgressThrottled(ProgressRecord)"/> for a loop too hot to make a record it may not write.</summary>
+    protected void WriteProgressThrottled(Func<ProgressRecord> progress)
+    {
+        if (ProgressDue()) WriteProgress(progress());
+    }
+
+    private bool ProgressDue()
+    {
+        if (_progressWritten && _progressClock.Elapsed < ProgressInterval) return false;
         _progressWritten = true;
         _progressClock.Restart();
-        WriteProgress(progress);
+        return true;
     }
 
     private static string Shown(string? text) => DisplayText.Escape(text) ?? "";
