@@ -27,6 +27,14 @@ public sealed class FolderDependencyTests
     }
 
     [Fact]
+    public void Cmdlets_never_call_the_native_layer()
+    {
+        // Commands hold parameters, ShouldProcess and output: a system call belongs to a domain folder, which maps its errno.
+        var graph = SourceModel.Current.FolderDependencies();
+        Assert.DoesNotContain("Native", graph["Commands"]);
+    }
+
+    [Fact]
     public void The_design_page_shows_the_graph_the_code_has()
     {
         string expected = Render(SourceModel.Current.FolderDependencies());
