@@ -1,5 +1,4 @@
 using PerfSecurity.Users;
-using PerfSecurity.Native;
 using System.Globalization;
 
 namespace PerfSecurity.Acl;

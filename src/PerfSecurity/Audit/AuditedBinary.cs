@@ -1,5 +1,4 @@
 using PerfSecurity.Users;
-using System.Globalization;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Native;
 

@@ -1,7 +1,6 @@
 using PerfSecurity.Users;
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
-using PerfSecurity.Native;
 using System.Globalization;
 
 namespace PerfSecurity.Audit;

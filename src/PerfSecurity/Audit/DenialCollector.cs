@@ -1,5 +1,4 @@
 using PerfSecurity.Users;
-using PerfSecurity.DataFiles;
 using System.Globalization;
 
 namespace PerfSecurity.Audit;

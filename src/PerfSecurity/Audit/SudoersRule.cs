@@ -1,4 +1,3 @@
-using PerfSecurity.Native;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
 

@@ -1,5 +1,4 @@
 using PerfSecurity.Users;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;

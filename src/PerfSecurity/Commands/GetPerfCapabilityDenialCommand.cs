@@ -1,7 +1,6 @@
 using PerfSecurity.Users;
 using System.Management.Automation;
 using PerfSecurity.Audit;
-using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
 

@@ -2,25 +2,6 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.Errors;
 
-/// <summary>How a failure is classified; the cmdlet layer maps it to a PowerShell ErrorCategory of the same name.</summary>
-public enum FailureKind
-{
-    InvalidArgument,
-    InvalidData,
-    InvalidOperation,
-    ObjectNotFound,
-    PermissionDenied,
-    NotImplemented,
-    NotInstalled,
-    ResourceUnavailable,
-    LimitsExceeded,
-    SecurityError,
-    WriteError,
-    ReadError,
-    /// <summary>Something the module ran gave a result it cannot use (a test suite that failed as a whole).</summary>
-    InvalidResult,
-}
-
 /// <summary>
 /// A failure the core reports to its callers: a stable error id, a kind, the object it concerns,
 /// and a message that says why and what to do. The message is shown to a person, so control characters of the

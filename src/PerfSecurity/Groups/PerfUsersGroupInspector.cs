@@ -4,7 +4,6 @@ using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Groups;
 

@@ -3,7 +3,6 @@ using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
-using System.Globalization;
 
 namespace PerfSecurity.Groups;
 

@@ -3,32 +3,6 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.IO;
 
-/// <summary>How <see cref="SecurePath"/> walks a path.</summary>
-[Flags]
-public enum PathOptions
-{
-    None = 0,
-    /// <summary>A symbolic link in the last place is followed like the others (root-owned in a trusted directory) instead of refused.</summary>
-    FollowFinalLink = 1,
-    /// <summary>The last name may be missing (a file about to be created); its directory must exist.</summary>
-    AllowMissing = 2,
-    /// <summary>No sticky-directory exception: every directory on the way must be root-owned and writable by root alone.</summary>
-    RootOnlyDirectories = 4,
-}
-
-/// <summary>Why a walk stopped; the ErrorId is the caller's area followed by the suffix of each kind.</summary>
-public enum PathRefusalKind
-{
-    /// <summary>Someone other than root could change what the path names (…UntrustedPath, SecurityError).</summary>
-    Untrusted,
-    /// <summary>A component does not exist or vanished during the walk (…FileNotFound).</summary>
-    NotFound,
-    /// <summary>The last component is a symbolic link, which is never followed there (…TargetIsSymlink).</summary>
-    FinalLink,
-    /// <summary>A system call failed or a component is not a directory (…OpenFailed).</summary>
-    Failed,
-}
-
 /// <summary>
 /// Race-free resolution of a path for a change made as root. The path is walked one component at a time from a
 /// descriptor of "/" with openat(O_PATH|O_NOFOLLOW); before a name is looked up, the directory it is looked up in

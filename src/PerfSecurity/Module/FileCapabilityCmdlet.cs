@@ -1,4 +1,3 @@
-using System.Management.Automation;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 
@@ -31,11 +30,4 @@ public abstract class FileCapabilityCmdlet : PerfCmdlet
                 $"The flag 'e' alone grants nothing: at exec a file's effective capabilities become its permitted and inheritable ones, and '{flag}' sets neither. Use 'ep' (or 'ei').", flag);
         return new CapabilityState(f.Contains('e', StringComparison.Ordinal) ? set : CapabilitySet.Empty, f.Contains('p', StringComparison.Ordinal) ? set : CapabilitySet.Empty, f.Contains('i', StringComparison.Ordinal) ? set : CapabilitySet.Empty);
     }
-}
-
-/// <summary>Completes capability names, each with its meaning as tooltip.</summary>
-public sealed class CapabilityNameCompleter : FixedSetCompleter
-{
-    protected override IEnumerable<(string, string)> Values()
-        => CapabilityTable.All().Select(c => (c.Name, $"{c.Number}: {c.Meaning}"));
 }

@@ -2,7 +2,6 @@ using System.Text;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.IO;
-using System.Globalization;
 
 namespace PerfSecurity.Settings;
 

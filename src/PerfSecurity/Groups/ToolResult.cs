@@ -1,0 +1,6 @@
+using PerfSecurity.Errors;
+
+namespace PerfSecurity.Groups;
+
+/// <summary>What a finished external tool left behind.</summary>
+public sealed record ToolResult(string Tool, int ExitCode, string StandardOutput, string StandardError);

@@ -1,0 +1,6 @@
+using PerfSecurity.Native;
+using PerfSecurity.Text;
+
+namespace PerfSecurity.Users;
+
+public enum AccountKind { User, Group }
