@@ -1,4 +1,3 @@
-using System.Text;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
 using PerfSecurity.Native;

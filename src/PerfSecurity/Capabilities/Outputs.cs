@@ -1,5 +1,5 @@
-using PerfSecurity.Users;
 using PerfSecurity.Capabilities;
+using PerfSecurity.Users;
 
 namespace PerfSecurity;
 

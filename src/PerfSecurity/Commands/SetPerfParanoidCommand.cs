@@ -1,8 +1,8 @@
+using System.Globalization;
 using System.Management.Automation;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Commands;
 
@@ -92,7 +92,8 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
             else
             {
                 // systemd keeps one line per key, the last: an exclusion or a value the kernel refuses replaces the drop-in's.
-                var last = config.LinesNaming(Sysctl.ParanoidKey).LastOrDefault();
+                var lines = config.LinesNaming(Sysctl.ParanoidKey);
+                var last = lines.Count == 0 ? null : lines[^1];
                 why = last is null ? "no line sets it"
                     : $"{last.File} line {last.Line} ({(last.Excludes ? "an exclusion" : $"'{last.Value}', which the kernel refuses")}) replaces the drop-in's line, so nothing is written";
             }

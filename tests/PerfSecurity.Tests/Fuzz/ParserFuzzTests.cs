@@ -1,4 +1,3 @@
-using PerfSecurity.Users;
 using System.Buffers.Binary;
 using System.Text;
 using CsCheck;
@@ -8,6 +7,7 @@ using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.Resources;
 using PerfSecurity.Settings;
+using PerfSecurity.Users;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -127,7 +127,7 @@ public sealed class ParserFuzzTests
             ProcessStatus? s = null;
             FuzzCase.Run(text.Length * 2, () => s = ProcessCapabilities.ParseStatus(1, text), () => FuzzCase.Show(text));
             // A prefix of the real file that holds a whole CapEff line reads the same value.
-            if (SelfStatus.StartsWith(text, StringComparison.Ordinal) && text.Contains("CapEff:") && text.IndexOf('\n', text.IndexOf("CapEff:")) > 0)
+            if (SelfStatus.StartsWith(text, StringComparison.Ordinal) && text.Contains("CapEff:") && text.IndexOf('\n', text.IndexOf("CapEff:", StringComparison.Ordinal)) > 0)
                 Assert.Equal(full.Effective, s!.Effective);
         }, iter: Iter, threads: FuzzCase.Threads);
         Report("/proc/pid/status", cases, 0);
@@ -146,7 +146,7 @@ public sealed class ParserFuzzTests
             FuzzCase.Run(text.Length * 2, () => l = ProcessLimits.Parse(text), () => FuzzCase.Show(text));
             if (SelfLimits.StartsWith(text, StringComparison.Ordinal))
                 foreach (var (name, pair) in l!)
-                    if (text.Contains(name) && text.IndexOf('\n', text.IndexOf(name)) > 0) Assert.Equal(full[name], pair);
+                    if (text.Contains(name) && text.IndexOf('\n', text.IndexOf(name, StringComparison.Ordinal)) > 0) Assert.Equal(full[name], pair);
         }, iter: Iter, threads: FuzzCase.Threads);
         Report("/proc/pid/limits", cases, 0);
     }
