@@ -52,12 +52,21 @@ function Invoke-Build {
 }
 
 function Invoke-XunitTests {
-    $trx = Join-Path $resultsDir 'xunit.trx'
-    if (Test-Path $trx) { Remove-Item $trx }
-    & dotnet test "$root/tests/PerfSecurity.Tests/PerfSecurity.Tests.csproj" -c $Configuration --nologo `
-        --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' | Out-Host
-    if (-not (Test-Path $trx)) { throw 'xunit produced no results (build failure?)' }
-    Read-TrxResult $trx
+    # Once per target framework of the test project, one after the other (the tests change global state): net8.0 is
+    # the runtime of pwsh 7.4, the oldest the module supports, net10.0 the one of the pwsh that runs the build.
+    $project = "$root/tests/PerfSecurity.Tests/PerfSecurity.Tests.csproj"
+    $frameworks = ([xml](Get-Content -Raw $project)).SelectSingleNode('/Project/PropertyGroup/TargetFrameworks').InnerText
+    foreach ($framework in $frameworks.Split(';')) {
+        $trx = Join-Path $resultsDir "xunit-$framework.trx"
+        if (Test-Path $trx) { Remove-Item $trx }
+        $arguments = @('test', $project, '-c', $Configuration, '-f', $framework, '--nologo',
+            '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=normal')
+        & dotnet @arguments | Out-Host
+        if (-not (Test-Path $trx)) { throw "xunit ($framework) produced no results (build failure?)" }
+        $result = Read-TrxResult $trx
+        $result.Name = "xunit $framework"
+        $result
+    }
 }
 
 function Invoke-PesterTests {
@@ -117,8 +126,7 @@ switch ($Task) {
         try { Install-TestPrerequisite } catch { Write-Host $_.Exception.Message; exit 1 }
         $null = New-Item -ItemType Directory -Force -Path $resultsDir
         Invoke-Build
-        $x = Invoke-XunitTests
-        $p = Invoke-PesterTests
-        if ((Write-TestSummary -Result $x, $p -InCi ($env:CI -eq 'true')) -gt 0) { exit 1 }
+        $results = @(Invoke-XunitTests) + @(Invoke-PesterTests)
+        if ((Write-TestSummary -Result $results -InCi ($env:CI -eq 'true')) -gt 0) { exit 1 }
     }
 }
