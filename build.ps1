@@ -1,15 +1,26 @@
 <#
 .SYNOPSIS
     Builds, tests, benchmarks and packages the PerfSecurity module.
+.PARAMETER Filter
+    With -Task Test: run only the Pester tests of these areas. Each entry is a tag (Unprivileged, Kernel, Slow,
+    Remoting, Security), a tag after '!' to leave that area out, or a file pattern under tests/pester
+    ('Get-PerfAccess', 'Security.*'). xunit runs only when -XunitFilter is given too.
+.PARAMETER XunitFilter
+    With -Task Test: run only the xunit tests this dotnet test --filter expression selects
+    ('FullyQualifiedName~Counting'). Pester runs only when -Filter is given too.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh -NoProfile -File ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet pwsh -NoProfile -File ./build.ps1 -Task Test -Filter Remoting
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('Build', 'Test', 'Bench', 'Package')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    [string[]] $Filter = @(),
+    [string] $XunitFilter = ''
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -61,6 +72,7 @@ function Invoke-XunitTests {
         if (Test-Path $trx) { Remove-Item $trx }
         $arguments = @('test', $project, '-c', $Configuration, '-f', $framework, '--nologo',
             '--logger', "trx;LogFileName=$trx", '--logger', 'console;verbosity=normal')
+        if ($XunitFilter) { $arguments += @('--filter', $XunitFilter) }
         & dotnet @arguments | Out-Host
         if (-not (Test-Path $trx)) { throw "xunit ($framework) produced no results (build failure?)" }
         $result = Read-TrxResult $trx
@@ -75,12 +87,16 @@ function Invoke-PesterTests {
         Where-Object Include -EQ 'Pester' | ForEach-Object { $_.Version.Trim('[', ']') }
     $pester = Join-Path (Get-NuGetPackageFolder) "pester/$pesterVersion/tools/Pester.psd1"
     $summary = Join-Path $resultsDir 'pester-summary.json'
+    $selected = Get-PesterSelection -Filter $Filter -TestRoot "$root/tests/pester"
+    $list = { param($items) ($items | ForEach-Object { "'$_'" }) -join ', ' }
     $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pester'
 `$env:PERFSECURITY_MODULE = '$moduleOut'
 `$c = New-PesterConfiguration
-`$c.Run.Path = '$root/tests/pester'
+`$c.Run.Path = @($(& $list $selected.Path))
+`$c.Filter.Tag = @($(& $list $selected.Tag))
+`$c.Filter.ExcludeTag = @($(& $list $selected.ExcludeTag))
 `$c.Run.PassThru = `$true
 `$c.Output.Verbosity = 'Detailed'
 `$c.TestResult.Enabled = `$true
@@ -123,10 +139,17 @@ switch ($Task) {
         # Before anything else: every program the tests use is there, or installed now, or the run stops here.
         . "$root/tools/TestPrerequisites.ps1"
         . "$root/tools/TestResults.ps1"
+        . "$root/tools/TestSelection.ps1"
+        # A -Filter that names no tag and no file stops here, before anything runs.
+        $null = Get-PesterSelection -Filter $Filter -TestRoot "$root/tests/pester"
         try { Install-TestPrerequisite } catch { Write-Host $_.Exception.Message; exit 1 }
         $null = New-Item -ItemType Directory -Force -Path $resultsDir
         Invoke-Build
-        $results = @(Invoke-XunitTests) + @(Invoke-PesterTests)
+        # No filter: everything. -Filter and -XunitFilter each select their runner, and only it runs.
+        $results = @(
+            if ($XunitFilter -or -not $Filter) { Invoke-XunitTests }
+            if ($Filter -or -not $XunitFilter) { Invoke-PesterTests }
+        )
         if ((Write-TestSummary -Result $results -InCi ($env:CI -eq 'true')) -gt 0) { exit 1 }
     }
 }

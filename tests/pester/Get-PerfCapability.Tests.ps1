@@ -95,7 +95,7 @@ Describe 'Get-PerfCapability' {
             $found | ForEach-Object { "$($_.Path) $($_.Text)" } | Sort-Object | Should -Be $expected
         }
 
-        It '-Recurse warns about folders it cannot read and goes on' {
+        It '-Recurse warns about folders it cannot read and goes on' -Tag Unprivileged {
             $locked = Join-Path $Tree 'locked'
             $null = New-Item -ItemType Directory $locked
             $user = New-TestUser 'pscapr'
