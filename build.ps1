@@ -52,7 +52,7 @@ function Invoke-Build {
     if (Test-Path $moduleOut) { Remove-Item -Recurse -Force $moduleOut }
     $null = New-Item -ItemType Directory -Force -Path $moduleOut, (Join-Path $moduleOut 'en-US')
     Copy-Item "$publish/PerfSecurity.dll", "$publish/PerfSecurity.pdb" $moduleOut
-    Copy-Item "$root/PerfSecurity.psd1", "$root/LICENSE" $moduleOut
+    Copy-Item "$root/PerfSecurity.psd1", "$root/LICENSE", "$root/CHANGELOG.md" $moduleOut
     Copy-Item "$root/src/PerfSecurity/PerfSecurity.Format.ps1xml", "$root/src/PerfSecurity/PerfSecurity.Types.ps1xml" $moduleOut
     Copy-Item "$root/src/PerfSecurity/en-US/*" (Join-Path $moduleOut 'en-US')
     if (Test-Path "$root/src/PerfSecurity/Compliance") { Copy-Item -Recurse "$root/src/PerfSecurity/Compliance" $moduleOut }
