@@ -260,6 +260,6 @@ Describe 'Get-PerfDataExposure' {
     }
 
     It 'has a default table view' {
-        Get-PerfDataExposure $Plain | Out-String -Width 250 | Should -Match 'Risk\s+Mode\s+Owner\s+Others\s+Categories\s+Events\s+Path'
+        Get-PerfDataExposure $Plain | Out-String -Width 250 | Should -Match 'Risk\s+Mode\s+Owner\s+ReadableByOthers\s+Categories\s+Events\s+Path'
     }
 }

@@ -158,6 +158,29 @@ Describe 'Get-PerfProcessCapability' {
         ('pwsh', 'dotnet' | Get-PerfProcessCapability -ErrorAction SilentlyContinue).ProcessId | Should -Contain $PID
     }
 
+    It 'lists every process in id order with any -ThrottleLimit, and ends its reader threads when the pipeline stops early' {
+        function Get-ReaderThread { @(Get-ChildItem /proc/self/task | Where-Object { (Get-Content "$($_.FullName)/comm" -ErrorAction SilentlyContinue) -like 'PerfSecurity pr*' }) }
+        $sleepers = 1..200 | ForEach-Object { [Diagnostics.Process]::Start('sleep', '60') }
+        try {
+            $one = @(Get-PerfProcessCapability -ThrottleLimit 1)
+            $four = @(Get-PerfProcessCapability -ThrottleLimit 4)
+            foreach ($list in $one, $four) {
+                $ids = [int[]]$list.ProcessId
+                $sorted = [int[]]$ids.Clone(); [Array]::Sort($sorted)
+                $ids | Should -Be $sorted
+                $list.ProcessId | Should -Contain $sleepers[-1].Id
+            }
+            # The same processes (but those that started or ended in between) with the same sets.
+            $both = $one.ProcessId | Where-Object { $_ -in $four.ProcessId }
+            $both.Count | Should -BeGreaterThan 200
+            $text = { param($l) $l | Where-Object ProcessId -In $both | Where-Object ProcessId -NE $PID | ForEach-Object { "$($_.ProcessId) $($_.Text) $($_.InChildUserNamespace)" } }
+            & $text $four | Should -Be (& $text $one)
+            @(Get-PerfProcessCapability -ThrottleLimit 4 | Select-Object -First 3).Count | Should -Be 3
+            (Get-ReaderThread).Count | Should -Be 0 -Because 'the reader threads end before the command returns'
+        }
+        finally { $sleepers | ForEach-Object { $_.Kill() } }
+    }
+
     It 'reports an unknown pid as ObjectNotFound' {
         Get-PerfProcessCapability -Id 999999999 -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'PerfProcessNotFound,PerfSecurity.Commands.GetPerfProcessCapabilityCommand'

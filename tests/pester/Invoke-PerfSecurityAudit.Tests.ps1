@@ -104,7 +104,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             $header | Should -BeGreaterThan $paranoid -Because $text
             $lines[$header + 1] | Should -Match '^-+\s+-+\s+-+\s+-+$'
             $lines | Should -Contain '   Profile: PerfSecurityGuide'
-            $lines | Where-Object { $_ -match '^\s+Details: Invoke-PerfSecurityAudit \| Format-List; other standards: -Profile All$' } | Should -HaveCount 1
+            $lines | Where-Object { $_ -match '^\s+Details: Invoke-PerfSecurityAudit \| Format-List; all profiles: -Profile All$' } | Should -HaveCount 1
             $rows = $lines[($header + 2)..($lines.Count - 1)] | Where-Object { $_ -match '^(Pass|Fail|Warning|NotApplicable)\s+PERF-' }
             $rows.Count | Should -Be @(Invoke-PerfSecurityAudit).Count
         }

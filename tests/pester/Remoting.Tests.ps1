@@ -28,7 +28,7 @@ Describe 'PowerShell remoting over SSH' -Tag Remoting {
         $typeName = @($local)[0].GetType().FullName
         @($remote)[0].PSObject.TypeNames | Should -Contain "Deserialized.$typeName"
         # The same table view renders both: the remote header is the local one (plus the host column).
-        $firstLine = { param($o) ($o | Out-String -Stream | Where-Object { $_ -match '\S' } | Select-Object -First 1).Trim() }
+        $firstLine = { param($o) ($o | Out-String -Width 200 -Stream | Where-Object { $_ -match '\S' } | Select-Object -First 1).Trim() }
         $localHeader = & $firstLine $local
         $localHeader | Should -Not -Match 'TypeNames'
         (& $firstLine $remote) | Should -BeLike "$localHeader*"

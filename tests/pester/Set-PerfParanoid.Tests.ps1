@@ -23,6 +23,15 @@ Describe 'Set-PerfParanoid' -Tag Kernel {
         Test-Path $DropIn | Should -BeFalse
     }
 
+    It 'never prompts with -WhatIf, not even for level -1' {
+        # A non-interactive pwsh fails any prompt, so a ShouldContinue before ShouldProcess would show as an error.
+        $before = Get-SystemFingerprint
+        $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "Import-Module '$ModuleDir'; Set-PerfParanoid -Level -1 -Persist -WhatIf; if (-not `$?) { exit 3 }" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+        ($out | Out-String) | Should -Match 'What if: .*kernel\.perf_event_paranoid to -1'
+        Get-SystemFingerprint | Should -Be $before
+    }
+
     It 'returns the new state with -PassThru' {
         $s = Set-PerfParanoid -Level 1 -PassThru
         $s.GetType().FullName | Should -Be 'PerfSecurity.ParanoidSetting'

@@ -80,9 +80,6 @@ public static class CapabilityTable
     /// <summary>The upper-case kernel constant (CAP_PERFMON), or the number.</summary>
     public static string ConstantOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Name.ToUpperInvariant() : cap.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A one-line meaning, for tooltips and help.</summary>
-    public static string MeaningOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Meaning : "Capability unknown to this module";
-
     /// <summary>Every named capability, in number order.</summary>
     public static IEnumerable<(int Number, string Name, string Meaning)> All()
     {

@@ -53,13 +53,15 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
         }
         else
         {
-            if (Level == -1 && !runtimeDone && !Force && !ShouldContinue(
-                    "Level -1 lets every user monitor the whole system, read raw tracepoints and lock unlimited memory for perf buffers. Continue?",
-                    "Lift all perf_events restrictions"))
-                return;
-
             if (!runtimeDone && ShouldProcess(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {value} (runtime)"))
+            {
+                // Asked only once the change is really going ahead: -WhatIf never prompts.
+                if (Level == -1 && !Force && !ShouldContinue(
+                        "Level -1 lets every user monitor the whole system, read raw tracepoints and lock unlimited memory for perf buffers. Continue?",
+                        "Lift all perf_events restrictions"))
+                    return;
                 KernelSettings.SetRuntime(Sysctl.ParanoidKey, value);
+            }
 
             if (!persistDone && ShouldProcess(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {value} for the next boot"))
             {

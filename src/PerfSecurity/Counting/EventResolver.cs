@@ -49,10 +49,13 @@ public sealed class EventResolver
     private List<PmuInfo>? _all;
     private Dictionary<string, PmuSymbol>? _symbols;
 
-    public EventResolver(string pmuRoot = PmuInfo.DefaultRoot, string? tracefs = null)
+    /// <param name="pmuRoot">Where the PMUs are described (sysfs).</param>
+    /// <param name="tracefs">A tracefs to use; by default the mounted one, mounted first (as perf does) when a tracepoint needs it and this process may.</param>
+    /// <param name="verbose">Hears that tracefs was mounted, or why it could not be.</param>
+    public EventResolver(string pmuRoot = PmuInfo.DefaultRoot, string? tracefs = null, Action<string>? verbose = null)
     {
         _pmuRoot = pmuRoot;
-        _tracefs = tracefs is null ? () => Tracefs.Locate() : () => tracefs;
+        _tracefs = tracefs is null ? () => Tracefs.LocateOrMount(verbose) : () => tracefs;
     }
 
     public EventDefinition Resolve(string text)

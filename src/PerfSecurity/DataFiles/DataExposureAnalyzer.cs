@@ -226,7 +226,7 @@ public static class PerfDataFiles
     public static bool HasPerfMagic(FileDescriptor fd)
     {
         Span<byte> b = stackalloc byte[8];
-        return IsMagic(b[..CapabilityControl.ReadHead(fd, b)]);
+        return IsMagic(b[..FileSystem.ReadHead(fd, b)]);
     }
 
     private static bool IsMagic(ReadOnlySpan<byte> head)
