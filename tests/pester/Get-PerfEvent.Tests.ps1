@@ -162,7 +162,7 @@ $mine = Get-PerfEvent -Type Pmu
     }
 }
 
-Describe 'tracefs on a fresh boot: mounted like perf as root, a clear error otherwise' {
+Describe 'tracefs on a fresh boot: mounted like perf as root, a clear error otherwise' -Tag Kernel {
     BeforeAll {
         # Each case runs in a private mount namespace where neither tracefs nor debugfs is mounted, as after boot;
         # whatever is mounted or unmounted there is seen by no one else and gone with the namespace.
@@ -277,7 +277,7 @@ $Prepare
         $r.Mounts | Should -BeNullOrEmpty -Because 'nothing was mounted, anywhere'
     }
 
-    It 'as an unprivileged user gives the clear error of today and mounts nothing' -Tag Security {
+    It 'as an unprivileged user gives the clear error of today and mounts nothing' -Tag Security, Unprivileged {
         $user = New-TestUser 'pstrace'
         try {
             $r = Invoke-FreshBoot "Get-PerfEvent syscalls:sys_enter_getppid -Verbose; Measure-PerfCommand '$FreshWork/getppid' 3 -Event syscalls:sys_enter_getppid -Verbose" -User $user

@@ -252,7 +252,7 @@ Describe 'Repair-PerfSecurityFinding' {
         }
     }
 
-    Context 'findings of several profiles, in one call' {
+    Context 'findings of several profiles, in one call' -Tag Kernel {
         AfterEach { Restore-Settings }
 
         It 'sets each sysctl once, to the strictest value asked for, and names the profiles behind each step' {
