@@ -19,8 +19,8 @@ internal static class Fixtures
     {
         static IEnumerable<string[]> Rows(string text)
             => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':')).Where(f => f.Length >= 4);
-        var users = Rows(passwd).Select(f => new PerfSecurity.Native.Accounts.UserEntry(f[0], uint.Parse(f[2]), uint.Parse(f[3]), f.Length > 5 ? f[5] : "", f.Length > 6 ? f[6] : ""));
-        var groups = Rows(group).Select(f => new PerfSecurity.Native.Accounts.GroupEntry(f[0], uint.Parse(f[2]), f[3].Split(',', StringSplitOptions.RemoveEmptyEntries)));
+        var users = Rows(passwd).Select(f => new PerfSecurity.Native.Accounts.UserEntry(f[0], uint.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), uint.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture), f.Length > 5 ? f[5] : "", f.Length > 6 ? f[6] : ""));
+        var groups = Rows(group).Select(f => new PerfSecurity.Native.Accounts.GroupEntry(f[0], uint.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), f[3].Split(',', StringSplitOptions.RemoveEmptyEntries)));
         return new PerfSecurity.Users.AccountDatabase(users, groups);
     }
 }

@@ -33,7 +33,7 @@ Describe 'Get-PerfEvent' {
         $tsc.Pmu | Should -Be 'msr'
     }
 
-    It 'says which events this process can open' {
+    It 'says which events this process can open' -Tag Kernel {
         $r = Get-PerfEvent task-clock, cycles, msr/tsc/ -Supported
         ($r | Where-Object Name -EQ 'task-clock').Supported | Should -BeTrue
         ($r | Where-Object Name -EQ 'cpu-cycles').Supported | Should -BeFalse
@@ -41,7 +41,7 @@ Describe 'Get-PerfEvent' {
         (Get-PerfEvent task-clock).Supported | Should -BeNullOrEmpty
     }
 
-    It 'lists every tracepoint of tracefs with its id' {
+    It 'lists every tracepoint of tracefs with its id' -Tag Kernel, Slow {
         $expected = @(Get-ChildItem "$TracefsRoot/events/*/*/id").Count
         @(Get-PerfEvent -Type Tracepoint).Count | Should -Be $expected
         $sw = Get-PerfEvent sched:sched_switch
@@ -80,7 +80,7 @@ Describe 'Get-PerfEvent' {
     }
 }
 
-Describe 'Get-PerfEvent encodes event strings as perf does' {
+Describe 'Get-PerfEvent encodes event strings as perf does' -Tag Kernel {
     BeforeAll {
         # perf and the module resolve every case in one private mount namespace that adds fake PMUs (and tracefs)
         # to the real ones; perf's encoding is what perf stat -vv prints before it opens the event.
@@ -162,7 +162,7 @@ $mine = Get-PerfEvent -Type Pmu
     }
 }
 
-Describe 'tracefs on a fresh boot: mounted like perf as root, a clear error otherwise' {
+Describe 'tracefs on a fresh boot: mounted like perf as root, a clear error otherwise' -Tag Kernel {
     BeforeAll {
         # Each case runs in a private mount namespace where neither tracefs nor debugfs is mounted, as after boot;
         # whatever is mounted or unmounted there is seen by no one else and gone with the namespace.
@@ -277,7 +277,7 @@ $Prepare
         $r.Mounts | Should -BeNullOrEmpty -Because 'nothing was mounted, anywhere'
     }
 
-    It 'as an unprivileged user gives the clear error of today and mounts nothing' -Tag Security {
+    It 'as an unprivileged user gives the clear error of today and mounts nothing' -Tag Security, Unprivileged {
         $user = New-TestUser 'pstrace'
         try {
             $r = Invoke-FreshBoot "Get-PerfEvent syscalls:sys_enter_getppid -Verbose; Measure-PerfCommand '$FreshWork/getppid' 3 -Event syscalls:sys_enter_getppid -Verbose" -User $user

@@ -70,7 +70,7 @@ Describe 'Get-PerfProcessCapability' {
         }
     }
 
-    It 'marks processes in a child user namespace as pscap does (<Case>)' -ForEach @(
+    It 'marks processes in a child user namespace as pscap does (<Case>)' -Tag Kernel, Unprivileged -ForEach @(
         @{ Case = 'root in unshare -Ur'; Command = @('unshare', '--user', '--map-root-user', 'sleep', '60'); InChild = $true }
         @{ Case = 'a user in unshare -Ur'; AsUser = $true; Command = @('unshare', '--user', '--map-root-user', 'sleep', '60'); InChild = $true }
         @{ Case = 'root in a PID namespace'; Command = @('unshare', '--pid', '--fork', 'sleep', '60'); InChild = $false }
@@ -123,7 +123,7 @@ Describe 'Get-PerfProcessCapability' {
         (& getpcaps $PID 2>&1) | Should -BeExactly "${PID}: $($p.Text)"
     }
 
-    It 'shows an unprivileged user process with capabilities from the ambient set' {
+    It 'shows an unprivileged user process with capabilities from the ambient set' -Tag Unprivileged {
         $user = New-TestUser 'pscapp'
         $proc = $null
         try {
@@ -202,7 +202,7 @@ Describe 'Get-PerfProcessCapability' {
     }
 }
 
-Describe 'Secure bits 8-11 (Linux 6.14+)' {
+Describe 'Secure bits 8-11 (Linux 6.14+)' -Tag Kernel {
     BeforeAll {
         $script:SecbitsProbe = Build-Probe 'secbits-probe'
     }
@@ -240,7 +240,7 @@ $d = ConvertFrom-PerfSecureBits $p.SecureBits
     }
 }
 
-Describe 'A process whose leader has exited while a thread runs on' {
+Describe 'A process whose leader has exited while a thread runs on' -Tag Kernel {
     BeforeAll {
         $script:ZombieProbe = Build-Probe 'zombie-leader-probe' @('-pthread')
         $script:ZombieCells = [System.Collections.Generic.List[object]]::new()

@@ -17,7 +17,7 @@ AfterAll {
     Stop-TestSshServer $Server
 }
 
-Describe 'PowerShell remoting over SSH' {
+Describe 'PowerShell remoting over SSH' -Tag Remoting {
     It 'brings back <Command> objects with their type names, rendered by the same view' -ForEach @(
         @{ Command = 'Get-PerfParanoid' }
         @{ Command = 'Get-PerfSysctl' }
@@ -41,7 +41,7 @@ Describe 'PowerShell remoting over SSH' {
         $remote.PSComputerName | Should -Be '127.0.0.1'
     }
 
-    It 'brings back findings whose enums filter by name, with the remote host name, and that repair locally' {
+    It 'brings back findings whose enums filter by name, with the remote host name, and that repair locally' -Tag Kernel {
         $saved = Save-ParanoidState
         try {
             Set-ParanoidRuntime 1

@@ -6,7 +6,7 @@ BeforeAll {
 
 AfterAll { Restore-ParanoidState $Saved }
 
-Describe 'Set-PerfParanoid' {
+Describe 'Set-PerfParanoid' -Tag Kernel {
     AfterEach { Set-ParanoidRuntime $OriginalLevel }
 
     It 'changes the runtime level' {
@@ -166,7 +166,7 @@ Describe 'Set-PerfParanoid' {
         $c.CompletionMatches[0].ToolTip | Should -Match 'No restrictions'
     }
 
-    It 'fails with PermissionDenied for an unprivileged user and changes nothing' {
+    It 'fails with PermissionDenied for an unprivileged user and changes nothing' -Tag Unprivileged {
         $user = New-TestUser
         try {
             $target = if ($OriginalLevel -eq 1) { 0 } else { 1 }

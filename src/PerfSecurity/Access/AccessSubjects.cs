@@ -1,12 +1,12 @@
-using PerfSecurity.Users;
 using System.Globalization;
 using PerfSecurity.Capabilities;
-using PerfSecurity.Errors;
 using PerfSecurity.Counting;
+using PerfSecurity.Errors;
 using PerfSecurity.Namespaces;
 using PerfSecurity.Native;
 using PerfSecurity.Seccomp;
 using PerfSecurity.Settings;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Access;
 

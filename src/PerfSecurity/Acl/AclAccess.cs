@@ -1,5 +1,4 @@
 using PerfSecurity.Users;
-using System.Globalization;
 
 namespace PerfSecurity.Acl;
 

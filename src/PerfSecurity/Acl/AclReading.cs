@@ -1,5 +1,3 @@
-using PerfSecurity.Native;
-
 namespace PerfSecurity.Acl;
 
 /// <summary>What a file's access ACL is: none, one, or a filesystem that has no POSIX ACLs.</summary>

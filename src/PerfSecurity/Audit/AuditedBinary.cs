@@ -1,6 +1,6 @@
-using PerfSecurity.Users;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Audit;
 

@@ -1,5 +1,5 @@
-using PerfSecurity.Users;
 using System.Globalization;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Audit;
 

@@ -1,6 +1,6 @@
+using System.Globalization;
 using PerfSecurity.IO;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Audit;
 

@@ -1,4 +1,3 @@
-using PerfSecurity.Users;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -9,6 +8,7 @@ using PerfSecurity.Groups;
 using PerfSecurity.Native;
 using PerfSecurity.Resources;
 using PerfSecurity.Settings;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Baselines;
 

@@ -76,7 +76,8 @@ public sealed class CapabilityScanner
                         Interlocked.CompareExchange(ref crash, e, null);
                         Stop();
                     }
-                }, 256 * 1024) { IsBackground = true, Name = "PerfSecurity capability scan" };
+                }, 256 * 1024)
+                { IsBackground = true, Name = "PerfSecurity capability scan" };
                 threads.Add(thread);
                 thread.Start();
             }

@@ -89,13 +89,13 @@ public static class ProcessCapabilities
         return null;
     }
 
-    [ThreadStatic] private static byte[]? _readBuffer;
+    [ThreadStatic] private static byte[]? s_readBuffer;
 
     // One open and read into a reused buffer: /proc status files are a few KB, and File.ReadAllText's stream and
     // reader cost more than the read itself when every process is listed.
     private static string ReadSmallFile(string path)
     {
-        byte[] buffer = _readBuffer ??= new byte[16 * 1024];
+        byte[] buffer = s_readBuffer ??= new byte[16 * 1024];
         using FileDescriptor fd = FileSystem.Open(path, FileSystem.O_RDONLY);
         int length = 0;
         while (true)
@@ -105,7 +105,7 @@ public static class ProcessCapabilities
             if (n == 0) break;
             length += n;
         }
-        _readBuffer = buffer;
+        s_readBuffer = buffer;
         return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 

@@ -2,8 +2,8 @@ using System.Management.Automation;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
-using PerfSecurity.Tooling;
 using PerfSecurity.Module;
+using PerfSecurity.Tooling;
 
 namespace PerfSecurity.Commands;
 

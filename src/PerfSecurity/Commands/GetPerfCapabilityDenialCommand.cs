@@ -1,8 +1,8 @@
-using PerfSecurity.Users;
 using System.Management.Automation;
 using PerfSecurity.Audit;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Commands;
 
@@ -48,7 +48,7 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
             }
             try
             {
-                AuditLogFile.Read(file, _collector!, StopToken, Report);
+                AuditLogFile.Read(file, _collector!, Report, StopToken);
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }

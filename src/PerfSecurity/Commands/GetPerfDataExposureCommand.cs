@@ -1,7 +1,7 @@
-using PerfSecurity.Users;
 using System.Management.Automation;
 using PerfSecurity.DataFiles;
 using PerfSecurity.Module;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Commands;
 

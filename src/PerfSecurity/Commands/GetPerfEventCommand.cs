@@ -86,12 +86,12 @@ public sealed class GetPerfEventCommand : PerfCmdlet
         string? tracefs = mayNameTracepoint ? Tracefs.LocateOrMount(TellTracefs) : Tracefs.Locate();
         if (tracefs is null)
         {
-            const string message = "tracefs is not mounted (neither /sys/kernel/tracing nor /sys/kernel/debug/tracing): no tracepoints listed. As root: mount -t tracefs nodev /sys/kernel/tracing";
+            const string NotMounted = "tracefs is not mounted (neither /sys/kernel/tracing nor /sys/kernel/debug/tracing): no tracepoints listed. As root: mount -t tracefs nodev /sys/kernel/tracing";
             if (explicitly)
-                WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, message));
+                WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, NotMounted));
             // A literal tracepoint gets its own error from the resolver; patterns would silently match nothing.
             else if (!_warnedTracefs && patterns)
-                WriteWarning(message);
+                WriteWarning(NotMounted);
             _warnedTracefs = true;
             yield break;
         }

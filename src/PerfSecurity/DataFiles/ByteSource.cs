@@ -28,7 +28,7 @@ public sealed class MemoryByteSource : IByteSource
     }
 }
 
-/// <summary>An open file read with pread: no shared position, no buffering beyond what is asked.</summary>
+/// <summary>An open file read with pread: no shared position, no buffering beyond what is asked. The descriptor stays its owner's.</summary>
 public sealed class FileByteSource : IByteSource
 {
     private readonly FileDescriptor _fd;

@@ -1,7 +1,7 @@
 using PerfSecurity.Acl;
-using PerfSecurity.Users;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.DataFiles;
 

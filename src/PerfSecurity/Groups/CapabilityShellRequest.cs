@@ -1,9 +1,4 @@
-using System.Text;
 using PerfSecurity.Capabilities;
-using PerfSecurity.IO;
-using PerfSecurity.Native;
-using PerfSecurity.Text;
-using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 

@@ -1,8 +1,8 @@
-using PerfSecurity.Users;
 using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 

@@ -1,5 +1,3 @@
-using PerfSecurity.Errors;
-
 namespace PerfSecurity.Groups;
 
 /// <summary>What a finished external tool left behind.</summary>

@@ -1,6 +1,3 @@
-using PerfSecurity.Errors;
-using PerfSecurity.Native;
-
 namespace PerfSecurity.IO;
 
 /// <summary>One configuration path and what it holds. <see cref="Data"/> is empty unless Kind is Regular.</summary>

@@ -1,6 +1,3 @@
-using PerfSecurity.Errors;
-using PerfSecurity.Native;
-
 namespace PerfSecurity.IO;
 
 /// <summary>What a configuration reader finds at a path.</summary>

@@ -1,5 +1,3 @@
-using PerfSecurity.Native;
-
 namespace PerfSecurity.IO;
 
 /// <summary>How <see cref="SecurePath"/> walks a path.</summary>

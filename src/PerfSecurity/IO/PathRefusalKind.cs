@@ -1,5 +1,3 @@
-using PerfSecurity.Native;
-
 namespace PerfSecurity.IO;
 
 /// <summary>Why a walk stopped; the ErrorId is the caller's area followed by the suffix of each kind.</summary>

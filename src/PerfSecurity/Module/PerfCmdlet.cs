@@ -12,7 +12,7 @@ namespace PerfSecurity.Module;
 /// control characters (<see cref="DisplayText"/>) in everything it shows a person: verbose, warning and debug
 /// messages, progress records, error messages and the questions of ShouldProcess and ShouldContinue. It also holds
 /// what every cmdlet does the same way: -Path/-LiteralPath resolution (<see cref="ResolvePaths"/>), throttled
-/// progress (<see cref="WriteProgressThrottled"/>) and cancellation (<see cref="StopToken"/>).
+/// progress (<see cref="WriteProgressThrottled(ProgressRecord)"/>) and cancellation (<see cref="StopToken"/>).
 /// </summary>
 public abstract class PerfCmdlet : PSCmdlet, IDisposable
 {

@@ -1,7 +1,3 @@
-using PerfSecurity.Capabilities;
-using PerfSecurity.Errors;
-using PerfSecurity.Native;
-
 namespace PerfSecurity.Seccomp;
 
 /// <summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using PerfSecurity.Errors;
-using PerfSecurity.Native;
 using PerfSecurity.IO;
+using PerfSecurity.Native;
 
 namespace PerfSecurity.Settings;
 

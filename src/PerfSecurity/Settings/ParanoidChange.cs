@@ -54,7 +54,8 @@ public sealed record ParanoidChange(int Level, bool RuntimeDone, bool PersistDon
             else
             {
                 // systemd keeps one line per key, the last: an exclusion or a value the kernel refuses replaces the drop-in's.
-                var last = config.LinesNaming(Sysctl.ParanoidKey).LastOrDefault();
+                var lines = config.LinesNaming(Sysctl.ParanoidKey);
+                var last = lines.Count == 0 ? null : lines[^1];
                 why = last is null ? "no line sets it"
                     : $"{last.File} line {last.Line} ({(last.Excludes ? "an exclusion" : $"'{last.Value}', which the kernel refuses")}) replaces the drop-in's line, so nothing is written";
             }

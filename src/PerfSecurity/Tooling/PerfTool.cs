@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PerfSecurity.Capabilities;
@@ -9,6 +10,8 @@ namespace PerfSecurity.Tooling;
 /// <summary>What the perf program is: where <see cref="PerfLocator"/> leads, its version, how it is linked and the libcap it finds.</summary>
 public static partial class PerfTool
 {
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
+
     /// <summary>libcap learnt the name cap_perfmon in 2.36.</summary>
     public static readonly Version PerfmonLibcap = new(2, 36);
 
@@ -53,7 +56,7 @@ public static partial class PerfTool
     private static partial Regex LibcapNamePattern();
 
     public static bool? KnowsPerfmon(string? libcapVersion)
-        => libcapVersion is not null && Version.TryParse(libcapVersion.Count(c => c == '.') == 0 ? libcapVersion + ".0" : libcapVersion, out var v)
+        => libcapVersion is not null && Version.TryParse(libcapVersion.Contains('.', StringComparison.Ordinal) ? libcapVersion : libcapVersion + ".0", out var v)
             ? v >= PerfmonLibcap : null;
 
     /// <summary>Runs <c>perf --version</c> (5 s at most) and returns its version word, or null when it cannot run.</summary>
@@ -154,7 +157,7 @@ public static partial class PerfTool
         try { n = IO.BoundedFile.ReadHead(file, head); }
         catch (PerfSecurityException) { return null; }
         string line = System.Text.Encoding.UTF8.GetString(head[2..n]).Split('\n')[0].Trim();
-        int end = line.IndexOfAny(new[] { ' ', '\t' });
+        int end = line.AsSpan().IndexOfAny(Blanks);
         string program = end < 0 ? line : line[..end];
         return program.Length == 0 ? null : program;
     }

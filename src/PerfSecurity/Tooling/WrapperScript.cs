@@ -103,7 +103,7 @@ public static partial class WrapperScript
 
     private static string Unquote(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"' || s[0] == '\'' && s[^1] == '\'') ? s[1..^1] : s;
 
-    private static string Expand(string s, IReadOnlyDictionary<string, string> variables)
+    private static string Expand(string s, Dictionary<string, string> variables)
         => VariablePattern().Replace(s, m => variables.TryGetValue(m.Groups[1].Value + m.Groups[2].Value, out var v) ? v : m.Value);
 
     /// <summary>The script's own directory, as <c>$(dirname "$0")</c>, <c>`dirname $0`</c> or <c>${0%/*}</c> give it.</summary>

@@ -1,6 +1,3 @@
-using PerfSecurity.Native;
-using PerfSecurity.Text;
-
 namespace PerfSecurity.Users;
 
 public enum AccountKind { User, Group }

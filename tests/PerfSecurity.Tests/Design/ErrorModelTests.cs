@@ -1,3 +1,4 @@
+#if NET10_0_OR_GREATER // Roslyn and PowerShell come with Microsoft.PowerShell.SDK, which the net8.0 run lacks.
 using System.Management.Automation;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -316,3 +317,4 @@ internal static class ErrorIdSites
             => a is null || b is null ? null : a.SelectMany(x => b.Select(y => x + y)).ToHashSet();
     }
 }
+#endif

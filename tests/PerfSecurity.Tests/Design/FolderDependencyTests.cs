@@ -1,3 +1,4 @@
+#if NET10_0_OR_GREATER // Roslyn and PowerShell come with Microsoft.PowerShell.SDK, which the net8.0 run lacks.
 using System.Text;
 using Xunit;
 using Xunit.Abstractions;
@@ -94,8 +95,8 @@ public sealed class FolderDependencyTests
             onStack.Add(v);
             foreach (string w in graph.TryGetValue(v, out var e) ? e : Enumerable.Empty<string>())
             {
-                if (!index.ContainsKey(w)) { Visit(w); low[v] = Math.Min(low[v], low[w]); }
-                else if (onStack.Contains(w)) low[v] = Math.Min(low[v], index[w]);
+                if (!index.TryGetValue(w, out int seen)) { Visit(w); low[v] = Math.Min(low[v], low[w]); }
+                else if (onStack.Contains(w)) low[v] = Math.Min(low[v], seen);
             }
             if (low[v] != index[v]) return;
             var component = new List<string>();
@@ -107,3 +108,4 @@ public sealed class FolderDependencyTests
         return result;
     }
 }
+#endif

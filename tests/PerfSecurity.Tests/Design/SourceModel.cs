@@ -1,3 +1,4 @@
+#if NET10_0_OR_GREATER // Roslyn and PowerShell come with Microsoft.PowerShell.SDK, which the net8.0 run lacks.
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using Microsoft.CodeAnalysis;
@@ -121,3 +122,4 @@ internal sealed class SourceModel
     /// <summary>The repository root (above src/).</summary>
     public string RepositoryRoot => Path.GetFullPath(Path.Combine(Root, "..", ".."));
 }
+#endif

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using PerfSecurity.Audit;
-using PerfSecurity.Capabilities;
 using PerfSecurity.DataFiles;
+using PerfSecurity.Errors;
 using PerfSecurity.Groups;
+using PerfSecurity.IO;
 using PerfSecurity.Settings;
 using PerfSecurity.Tooling;
 using PerfSecurity.Users;
-using PerfSecurity.Errors;
-using PerfSecurity.IO;
 using Xunit;
 
 namespace PerfSecurity.Tests.IO;

@@ -1,7 +1,7 @@
+#if NET10_0_OR_GREATER // Roslyn and PowerShell come with Microsoft.PowerShell.SDK, which the net8.0 run lacks.
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using PerfSecurity.Module;
 using PerfSecurity.Users;
 using Xunit;
@@ -71,3 +71,4 @@ public sealed class AccountLookupTests
         }
     }
 }
+#endif
