@@ -89,9 +89,12 @@ public sealed class ElfFile
         }
 
         string? buildId = null;
+        // 65,535 program headers may all name the same large note segment: the bytes walked in all of them together
+        // are bounded by the file's length, so that work grows with the file, not with its square.
+        ulong budget = (ulong)b.Length;
         foreach (var (offset, size) in notes)
         {
-            buildId ??= FindBuildId(r, offset, size);
+            buildId ??= FindBuildId(r, offset, size, ref budget);
         }
 
         if (dynamic is null)
@@ -143,7 +146,7 @@ public sealed class ElfFile
         return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, true);
     }
 
-    private static string? FindBuildId(Reader r, ulong offset, ulong size)
+    private static string? FindBuildId(Reader r, ulong offset, ulong size, ref ulong budget)
     {
         if (offset > (ulong)r.Length || size > (ulong)r.Length - offset) return null; // a broken note is not worth failing for
         ulong at = offset, end = offset + size;
@@ -153,7 +156,8 @@ public sealed class ElfFile
             ulong name = at + 12;
             ulong desc = name + Align4(namesz);
             ulong next = desc + Align4(descsz);
-            if (next > end || next <= at) return null;
+            if (next > end || next <= at || next - at > budget) return null;
+            budget -= next - at;
             if (type == NT_GNU_BUILD_ID && namesz == 4 && r.Slice(name, 4).SequenceEqual("GNU\0"u8))
                 return Convert.ToHexString(r.Slice(desc, descsz)).ToLowerInvariant();
             at = next;
