@@ -128,6 +128,35 @@ Describe 'A perf.data file whose header declares a huge feature section, in a di
     }
 }
 
+Describe 'An ELF file whose 65,535 program headers all name one large note segment' -Tag Security {
+    BeforeAll {
+        # A 64-bit ELF header, then 65,535 PT_NOTE headers naming the same 16 MiB after them: all zeros, so 1.4 million
+        # empty notes each, walked again for every header when no build id is found.
+        $ms = [IO.MemoryStream]::new()
+        $w = [IO.BinaryWriter]::new($ms)
+        $w.Write([byte[]](0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        $w.Write([uint16]2); $w.Write([uint16]62); $w.Write([uint32]1); $w.Write([uint64]0); $w.Write([uint64]64); $w.Write([uint64]0)
+        $w.Write([uint32]0); $w.Write([uint16]64); $w.Write([uint16]56); $w.Write([uint16]65535); $w.Write([uint16]0); $w.Write([uint16]0); $w.Write([uint16]0)
+        $notes = [uint64](64 + 65535 * 56)
+        for ($i = 0; $i -lt 65535; $i++) {
+            $w.Write([uint32]4); $w.Write([uint32]4); $w.Write($notes); $w.Write([uint64]0); $w.Write([uint64]0); $w.Write([uint64]16MB); $w.Write([uint64]16MB); $w.Write([uint64]4)
+        }
+        $w.Flush()
+        $head = "$Rt2RootDir/notes.head"
+        [IO.File]::WriteAllBytes($head, $ms.ToArray())
+        & chmod 644 $head
+        $script:Rt2Elf = "$Rt2UserDir/perf-notes"
+        (Invoke-Rt2AsAttacker "cp '$head' '$Rt2Elf' && truncate -s $($notes + 16MB) '$Rt2Elf'").ExitCode | Should -Be 0
+    }
+
+    It 'Get-PerfToolInfo -NoExecute reads it and answers at once' {
+        $r = Invoke-Bounded "Get-PerfToolInfo -NoExecute -LiteralPath '$Rt2Elf' | Select-Object Path, BuildId" -Seconds 40
+        $r.TimedOut | Should -BeFalse -Because 'the notes of one segment must be walked once, not once for each header naming it'
+        $r.ErrorId | Should -BeNullOrEmpty -Because $r.Message
+        $r.Output | Should -Match 'perf-notes'
+    }
+}
+
 Describe 'A "baseline" a user hands the administrator that is a FIFO or /dev/zero' -Tag Security {
     BeforeAll {
         (Invoke-Rt2AsAttacker "cd '$Rt2UserDir' && mkfifo baseline.json && ln -s /dev/zero zero.json").ExitCode | Should -Be 0
