@@ -180,7 +180,7 @@ Describe 'A baseline a user hands the administrator, full of terminal escapes' -
         (Invoke-Rt2AsAttacker "mkdir -p '$Rt2Bins'").ExitCode | Should -Be 0
         & setpriv --reuid $Rt2Attacker --regid $Rt2Attacker --init-groups cp /usr/bin/true "$Rt2Bins/perf$HostileText"
         if ($LASTEXITCODE -ne 0) { throw 'the attacker could not create the file' }
-        $script:Rt2Baseline = "$Rt2UserDir/baseline.json"
+        $script:Rt2Baseline = "$Rt2UserDir/hostile-baseline.json"
         [ordered]@{
             Format = 'PerfSecurity.Baseline/1'; ComputerName = $HostileText; Created = '2024-01-01T00:00:00Z'; KernelRelease = $HostileText
             BinaryPaths = @($Rt2Bins)
