@@ -58,6 +58,7 @@
         @{ Name = 'mkfifo'; Package = 'coreutils'; For = 'FIFOs the readers must not block on' }
         @{ Name = 'sync'; Package = 'coreutils'; For = 'crash-safety tests' }
         @{ Name = 'id'; Package = 'coreutils'; For = 'user ids' }
+        @{ Name = 'env'; Package = 'coreutils'; For = 'a clean environment for a command run as a test user (after setpriv)' }
         @{ Name = 'sleep'; Package = 'coreutils'; For = 'workloads' }
         @{ Name = 'timeout'; Package = 'coreutils'; For = 'bounded workloads' }
         @{ Name = 'sha256sum'; Package = 'coreutils'; For = 'a CPU-bound workload' }

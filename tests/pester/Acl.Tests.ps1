@@ -97,7 +97,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Dir -ErrorAction SilentlyContinue
 }
 
-Describe 'POSIX ACLs on the perf binary' {
+Describe 'POSIX ACLs on the perf binary' -Tag Unprivileged, Kernel {
     It 'a user entry (setfacl -m u:outsider:rx): the outsider counts system-wide until New-PerfUsersGroup removes it' -Tag Security {
         $p = "$Dir/perf-user"
         New-CapableCopy $p

@@ -15,7 +15,7 @@ AfterAll {
 }
 
 Describe 'Concurrent runs' {
-    It 'two New-PerfUsersGroup processes on the same group and binary end consistent (3 rounds)' {
+    It 'two New-PerfUsersGroup processes on the same group and binary end consistent (3 rounds)' -Tag Slow {
         for ($round = 0; $round -lt 3; $round++) {
             $group = "psconc$Tag$round"; $Groups.Add($group)
             $bin = "$Dir/perf$round"
@@ -44,7 +44,7 @@ Describe 'Concurrent runs' {
         }
     }
 
-    It 'counter sessions in parallel runspaces see only their own and close every descriptor (4 runspaces)' {
+    It 'counter sessions in parallel runspaces see only their own and close every descriptor (4 runspaces)' -Tag Kernel {
         function Get-PerfFdCount { @(Get-ChildItem "/proc/$PID/fd" -ErrorAction SilentlyContinue | Where-Object { "$($_.LinkTarget)" -eq 'anon_inode:[perf_event]' }).Count }
         $fdsBefore = Get-PerfFdCount
         $module = $ModuleDir

@@ -8,7 +8,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Work -ErrorAction SilentlyContinue
 }
 
-Describe 'Measure-PerfCommand' {
+Describe 'Measure-PerfCommand' -Tag Kernel {
     It 'counts the page faults of a command like perf stat (within 2%)' {
         $ours = (Measure-PerfCommand "$Work/touch" 20000 -Event page-faults).Counters[0]
         $perf = (Invoke-PerfStat -Event page-faults -Command "$Work/touch", 20000)['page-faults']

@@ -1,6 +1,6 @@
 BeforeAll { . "$PSScriptRoot/counting.ps1" }
 
-Describe 'Read-PerfCounter' {
+Describe 'Read-PerfCounter' -Tag Kernel {
     BeforeEach { $s = Start-PerfCounterSession -Event task-clock, page-faults -ProcessId $PID -Name "read$PID" }
     AfterEach { Get-PerfCounterSession | Stop-PerfCounterSession -Confirm:$false | Out-Null }
 

@@ -28,7 +28,7 @@ AfterAll {
 }
 
 Describe 'Repair-PerfSecurityFinding' {
-    Context 'kernel settings' {
+    Context 'kernel settings' -Tag Kernel {
         AfterEach { Restore-Settings }
 
         It 'turns Kspp PERF-PARANOID-RUNTIME from Fail into Pass and persists the level' {
@@ -195,7 +195,7 @@ Describe 'Repair-PerfSecurityFinding' {
             $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
         }
 
-        It 'never changes a capable binary on a path a user controls' {
+        It 'never changes a capable binary on a path a user controls' -Tag Unprivileged {
             $user = New-TestUser 'psrepair'
             $owned = Join-Path $Dir "user-$user"
             try {
@@ -210,7 +210,7 @@ Describe 'Repair-PerfSecurityFinding' {
             finally { Remove-TestUser $user }
         }
 
-        It 'chmods only a perf.data file while a user swaps a directory on its path for a link to root files (1000 attempts)' {
+        It 'chmods only a perf.data file while a user swaps a directory on its path for a link to root files (1000 attempts)' -Tag Unprivileged {
             $user = New-TestUser 'psrepair'
             $race = Join-Path $Dir "race-$user"
             $swapper = Join-Path $Dir 'swap'
@@ -252,7 +252,7 @@ Describe 'Repair-PerfSecurityFinding' {
         }
     }
 
-    Context 'findings of several profiles, in one call' {
+    Context 'findings of several profiles, in one call' -Tag Kernel {
         AfterEach { Restore-Settings }
 
         It 'sets each sysctl once, to the strictest value asked for, and names the profiles behind each step' {
@@ -315,7 +315,7 @@ Describe 'Repair-PerfSecurityFinding' {
             $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditUnknownCheck,*'
         }
 
-        It 'leaves a passing finding alone' {
+        It 'leaves a passing finding alone' -Tag Kernel {
             Use-ParanoidLevel 2 {
                 $before = Get-SystemFingerprint
                 Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-RUNTIME | Repair-PerfSecurityFinding -Verbose 4>&1 |

@@ -36,7 +36,7 @@ AfterAll {
     & groupdel $Rt2Group 2>$null
 }
 
-Describe 'Invoke-PerfSecurityCompliance -OutputPath run by root where a user planted a link' -Tag Security {
+Describe 'Invoke-PerfSecurityCompliance -OutputPath run by root where a user planted a link' -Tag Security, Unprivileged, Slow {
     BeforeAll {
         # Pester writes the result by name and follows links; with fs.protected_symlinks off (as here) a link in /tmp works.
         $script:Rt2Victim = "$Rt2RootDir/victim.conf"
@@ -74,7 +74,7 @@ Describe 'Invoke-PerfSecurityCompliance -OutputPath run by root where a user pla
     }
 }
 
-Describe 'A perf.data file whose header declares a huge feature section, in a directory the audit scans' -Tag Security {
+Describe 'A perf.data file whose header declares a huge feature section, in a directory the audit scans' -Tag Security, Unprivileged {
     BeforeAll {
         # perf.data header (104 bytes): magic, header size, attr size, attrs {104, 0}, data {104, 0}, no event types, one
         # feature bit; the feature table at 104 names one section {120, 4 GiB}, whose first words are counts. The rest of
@@ -128,7 +128,7 @@ Describe 'A perf.data file whose header declares a huge feature section, in a di
     }
 }
 
-Describe 'An ELF file whose 65,535 program headers all name one large note segment' -Tag Security {
+Describe 'An ELF file whose 65,535 program headers all name one large note segment' -Tag Security, Unprivileged {
     BeforeAll {
         # A 64-bit ELF header, then 65,535 PT_NOTE headers naming the same 16 MiB after them: all zeros, so 1.4 million
         # empty notes each, walked again for every header when no build id is found.
@@ -157,7 +157,7 @@ Describe 'An ELF file whose 65,535 program headers all name one large note segme
     }
 }
 
-Describe 'A "baseline" a user hands the administrator that is a FIFO or /dev/zero' -Tag Security {
+Describe 'A "baseline" a user hands the administrator that is a FIFO or /dev/zero' -Tag Security, Unprivileged {
     BeforeAll {
         (Invoke-Rt2AsAttacker "cd '$Rt2UserDir' && mkfifo baseline.json && ln -s /dev/zero zero.json").ExitCode | Should -Be 0
     }
@@ -172,7 +172,7 @@ Describe 'A "baseline" a user hands the administrator that is a FIFO or /dev/zer
     }
 }
 
-Describe 'A baseline a user hands the administrator, full of terminal escapes' -Tag Security {
+Describe 'A baseline a user hands the administrator, full of terminal escapes' -Tag Security, Unprivileged {
     BeforeAll {
         # Every name and value of the baseline carries an OSC title, a clear screen, a carriage return with a fake
         # line and a right-to-left override; so does a file in the directory it asks to look at.
@@ -204,7 +204,7 @@ Describe 'A baseline a user hands the administrator, full of terminal escapes' -
     }
 }
 
-Describe 'Get-PerfUsersGroup on a user''s link, piped into New-PerfUsersGroup' -Tag Security {
+Describe 'Get-PerfUsersGroup on a user''s link, piped into New-PerfUsersGroup' -Tag Security, Unprivileged {
     BeforeAll {
         # Root's set-user-ID program, on a path only root can change; the attacker links it as "perf" in their directory.
         $script:Rt2Setuid = "$Rt2RootDir/helper"
@@ -230,7 +230,7 @@ Describe 'Get-PerfUsersGroup on a user''s link, piped into New-PerfUsersGroup' -
     }
 }
 
-Describe 'Repair with a perf wrapper whose versioned binary is looked up on a PATH holding a user''s directory' -Tag Security {
+Describe 'Repair with a perf wrapper whose versioned binary is looked up on a PATH holding a user''s directory' -Tag Security, Unprivileged {
     BeforeAll {
         # Debian's wrapper: exec perf_<major>.<minor> from PATH. The attacker's directory, later on root's PATH, names a
         # capable root binary that is not perf "perf_X.Y".
@@ -263,7 +263,7 @@ Describe 'Repair with a perf wrapper whose versioned binary is looked up on a PA
     }
 }
 
-Describe 'New-PerfUsersGroup and capabilities that make perf root for its members' -Tag Security {
+Describe 'New-PerfUsersGroup and capabilities that make perf root for its members' -Tag Security, Unprivileged, Kernel {
     BeforeAll {
         # A private copy of the real perf, root's, on a path only root can change; a root process holding a secret.
         $perf = (Get-Command perf -CommandType Application | Select-Object -First 1).Source

@@ -12,7 +12,7 @@ AfterAll {
     Remove-TestUser $User
 }
 
-Describe 'Start-PerfCounterSession' {
+Describe 'Start-PerfCounterSession' -Tag Kernel {
     AfterEach { Get-PerfCounterSession | Stop-PerfCounterSession -Confirm:$false | Out-Null }
 
     It 'counts the context switches of a child process' {
@@ -139,7 +139,7 @@ catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exc
     }
 }
 
-Describe 'Start-PerfCounterSession as an unprivileged user' {
+Describe 'Start-PerfCounterSession as an unprivileged user' -Tag Kernel, Unprivileged {
     It 'refuses -SystemWide at paranoid 2 naming CAP_PERFMON, and allows it at paranoid 0' {
         Use-ParanoidLevel 2 {
             $r = Invoke-AsUser $User { Start-PerfCounterSession -Event task-clock -SystemWide | Out-Null }

@@ -14,7 +14,7 @@ public sealed record PlannedStep(RepairStep Step, IReadOnlyList<Finding> AskedBy
             string asked = string.Join(", ", AskedBy.Select(f => f.Profile.ToString()).Distinct());
             string also = string.Join(", ", AlsoRepairs.Select(f => f.Profile.ToString()).Distinct().Where(p => !AskedBy.Any(a => a.Profile.ToString() == p)));
             string checks = string.Join(", ", AskedBy.Concat(AlsoRepairs).Select(f => f.Id).Distinct());
-            return $"{Step.Action} (asked by {asked}{(also.Length > 0 ? $"; also satisfies {also}" : "")}: {checks})";
+            return $"{Step.Action} for {checks}, asked by {asked}{(also.Length > 0 ? $"; also satisfies {also}" : "")}";
         }
     }
 }

@@ -1,6 +1,6 @@
+using System.Globalization;
 using PerfSecurity.IO;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -157,9 +157,9 @@ internal static class SysctlRepair
         return new[]
         {
             new RepairStep(Sysctl.PathOf(key), $"Set {key} to {text} (runtime)", () => KernelSettings.SetRuntime(key, text),
-                Sysctl: new SysctlAssignment(key, value, NextBoot: false, accepts)),
+                Sysctl: new SysctlChange(key, value, NextBoot: false, accepts)),
             new RepairStep(KernelSettings.DropInPath(), $"Persist {key} = {text} for the next boot", () => KernelSettings.Persist(key, text),
-                Sysctl: new SysctlAssignment(key, value, NextBoot: true, accepts)),
+                Sysctl: new SysctlChange(key, value, NextBoot: true, accepts)),
         };
     }
 }

@@ -73,7 +73,7 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
                     $"The command '{FilePath}' was not found{(FilePath.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}.", FilePath);
             CommandRunner.EnsureExecutable(file, FilePath);
 
-            var resolver = new EventResolver();
+            var resolver = new EventResolver(verbose: WriteVerbose);
             List<EventDefinition> events = Event is not null
                 ? Event.Select(resolver.Resolve).ToList()
                 : GenericEvents.StatDefaults.Select(resolver.Resolve).Where(EventCatalog.Probe).ToList();

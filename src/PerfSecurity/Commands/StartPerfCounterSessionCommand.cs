@@ -39,7 +39,7 @@ public sealed class StartPerfCounterSessionCommand : PerfCmdlet
     {
         try
         {
-            var resolver = new EventResolver();
+            var resolver = new EventResolver(verbose: WriteVerbose);
             var events = Event.Select(resolver.Resolve).ToList();
             CounterTarget target = ParameterSetName switch
             {

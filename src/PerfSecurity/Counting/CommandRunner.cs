@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Diagnostics;
 using System.Text;
@@ -16,6 +17,8 @@ public sealed record CommandRun(int ExitCode, TimeSpan Elapsed, TimeSpan UserTim
 /// </summary>
 public static class CommandRunner
 {
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
+
     // $0 = FIFO, $1 = working directory, then the command and its arguments.
     private const string Cork = "cd -- \"$1\" || exit 126; shift; read _ <\"$0\" || exit 126; exec \"$@\"";
 
@@ -139,7 +142,7 @@ public static class CommandRunner
         }
         if (n < 2 || head[0] != '#' || head[1] != '!') return null;
         string line = Encoding.UTF8.GetString(head[2..n]).Split('\n')[0].Trim(' ', '\t', '\r');
-        int end = line.IndexOfAny(new[] { ' ', '\t' });
+        int end = line.AsSpan().IndexOfAny(Blanks);
         string program = end < 0 ? line : line[..end];
         return program.Length > 0 ? program : null;
     }

@@ -165,7 +165,7 @@ public static class PerfDataParser
         header.DataSize = ctx.Length - PerfDataFormat.PipeHeaderSize;
     }
 
-    private static PerfEventAttribute ReadAttribute(Context ctx, long at, int available, string what)
+    private static RecordedEventAttr ReadAttribute(Context ctx, long at, int available, string what)
     {
         // Fields past the bytes the writer had (older, smaller attrs) read as zero, as the kernel treats them.
         var buf = new byte[Math.Min(available, PerfDataFormat.MaxAttrSize)];
@@ -178,7 +178,7 @@ public static class PerfDataParser
             throw ctx.Invalid($"{what} declares an attribute size of {declared} bytes; perf_event_attr has {PerfDataFormat.AttrSizeVer0} to {PerfDataFormat.AttrSizeLatest} (perf: incompatible file format)");
         if (declared > available)
             throw ctx.Invalid($"{what} declares an attribute size of {declared} bytes in an entry of {available}");
-        return new PerfEventAttribute
+        return new RecordedEventAttr
         {
             Type = U32(0), Size = declared, Config = U64(8), SamplePeriodOrFrequency = U64(16), SampleType = U64(24),
             ReadFormat = U64(32), Flags = U64(40), SampleRegsUser = U64(80), SampleStackUser = U32(88), SampleRegsIntr = U64(96),
@@ -241,17 +241,17 @@ public static class PerfDataParser
     private static void ReadBuildIds(PerfDataHeader header, Cursor c)
     {
         // struct build_id_event: perf_event_header, pid, 24 bytes of build id, then the NUL-padded file name.
-        const int fixedPart = 8 + 4 + 24;
+        const int FixedPart = 8 + 4 + 24;
         while (c.Remaining > 0)
         {
             long start = c.Position;
             c.U32();
             c.U16();
             int size = c.U16();
-            if (size < fixedPart) throw c.Invalid($"the entry at byte {start} has size {size}, less than {fixedPart}");
+            if (size < FixedPart) throw c.Invalid($"the entry at byte {start} has size {size}, less than {FixedPart}");
             if (size > c.Remaining + 8) throw c.Invalid($"the entry at byte {start} ({size} bytes) runs past the section");
             c.Skip(4 + 24);
-            string name = c.FixedString(size - fixedPart);
+            string name = c.FixedString(size - FixedPart);
             header.BuildIdCount++;
             if (header.BuildIdPaths.Count < MaxBuildIdPaths) header.BuildIdPaths.Add(name);
         }

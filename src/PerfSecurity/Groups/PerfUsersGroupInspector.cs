@@ -1,9 +1,9 @@
+using System.Globalization;
 using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Groups;
 
@@ -79,6 +79,11 @@ public static class PerfUsersGroupInspector
     }
 
     /// <summary>The findings about one binary, from its status and capabilities.</summary>
+    /// <param name="st">The binary's status (owner, group, mode).</param>
+    /// <param name="capable">Whether the binary has file capabilities.</param>
+    /// <param name="permitted">Its permitted capabilities.</param>
+    /// <param name="group">The perf users group, or null when it does not exist.</param>
+    /// <param name="kernel">The running kernel (which capabilities perf needs on it).</param>
     /// <param name="grantedByAcl">The group may execute the binary through its own ACL entry (New-PerfUsersGroup -Grant Acl), so the binary keeps its group.</param>
     public static IEnumerable<string> Judge(FileStatus st, bool capable, CapabilitySet permitted, Accounts.GroupEntry? group, KernelInfo kernel,
         bool grantedByAcl = false)

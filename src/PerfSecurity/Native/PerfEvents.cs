@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using PerfSecurity.Errors;
-using System.Globalization;
 
 namespace PerfSecurity.Native;
 
@@ -321,7 +321,7 @@ public static partial class Processes
             foreach (IntPtr s in strings) Marshal.FreeCoTaskMem(s);
             if (actions != IntPtr.Zero)
             {
-                FileActionsDestroy(actions);
+                _ = FileActionsDestroy(actions); // fails only for an object that was never initialised
                 NativeMemory.Free((void*)actions);
             }
         }

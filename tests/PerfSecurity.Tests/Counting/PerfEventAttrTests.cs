@@ -53,8 +53,11 @@ public sealed class PerfEventAttrTests
     [Fact]
     public void A_software_counter_opens_and_reads_on_this_kernel()
     {
-        var attr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 1, ExcludeKernel = true, ExcludeHv = true,
-            ReadFormat = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId };
+        var attr = new PerfEventAttr
+        {
+            Type = PerfEvents.TypeSoftware, Config = 1, ExcludeKernel = true, ExcludeHv = true,
+            ReadFormat = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId
+        };
         using FileDescriptor fd = PerfEvents.Open(ref attr, 0, -1);
         Assert.Equal((uint)PerfEventAttr.Size, attr.AttrSize);
         byte[] buffer = new byte[8]; // too small: the read must grow it past ENOSPC

@@ -58,7 +58,7 @@ public class CapabilityChoiceTests
 }
 
 /// <summary>Runs the procedure on real files (the tests run as root) with a failure injected before each step.</summary>
-public class PerfUsersGroupSetupFailureTests : IDisposable
+public sealed class PerfUsersGroupSetupFailureTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("pugx").FullName;
     private readonly string _group = "daemon"; // an existing group other than root: no groupadd in unit tests
