@@ -50,7 +50,6 @@
         @{ Name = 'true'; Package = 'coreutils'; For = 'a program to start with a planted library in its environment' }
         @{ Name = 'rm'; Package = 'coreutils'; For = 'test fixtures' }
         @{ Name = 'mkdir'; Package = 'coreutils'; For = 'directories a test user makes' }
-        @{ Name = 'env'; Package = 'coreutils'; For = 'a test user''s environment (HOME)' }
         @{ Name = 'truncate'; Package = 'coreutils'; For = 'file system images' }
         @{ Name = 'mkfs.ext4'; Package = 'e2fsprogs'; For = 'file system images with and without ACL support' }
         @{ Name = 'debugfs'; Package = 'e2fsprogs'; For = 'inspecting file system images' }
