@@ -21,7 +21,7 @@ BeforeAll {
     & chmod 755 $Dir
     $perf = (Get-Command perf -CommandType Application | Select-Object -First 1).Source
     $script:RealPerf = (Get-PerfToolInfo -Path $perf -NoExecute).RealBinary
-    $script:Caps = 'cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+    $script:Caps = 'cap_syslog,cap_perfmon=ep'
 
     function script:Invoke-As([string] $User, [string[]] $Command) {
         $out = & runuser -u $User -- @Command 2>&1

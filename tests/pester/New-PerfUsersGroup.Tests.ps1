@@ -56,7 +56,7 @@ Describe 'New-PerfUsersGroup' {
         $r.Compliant | Should -BeTrue -Because ($r.Findings -join '; ')
         $r.Members | Should -Contain $Member
         (& stat -c '%U:%G %a' $Copy) | Should -Be "root:${Group} 750"
-        (& getcap $Copy) | Should -Match 'cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+        (& getcap $Copy) | Should -Match ' cap_syslog,cap_perfmon=ep'
     }
 
     It 'lets a member count system-wide at paranoid 2 and denies others the binary' -Tag Kernel, Unprivileged {
@@ -94,7 +94,7 @@ Describe 'New-PerfUsersGroup' {
         Copy-Item $Copy $c2; & chmod 755 $c2; & setcap 'cap_sys_admin=ep' $c2
         $r = New-PerfUsersGroup -Name $Group -Path $c2 -IncludeIpcLock -PassThru
         $r.Changes[0] | Should -Match '^RemoveCapabilities'
-        $r.Capabilities | Should -Be 'cap_ipc_lock,cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+        $r.Capabilities | Should -Be 'cap_ipc_lock,cap_syslog,cap_perfmon=ep'
         Test-Exposed $c2 | Should -BeFalse
     }
 
@@ -122,7 +122,7 @@ Describe 'New-PerfUsersGroup' {
         $lines = { param($t) @(($t -replace '\e\[[0-9;]*m', '') -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }) }
         (& $lines $out) | Should -Be (& $lines (& $own $m.Groups['output'].Value))
         (& stat -c '%U:%G %a' "$Dir/opt-perf/perf") | Should -Be 'root:root 750'
-        (& getcap "$Dir/opt-perf/perf") | Should -Match 'cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+        (& getcap "$Dir/opt-perf/perf") | Should -Match ' cap_syslog,cap_perfmon=ep'
         Use-ParanoidLevel 2 {
             $r = Invoke-As $Member @("$Dir/opt-perf/perf", 'stat', '-a', '-e', 'task-clock', 'true')
             $r.ExitCode | Should -Be 0 -Because $r.Text

@@ -15,6 +15,10 @@ public static class PerfDataParser
     private const int MaxString = 1 << 20;
     private const int MaxAttributes = 1 << 16;
     private const int MaxPipeRecords = 1 << 20;
+    // A feature section this module parses (command line, event descriptions, build ids) is small in every real file;
+    // a sparse file can declare one of any size, whose zeros would each be a field to read: loops are bounded by these.
+    private const long MaxParsedSection = 16L << 20;
+    private const int MaxArguments = 1 << 20;
 
     public static PerfDataHeader Parse(IByteSource source, string path)
     {
@@ -102,6 +106,8 @@ public static class PerfDataParser
             int bit = bits[i];
             string name = PerfDataFormat.FeatureName(bit);
             var s = ctx.Section(table + i * 16L, $"{name} feature");
+            if (s.Size > MaxParsedSection && bit is PerfDataFormat.FeatCmdLine or PerfDataFormat.FeatEventDesc or PerfDataFormat.FeatBuildId)
+                throw ctx.Invalid($"its {name} feature section claims {s.Size} bytes; perf writes far less than {MaxParsedSection}");
             header.Features.Add(bit);
             ParseFeature(ctx, header, bit, new Cursor(ctx, s.Offset, s.Size, $"{name} feature"));
         }
@@ -201,7 +207,7 @@ public static class PerfDataParser
             case PerfDataFormat.FeatCmdLine:
             {
                 uint nr = c.U32();
-                if (nr > c.Remaining / 4) throw c.Invalid($"it declares {nr} arguments in {c.Remaining} bytes");
+                if (nr > c.Remaining / 4 || nr > MaxArguments) throw c.Invalid($"it declares {nr} arguments in {c.Remaining} bytes");
                 var parts = new List<string>((int)nr);
                 for (uint i = 0; i < nr; i++) parts.Add(c.String());
                 header.CmdLine = string.Join(' ', parts);
@@ -218,7 +224,7 @@ public static class PerfDataParser
         uint attrSize = c.U32();
         if (attrSize < PerfDataFormat.AttrSizeVer0 || attrSize > PerfDataFormat.MaxAttrSize)
             throw c.Invalid($"its attribute size is {attrSize}");
-        if (nr > c.Remaining / (attrSize + 8))
+        if (nr > c.Remaining / (attrSize + 8) || nr > MaxAttributes)
             throw c.Invalid($"it declares {nr} events in {c.Remaining} bytes");
         for (uint i = 0; i < nr; i++)
         {

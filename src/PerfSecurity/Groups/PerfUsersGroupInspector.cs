@@ -22,6 +22,8 @@ public static class PerfUsersGroupInspector
     public const string BinaryMissing = "no perf binary found";
     /// <summary>The start of the finding that lists who may execute the binary through POSIX ACL entries besides the group.</summary>
     public const string AclOutsiders = "ACL entries let users outside the group execute the binary";
+    /// <summary>The start of the finding for a path someone other than root could redirect (New-PerfUsersGroup refuses it).</summary>
+    public const string UntrustedPath = "the path is not one only root controls";
 
     public static PerfUsersGroup Inspect(string groupName, PerfBinaryLocation? binary, string[]? changes = null,
         KernelInfo? kernel = null, int? paranoidLevel = null)
@@ -42,20 +44,22 @@ public static class PerfUsersGroupInspector
         if (binary is null) findings.Add(BinaryMissing);
         else
         {
+            string file = binary.LookedAt;
+            if (binary.Untrusted is { } weak) findings.Add($"{UntrustedPath}: {weak}; it names '{file}' now, and New-PerfUsersGroup refuses it");
             FileStatus st;
-            try { st = FileSystem.Stat(binary.Path, followLinks: false); }
+            try { st = FileSystem.Stat(file, followLinks: false); }
             catch (SystemCallException e)
             {
-                throw PerfSecurityException.FromSystemCall("PerfUsersGroupReadFailed", e, $"Cannot inspect '{binary.Path}': {Errno.Describe(e.Errno)}.", binary.Path);
+                throw PerfSecurityException.FromSystemCall("PerfUsersGroupReadFailed", e, $"Cannot inspect '{file}': {Errno.Describe(e.Errno)}.", file);
             }
-            FileCapabilityData? caps = FileCapabilities.Read(binary.Path, followLinks: false);
+            FileCapabilityData? caps = FileCapabilities.Read(file, followLinks: false);
             owner = UserNames.Of(st.Uid);
             fileGroup = GroupNames.Of(st.Gid);
             mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
             capsText = caps?.Text;
             bool capable = caps is not null && !caps.Permitted.IsEmpty;
             // Who may execute it, as the kernel decides with the access ACL (the mode alone when there is none).
-            PosixAcl? access = PosixAclFile.ReadNoFollow(binary.Path).Acl;
+            PosixAcl? access = PosixAclFile.ReadNoFollow(file).Acl;
             acl = access?.ToNamedText() ?? Array.Empty<string>();
             var executors = AclAccess.Executors(st.Uid, st.Gid, st.Permissions, access);
             var outside = AclAccess.Outsiders(executors, group?.Gid);

@@ -56,7 +56,10 @@ public sealed class ElfFile
         ushort machine = r.U16(18);
         Segments segments = ReadProgramHeaders(r, is64);
         string? buildId = null;
-        foreach (var (offset, size) in segments.Notes) buildId ??= FindBuildId(r, offset, size);
+        // 65,535 program headers may all name the same large note segment: the bytes walked in all of them together
+        // are bounded by the file's length, so that work grows with the file, not with its square.
+        ulong budget = (ulong)b.Length;
+        foreach (var (offset, size) in segments.Notes) buildId ??= FindBuildId(r, offset, size, ref budget);
 
         if (segments.Dynamic is not { } dynamic)
             return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, false);
@@ -161,7 +164,7 @@ public sealed class ElfFile
         return (tableStart, tableEnd);
     }
 
-    private static string? FindBuildId(Reader r, ulong offset, ulong size)
+    private static string? FindBuildId(Reader r, ulong offset, ulong size, ref ulong budget)
     {
         if (offset > (ulong)r.Length || size > (ulong)r.Length - offset) return null; // a broken note is not worth failing for
         ulong at = offset, end = offset + size;
@@ -171,7 +174,8 @@ public sealed class ElfFile
             ulong name = at + 12;
             ulong desc = name + Align4(namesz);
             ulong next = desc + Align4(descsz);
-            if (next > end || next <= at) return null;
+            if (next > end || next <= at || next - at > budget) return null;
+            budget -= next - at;
             if (type == NT_GNU_BUILD_ID && namesz == 4 && r.Slice(name, 4).SequenceEqual("GNU\0"u8))
                 return Convert.ToHexString(r.Slice(desc, descsz)).ToLowerInvariant();
             at = next;

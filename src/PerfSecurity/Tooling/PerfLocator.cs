@@ -70,6 +70,7 @@ public static class PerfLocator
                 if (SecurePath.LinkWeakness(current) is { } w)
                 {
                     if (changeArea is not null) RequireTrusted(current, changeArea);
+                    weakness ??= w;
                     return Stopped($"{w}, so it is not followed", untrusted: true);
                 }
                 if (hop == SecurePath.MaxLinks || chain.Contains(next)) return Stopped($"'{current}' leads into a loop of symbolic links");
