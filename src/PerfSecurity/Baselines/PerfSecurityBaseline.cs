@@ -12,21 +12,6 @@ using PerfSecurity.Users;
 
 namespace PerfSecurity.Baselines;
 
-/// <summary>A perf sysctl: its runtime value and the value the sysctl configuration sets for the next boot (null: none).</summary>
-public sealed record BaselineSysctl(string Name, string? Runtime, string? NextBoot, string? NextBootSource);
-
-/// <summary>A perf binary: owner, group, mode, access ACL (getfacl's short text, empty without one) and file capabilities.</summary>
-public sealed record BaselineBinary(string Path, string Owner, string Group, string Mode, string Acl, string? Capabilities);
-
-/// <summary>A perf users group and its members (listed in /etc/group or by primary group).</summary>
-public sealed record BaselineGroup(string Name, uint? Gid, string[] Members);
-
-/// <summary>A sudoers rule that runs a capability shell, the SHA-256 of its sudoers file, and its script with its SHA-256.</summary>
-public sealed record BaselineShell(string Rule, string SudoersFile, string? SudoersSha256, string? Script, string? ScriptSha256, string? ScriptOwner, string? ScriptMode);
-
-/// <summary>The RLIMIT_MEMLOCK (soft, KiB; null = unlimited) a member gets at login, and where it comes from.</summary>
-public sealed record BaselineMemlock(string User, ulong? MemlockKb, string Source);
-
 /// <summary>
 /// The perf security state of a host, as Export-PerfSecurityBaseline writes it to JSON and Compare-PerfSecurityBaseline
 /// reads it back. Everything is read through the module's own readers (Settings, the audit's context, the group

@@ -5,24 +5,6 @@ using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 
-/// <summary>How New-PerfUsersGroup lets the group execute the binary.</summary>
-public enum PerfUsersGroupGrant
-{
-    /// <summary>The binary's group becomes the perf users group (chgrp), as the kernel document shows.</summary>
-    Group,
-    /// <summary>
-    /// The binary keeps its group; the ACL entry group:NAME:r-x lets the perf users group execute it, and the
-    /// owning group's entry loses its permissions.
-    /// </summary>
-    Acl,
-}
-
-/// <summary>One change to the binary's access ACL: the ShouldProcess step, what it says, and the edit it makes.</summary>
-/// <param name="Step">The step of the procedure this change belongs to.</param>
-/// <param name="Action">What the change does, as ShouldProcess says it.</param>
-/// <param name="Edit">From the ACL read from the descriptor (null: none), the file's status and the group's gid, the ACL to write (null: nothing to write).</param>
-public sealed record PerfUsersGroupAclChange(PerfUsersGroupStep Step, string Action, Func<PosixAcl?, FileStatus, uint, PosixAcl?> Edit);
-
 /// <summary>
 /// The POSIX ACL part of the perf users group procedure. A named entry (setfacl -m u:NAME or g:NAME, or inherited
 /// from a directory's default ACL) lets users outside the group execute the binary once chmod gives the mask x,

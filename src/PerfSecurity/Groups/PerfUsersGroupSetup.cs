@@ -6,24 +6,6 @@ using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 
-/// <summary>The steps of the kernel document's procedure, in the order they run.</summary>
-public enum PerfUsersGroupStep
-{
-    CreateGroup,
-    RemoveCapabilities,
-    Chown,
-    Chmod,
-    GrantAclEntry,
-    RemoveAclEntry,
-    SetCapabilities,
-    Verify,
-    AddMember,
-}
-
-/// <summary>What New-PerfUsersGroup is asked to do.</summary>
-public sealed record PerfUsersGroupRequest(string GroupName, PerfBinaryLocation Binary, CapabilitySet Capabilities, IReadOnlyList<string> Members,
-    PerfUsersGroupGrant Grant = PerfUsersGroupGrant.Group);
-
 /// <summary>
 /// The kernel document's procedure on one descriptor: groupadd, then on the binary opened once with O_NOFOLLOW:
 /// drop old capabilities while others may still execute it, fchown root:group (which clears capabilities anyway),
