@@ -95,35 +95,24 @@ public static unsafe partial class Accounts
     /// Every user NSS enumerates (getpwent_r): the local files, and the directory services configured to enumerate
     /// (SSSD does not by default, so a lookup by name or id may still find users this list lacks).
     /// </summary>
-    public static IReadOnlyList<UserEntry> AllUsers()
-    {
-        var users = new List<UserEntry>();
-        lock (EnumerationLock)
-        {
-            SetPwEnt();
-            try
-            {
-                while (LookupUser((p, b, n, r) => GetPwEnt(p, b, n, r)) is { } user) users.Add(user);
-            }
-            finally { EndPwEnt(); }
-        }
-        return users;
-    }
+    public static IReadOnlyList<UserEntry> AllUsers() => Enumerate(SetPwEnt, () => LookupUser((p, b, n, r) => GetPwEnt(p, b, n, r)), EndPwEnt);
 
     /// <summary>Every group NSS enumerates (getgrent_r); see <see cref="AllUsers"/>.</summary>
-    public static IReadOnlyList<GroupEntry> AllGroups()
+    public static IReadOnlyList<GroupEntry> AllGroups() => Enumerate(SetGrEnt, () => LookupGroup((g, b, n, r) => GetGrEnt(g, b, n, r)), EndGrEnt);
+
+    private static List<T> Enumerate<T>(Action start, Func<T?> next, Action end) where T : struct
     {
-        var groups = new List<GroupEntry>();
+        var all = new List<T>();
         lock (EnumerationLock)
         {
-            SetGrEnt();
+            start();
             try
             {
-                while (LookupGroup((g, b, n, r) => GetGrEnt(g, b, n, r)) is { } group) groups.Add(group);
+                while (next() is { } entry) all.Add(entry);
             }
-            finally { EndGrEnt(); }
+            finally { end(); }
         }
-        return groups;
+        return all;
     }
 
     private delegate int UserCall(Passwd* pwd, byte* buf, nuint len, Passwd** result);
