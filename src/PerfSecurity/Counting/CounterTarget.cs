@@ -8,27 +8,39 @@ public enum CounterTargetKind
     Process,
     Cpu,
     SystemWide,
+    /// <summary>The tasks of one cgroup, counted on each CPU (PERF_FLAG_PID_CGROUP, perf stat -G).</summary>
+    Cgroup,
 }
 
-/// <summary>Where counters are opened: every thread of a process (pid = tid, cpu = -1), or CPUs (pid = -1).</summary>
+/// <summary>
+/// Where counters are opened: every thread of a process (pid = tid, cpu = -1), CPUs (pid = -1), or a cgroup on
+/// CPUs (pid = the cgroup directory's descriptor).
+/// </summary>
 public sealed class CounterTarget
 {
-    private CounterTarget(CounterTargetKind kind, int? processId, int[] cpus)
+    private CounterTarget(CounterTargetKind kind, int? processId, int[] cpus, CgroupDirectory? cgroup = null)
     {
         Kind = kind;
         ProcessId = processId;
         Cpus = cpus;
+        Cgroup = cgroup;
     }
 
     public CounterTargetKind Kind { get; }
     public int? ProcessId { get; }
     public int[] Cpus { get; }
     public int ThreadCount { get; private set; }
+    /// <summary>The cgroup counted; its descriptor is needed only while the counters are opened.</summary>
+    public CgroupDirectory? Cgroup { get; }
+
+    /// <summary>Every counter sees all tasks on its CPU (the kernel's CPU-wide permission rule applies).</summary>
+    public bool IsCpuWide => Kind != CounterTargetKind.Process;
 
     public string Description => Kind switch
     {
         CounterTargetKind.Process => $"process {ProcessId} ({ThreadCount} thread{(ThreadCount == 1 ? "" : "s")})",
         CounterTargetKind.Cpu => $"CPU {FormatCpuList(Cpus)}",
+        CounterTargetKind.Cgroup => $"cgroup {Cgroup!.Path} ({Cpus.Length} CPU{(Cpus.Length == 1 ? "" : "s")})",
         _ => $"system-wide ({Cpus.Length} CPU{(Cpus.Length == 1 ? "" : "s")})",
     };
 
@@ -54,6 +66,13 @@ public sealed class CounterTarget
 
     public static CounterTarget SystemWide(string onlineFile = OnlineFile)
         => new(CounterTargetKind.SystemWide, null, OnlineCpus(onlineFile));
+
+    /// <summary>The tasks of a cgroup on the given CPUs, or on every online CPU as perf stat -a -G counts.</summary>
+    public static CounterTarget ForCgroup(CgroupDirectory cgroup, IEnumerable<int>? cpus = null, string onlineFile = OnlineFile)
+    {
+        int[] chosen = cpus is null ? OnlineCpus(onlineFile) : ForCpus(cpus, onlineFile).Cpus;
+        return new CounterTarget(CounterTargetKind.Cgroup, null, chosen, cgroup);
+    }
 
     /// <summary>The (pid, cpu) pairs to open each event on; for a process, its tgid first, then each thread.</summary>
     public IReadOnlyList<(int Pid, int Cpu)> Placements()
