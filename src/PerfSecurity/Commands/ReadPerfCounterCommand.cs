@@ -19,7 +19,7 @@ public sealed class ReadPerfCounterCommand : CounterSessionCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PerCpu { get; set; }
 
-    /// <summary>Read every interval and write what was counted in it, until -Count intervals or Ctrl+C (perf stat -I).</summary>
+    /// <summary>Read every interval and write what was counted in it, until -Count intervals, the counted process ends, or Ctrl+C (perf stat -I).</summary>
     [Parameter]
     [IntervalTransformation]
     public TimeSpan? Interval { get; set; }
@@ -100,12 +100,18 @@ public sealed class ReadPerfCounterCommand : CounterSessionCmdlet, IDisposable
             {
                 try
                 {
+                    bool ended = s.TargetInfo.HasEnded(); // before the read, so that the read holds all it did
                     IReadOnlyList<CounterTotals> totals = ReadSession(s, delta: false, PerCpu, out _);
                     foreach (string warning in Readings.Unscheduled(totals))
                     {
                         if (warned.Add($"{s.Id} {warning}")) WriteWarning($"Session {s.Id}: {warning}");
                     }
                     WriteObject(counters[s].Next(totals, Stopwatch.GetTimestamp()));
+                    if (ended)
+                    {
+                        WriteVerbose($"Session {s.Id}: process {s.ProcessId} has ended; its last interval is written.");
+                        sessions.Remove(s);
+                    }
                 }
                 catch (PerfSecurityException e)
                 {

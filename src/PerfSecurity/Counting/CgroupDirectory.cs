@@ -131,7 +131,7 @@ public sealed class CgroupDirectory : IDisposable
         if (!HasPerfEvent(mount, cgroups))
             throw new PerfSecurityException("PerfCounterCgroupNoPerfEvent", FailureKind.InvalidArgument,
                 $"'{walked}' is in the {(mount.FileSystemType == "cgroup2" ? "cgroup v2" : "cgroup v1 (" + string.Join(",", mount.SuperOptions.Where(IsController)) + ")")} hierarchy at {mount.MountPoint}, " +
-                $"which does not have the perf_event controller, so the kernel cannot count its tasks. Use a cgroup of {PerfEventHierarchies(mountInfo, cgroups)}.", given);
+                $"which does not have the perf_event controller, so the kernel cannot count its tasks: {PerfEventHierarchies(mountInfo, cgroups)}.", given);
         return mount;
     }
 
@@ -166,8 +166,8 @@ public sealed class CgroupDirectory : IDisposable
         var points = MountTable.Read(mountInfo)
             .Where(m => id == 0 ? m.FileSystemType == "cgroup2" : m.FileSystemType == "cgroup" && m.SuperOptions.Contains("perf_event"))
             .Select(m => m.MountPoint).Distinct().ToList();
-        string kind = id == 0 ? "the cgroup v2 hierarchy" : "the cgroup v1 hierarchy with perf_event";
-        return points.Count == 0 ? $"perf_event is in {kind}, which is not mounted" : $"perf_event is in {kind} at {string.Join(", ", points)}";
+        string kind = id == 0 ? "the cgroup v2 hierarchy" : "the cgroup v1 hierarchy mounted with perf_event";
+        return points.Count == 0 ? $"the perf_event controller is in {kind}, which is not mounted" : $"the perf_event controller is in {kind} at {string.Join(", ", points)}";
     }
 
     private static PerfSecurityException BadPath(string path, string why)

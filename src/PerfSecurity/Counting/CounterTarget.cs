@@ -96,6 +96,21 @@ public sealed class CounterTarget
         return tids.Select(t => (t, -1)).ToList();
     }
 
+    /// <summary>
+    /// Whether a process target has ended (gone, or a zombie whose counters will not move again), as perf stat -p
+    /// stops; CPUs and cgroups never end.
+    /// </summary>
+    public bool HasEnded()
+    {
+        if (Kind != CounterTargetKind.Process) return false;
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{ProcessId}/stat"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return true; }
+        // "pid (comm) S ...": the state follows the last ')' (a name may hold parentheses).
+        int close = stat.LastIndexOf(')');
+        return close < 0 || close + 2 >= stat.Length || stat[close + 2] is 'Z' or 'X';
+    }
+
     public const string OnlineFile = "/sys/devices/system/cpu/online";
 
     public static int[] OnlineCpus(string onlineFile = OnlineFile)

@@ -22,7 +22,7 @@ public static class OpenFailure
                     $"{what}: {PermissionReason(ev, target, pid, e.Errno)}", ev.Name, e);
             case Errno.ENOENT or Errno.EBADF when target.Kind == CounterTargetKind.Cgroup:
                 return new PerfSecurityException("PerfCounterCgroupNoPerfEvent", FailureKind.InvalidArgument,
-                    $"{what}: the kernel does not count this cgroup ({Errno.Describe(e.Errno)}): its hierarchy has no perf_event controller, or the cgroup was removed. {CgroupDirectory.PerfEventHierarchies()}.", ev.Name, e);
+                    $"{what}: the kernel does not count this cgroup ({Errno.Describe(e.Errno)}): its hierarchy has no perf_event controller, or the cgroup was removed; {CgroupDirectory.PerfEventHierarchies()}.", ev.Name, e);
             case Errno.ENOENT or Errno.EOPNOTSUPP or Errno.ENODEV or Errno.ENXIO when ev.NeedsHardwarePmu:
                 string why = Directory.Exists(Path.Combine(PmuInfo.DefaultRoot, "cpu")) || Directory.Exists(Path.Combine(PmuInfo.DefaultRoot, "cpu_core"))
                     ? "this CPU's PMU does not provide it"
