@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    . "$PSScriptRoot/common.ps1"
+    . "$PSScriptRoot/examples.ps1"
+    $script:CountingHelpExamples = @(Get-HelpExample Measure-PerfCommand | Where-Object Title -Match 'group')
+}
+
 BeforeAll {
     . "$PSScriptRoot/counting.ps1"
     $script:Work = New-CountingWorkloads
@@ -327,3 +333,14 @@ Describe 'Measure-PerfCommand with groups, intervals and cgroups' {
         }
     }
 }
+
+Describe 'Measure-PerfCommand help examples' {
+    It 'runs <Title> as written' -ForEach $CountingHelpExamples {
+        . "$PSScriptRoot/examples.ps1"
+        $r = Invoke-HelpExample $Code ([IO.Path]::GetTempPath())
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match '(?m)^ +\d+\.\d{9} .* page-faults '
+        ($r.Output -replace '\e\[[0-9;]*m', '') | Should -Match 'ExitCode +: 0'
+    }
+}
+

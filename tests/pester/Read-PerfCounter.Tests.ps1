@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    . "$PSScriptRoot/common.ps1"
+    . "$PSScriptRoot/examples.ps1"
+    $script:CountingHelpExamples = @(Get-HelpExample Read-PerfCounter | Where-Object Title -Match 'every second')
+}
+
 BeforeAll { . "$PSScriptRoot/counting.ps1" }
 
 Describe 'Read-PerfCounter' {
@@ -148,6 +154,15 @@ Describe 'Read-PerfCounter -Interval' {
         { Read-PerfCounter -Id $s.Id -Interval 5ms -ErrorAction Stop } | Should -Throw -ErrorId 'PerfCounterIntervalTooShort,*'
         { Read-PerfCounter -Id $s.Id -Interval 1s -Delta -ErrorAction Stop } | Should -Throw -ErrorId 'PerfCounterIntervalWithDelta,*'
         { Read-PerfCounter -Id $s.Id -Interval 'soon' -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
+    }
+}
+
+Describe 'Read-PerfCounter help examples' {
+    It 'runs <Title> as written' -ForEach $CountingHelpExamples {
+        . "$PSScriptRoot/examples.ps1"
+        $r = Invoke-HelpExample $Code ([IO.Path]::GetTempPath())
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        @([regex]::Matches($r.Output, '(?m)^ +\d+\.\d{9} .* task-clock ')).Count | Should -Be 5
     }
 }
 

@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    . "$PSScriptRoot/common.ps1"
+    . "$PSScriptRoot/examples.ps1"
+    $script:CountingHelpExamples = @(Get-HelpExample Start-PerfCounterSession | Where-Object Title -Match 'group|cgroup')
+}
+
 BeforeAll {
     . "$PSScriptRoot/counting.ps1"
     $script:User = New-TestUser -Prefix 'psctr'
@@ -349,6 +355,15 @@ Describe 'Start-PerfCounterSession -Cgroup' {
             }
         }
         finally { $busy.Kill(); $busy.WaitForExit() }
+    }
+}
+
+Describe 'Start-PerfCounterSession help examples' {
+    It 'runs <Title> as written' -ForEach $CountingHelpExamples {
+        . "$PSScriptRoot/examples.ps1"
+        $r = Invoke-HelpExample $Code ([IO.Path]::GetTempPath())
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match $(if ($Title -match 'cgroup') { 'context-s.*100\.00% +0' } else { 'page-faults .*\{task-clock,page-faults\}' })
     }
 }
 
