@@ -1,6 +1,8 @@
 /* The group read of ReadLatency.cs in C: N software events opened as one group (PERF_FORMAT_GROUP|ID|TOTAL_TIME_*)
-   on a sleeping child, then read(2) of the leader in a loop. Prints the median over batches of the time per read,
-   in nanoseconds. Usage: group-read EVENTS [BATCHES] [READS_PER_BATCH] */
+   on a sleeping child, then read(2) of the leader in a loop.
+   group-read EVENTS [BATCHES] [READS_PER_BATCH]: prints the median over batches of the time per read, in ns.
+   group-read EVENTS -: for each number N read from standard input, does N reads and prints the ns per read, so that
+   a caller can interleave its own batches with these (bench/PerfSecurity.Benchmarks/Interleaved.cs). */
 #include <linux/perf_event.h>
 #include <signal.h>
 #include <stdint.h>
@@ -23,8 +25,10 @@ static double now_ns(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &
 
 int main(int argc, char **argv)
 {
-    int events = argc > 1 ? atoi(argv[1]) : 1, batches = argc > 2 ? atoi(argv[2]) : 15, reads = argc > 3 ? atoi(argv[3]) : 20000;
-    if (events < 1 || events > 8 || batches < 1 || reads < 1) { fprintf(stderr, "usage: group-read 1..8 [batches] [reads]\n"); return 2; }
+    int events = argc > 1 ? atoi(argv[1]) : 1;
+    int served = argc > 2 && strcmp(argv[2], "-") == 0;
+    int batches = argc > 2 && !served ? atoi(argv[2]) : 15, reads = argc > 3 ? atoi(argv[3]) : 20000;
+    if (events < 1 || events > 8 || batches < 1 || reads < 1) { fprintf(stderr, "usage: group-read 1..8 [batches|-] [reads]\n"); return 2; }
     pid_t child = fork();
     if (child == 0) { pause(); _exit(0); }
     int fds[8], leader = -1;
@@ -41,6 +45,19 @@ int main(int argc, char **argv)
         if (i == 0) leader = fds[0];
     }
     uint64_t buffer[3 + 2 * 8];
+    if (served) {
+        long n;
+        while (scanf("%ld", &n) == 1 && n > 0) {
+            double t0 = now_ns();
+            for (long r = 0; r < n; r++)
+                if (read(leader, buffer, sizeof buffer) != (ssize_t)(24 + 16 * events)) { perror("read"); kill(child, SIGKILL); return 1; }
+            printf("%.1f\n", (now_ns() - t0) / n);
+            fflush(stdout);
+        }
+        kill(child, SIGKILL);
+        waitpid(child, NULL, 0);
+        return 0;
+    }
     double *per = malloc(sizeof(double) * batches);
     for (int w = 0; w < reads; w++) read(leader, buffer, sizeof buffer); /* warm-up */
     for (int b = 0; b < batches; b++) {

@@ -84,8 +84,8 @@ Describe 'Read-PerfCounter -Interval' {
         try {
             $s = Start-PerfCounterSession -Event syscalls:sys_enter_getppid, task-clock -ProcessId $w.Id
             $perf = Start-Process perf -ArgumentList 'stat', '-I', '100', '-x,', '-o', $out, '-e', 'syscalls:sys_enter_getppid', '-p', $w.Id -PassThru
-            Start-Sleep -Milliseconds 500
-            $null = New-Item $go
+            # The go file comes from a shell 0.7 s later, so that perf stat and the interval reading both start first.
+            $null = Start-Process /bin/sh -ArgumentList '-c', "`"sleep 0.7; touch $go`"" -PassThru
             $intervals = @(Read-PerfCounter -Id $s.Id -Interval 100ms)   # returns once the process has ended
             $perf.WaitForExit()
             $intervals.Count | Should -BeGreaterOrEqual 5

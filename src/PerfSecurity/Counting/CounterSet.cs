@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
@@ -27,24 +29,31 @@ public sealed class CounterSet : IDisposable
         public required int Cpu { get; init; }
         public required bool Grouped { get; init; }
         public ulong Format => Grouped ? GroupFormat : AloneFormat;
+        /// <summary>The bytes one read of it returns: 8×(1+3) alone (value, times, id), 8×3 + 16 per member in a group.</summary>
+        public required int ReadBytes { get; init; }
     }
 
     private readonly EventDefinition[] _events;
+    private readonly CounterEvent?[] _info;
     private readonly string?[] _groupOf;
     private readonly int[] _leaderSlot;
     private readonly List<Instance> _instances = new();
+    private Instance[] _reads = Array.Empty<Instance>(); // the same, as an array for the read loop
     private readonly object _gate = new();
     // duration_time: wall time while enabled, kept by this process as perf keeps it.
     private readonly Stopwatch _enabledTime = new();
     private byte[] _buffer = Array.Empty<byte>();
     private CounterTotals[] _totals = Array.Empty<CounterTotals>(), _perCpu = Array.Empty<CounterTotals>();
     private int[] _durationTotals = Array.Empty<int>(), _durationPerCpu = Array.Empty<int>();
+    private ulong[] _sums = Array.Empty<ulong>();
+    private bool[] _unschedulable = Array.Empty<bool>();
 
     private CounterSet(IReadOnlyList<EventGroup> groups)
     {
         Groups = groups;
         int count = groups.Sum(g => g.Members.Count);
         _events = new EventDefinition[count];
+        _info = new CounterEvent?[count];
         _groupOf = new string?[count];
         _leaderSlot = new int[count];
         int slot = 0;
@@ -134,7 +143,11 @@ public sealed class CounterSet : IDisposable
                 fds[m] = fd;
                 if (g.IsGroup) ids[m] = PerfEvents.GetId(fd);
             }
-            return new Instance { Fds = fds!, Ids = ids, Slots = slots, Cpu = cpu, Grouped = g.IsGroup };
+            return new Instance
+            {
+                Fds = fds!, Ids = ids, Slots = slots, Cpu = cpu, Grouped = g.IsGroup,
+                ReadBytes = PerfEvents.ReadSize(g.IsGroup ? GroupFormat : AloneFormat, slots.Length),
+            };
         }
         catch
         {
@@ -215,15 +228,24 @@ public sealed class CounterSet : IDisposable
         foreach (Instance i in _instances) i.CpuSlots = i.Slots.Select(s => index[(s, i.Cpu)]).ToArray();
         _perCpu = perCpu.ToArray();
         _durationPerCpu = Enumerable.Range(0, _perCpu.Length).Where(k => _events[_perCpu[k].Slot].ToolName == "duration_time").ToArray();
-        int largest = _instances.Count == 0 ? 0 : _instances.Max(i => PerfEvents.ReadSize(i.Format, i.Fds.Length));
+        _reads = _instances.ToArray();
+        int largest = _instances.Count == 0 ? 0 : _instances.Max(i => i.ReadBytes);
         _buffer = new byte[largest];
+        _sums = new ulong[3 * Math.Max(_totals.Length, _perCpu.Length)];
+        _unschedulable = new bool[Math.Max(_totals.Length, _perCpu.Length)];
     }
 
     private CounterTotals Empty(int slot, int? cpu)
     {
+        _info[slot] ??= Info(slot);
+        return new CounterTotals(_info[slot]!, slot, cpu, 0, 0, 0);
+    }
+
+    private CounterEvent Info(int slot)
+    {
         EventDefinition e = _events[slot];
         string? group = _groupOf[slot];
-        return new CounterTotals(slot, e.Name, group, group is null ? null : _events[_leaderSlot[slot]].Name, cpu, 0, 0, 0, e.Scale, e.Unit, e.IsClock);
+        return new CounterEvent(e.Name, group, group is null ? null : _events[_leaderSlot[slot]].Name, e.Scale, e.Unit, e.IsClock);
     }
 
     public void Enable()
@@ -252,6 +274,9 @@ public sealed class CounterSet : IDisposable
         }
     }
 
+    /// <summary>How many totals a read gives: one per event, or one per event and CPU (tool events once).</summary>
+    public int TotalsCount(bool perCpu = false) => perCpu ? _perCpu.Length : _totals.Length;
+
     /// <summary>
     /// Reads every group (one read(2) each, into one reused buffer, decoded in place) and sums per event, or per
     /// event and CPU when <paramref name="perCpu"/>; a pinned group that could not be scheduled adds nothing and
@@ -259,72 +284,128 @@ public sealed class CounterSet : IDisposable
     /// </summary>
     public IReadOnlyList<CounterTotals> Read(bool perCpu = false)
     {
+        var totals = new CounterTotals[TotalsCount(perCpu)];
+        Read(totals, perCpu);
+        return totals;
+    }
+
+    /// <summary>
+    /// As <see cref="Read(bool)"/>, into <paramref name="destination"/> (at least <see cref="TotalsCount"/> long) and
+    /// without allocating: for callers that read in a loop. Returns the number of totals written.
+    /// </summary>
+    public int Read(Span<CounterTotals> destination, bool perCpu = false)
+    {
         lock (_gate)
         {
             ThrowIfClosed();
-            var totals = (CounterTotals[])(perCpu ? _perCpu : _totals).Clone();
-            foreach (Instance i in _instances)
+            // Sums go to a reused array of numbers first; the totals are written once at the end.
+            CounterTotals[] template = perCpu ? _perCpu : _totals;
+            if (destination.Length < template.Length)
+                throw new ArgumentException($"A read of these counters gives {template.Length} totals.", nameof(destination));
+            Span<ulong> sums = _sums.AsSpan(0, template.Length * 3);
+            sums.Clear();
+            bool unschedulable = false;
+            foreach (Instance i in _reads)
             {
                 int[] slots = perCpu ? i.CpuSlots : i.Slots;
-                int n = ReadGroup(i);
+                int n;
+                try
+                {
+                    n = PerfEvents.Read(i.Fds[0], _buffer);
+                }
+                catch (SystemCallException e)
+                {
+                    throw ReadFailed(i, e);
+                }
                 if (n == 0)
                 {
-                    foreach (int k in slots) totals[k] = totals[k] with { Unschedulable = true };
+                    unschedulable = true;
+                    foreach (int s in slots) _unschedulable[s] = true;
                     continue;
                 }
-                PerfReadView view = Decode(i, n);
-                ulong enabled = view.TimeEnabled ?? 0, running = view.TimeRunning ?? 0;
-                for (int m = 0; m < slots.Length; m++)
+                if (n != i.ReadBytes) Malformed(i, n);
+                // Decoded in place at the offsets of the read format: a group is nr, time enabled, time running, then
+                // value and id for each member; an event alone is value, time enabled, time running, id.
+                // The host's byte order is the kernel's (x86_64 and aarch64 are little-endian): read as u64 words.
+                ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(_buffer.AsSpan(0, n));
+                if (i.Grouped)
                 {
-                    ref CounterTotals t = ref totals[slots[m]];
-                    t = t with { Value = t.Value + view.Value(m), Enabled = t.Enabled + enabled, Running = t.Running + running };
+                    if (words[0] != (ulong)slots.Length) Malformed(i, n);
+                    ulong enabled = words[1], running = words[2];
+                    ulong[] ids = i.Ids;
+                    for (int m = 0; m < slots.Length; m++)
+                    {
+                        if (words[4 + 2 * m] != ids[m]) Malformed(i, n);
+                        int at = slots[m] * 3;
+                        sums[at] += words[3 + 2 * m];
+                        sums[at + 1] += enabled;
+                        sums[at + 2] += running;
+                    }
+                }
+                else
+                {
+                    int at = slots[0] * 3;
+                    sums[at] += words[0];
+                    sums[at + 1] += words[1];
+                    sums[at + 2] += words[2];
                 }
             }
-            ulong ns = (ulong)_enabledTime.Elapsed.Ticks * 100;
-            foreach (int k in perCpu ? _durationPerCpu : _durationTotals)
-                totals[k] = totals[k] with { Value = ns, Enabled = ns, Running = ns };
-            return totals;
+            int[] durations = perCpu ? _durationPerCpu : _durationTotals;
+            if (durations.Length > 0)
+            {
+                ulong ns = (ulong)_enabledTime.Elapsed.Ticks * 100;
+                foreach (int k in durations) sums[k * 3] = sums[k * 3 + 1] = sums[k * 3 + 2] = ns;
+            }
+            for (int k = 0; k < template.Length; k++)
+            {
+                ref readonly CounterTotals empty = ref template[k];
+                destination[k] = new CounterTotals(empty.Info, empty.Slot, empty.Cpu, sums[k * 3], sums[k * 3 + 1], sums[k * 3 + 2]);
+            }
+            if (unschedulable)
+            {
+                for (int k = 0; k < template.Length; k++)
+                {
+                    if (!_unschedulable[k]) continue;
+                    destination[k] = destination[k] with { Unschedulable = true };
+                    _unschedulable[k] = false;
+                }
+            }
+            return template.Length;
         }
     }
 
-    private int ReadGroup(Instance i)
+    private PerfSecurityException ReadFailed(Instance i, SystemCallException e)
     {
-        try
-        {
-            return PerfEvents.Read(i.Fds[0], _buffer);
-        }
-        catch (SystemCallException e)
-        {
-            string name = _events[i.Slots[0]].Name;
-            throw new PerfSecurityException("PerfCounterReadFailed", PerfSecurityException.KindOf(e.Errno),
-                $"Reading '{(i.Grouped ? _groupOf[i.Slots[0]] : name)}' failed: {Errno.Describe(e.Errno)}.", name, e);
-        }
+        string name = _events[i.Slots[0]].Name;
+        return new PerfSecurityException("PerfCounterReadFailed", PerfSecurityException.KindOf(e.Errno),
+            $"Reading '{(i.Grouped ? _groupOf[i.Slots[0]] : name)}' failed: {Errno.Describe(e.Errno)}.", name, e);
     }
 
-    // What the kernel returned must be what the read format and the group say: anything else is reported, not summed.
-    private PerfReadView Decode(Instance i, int n)
+    // What the kernel returned is not what the read format and the group say: reported, and nothing is summed.
+    [DoesNotReturn]
+    private void Malformed(Instance i, int n)
     {
-        string what = i.Grouped ? $"the group '{_groupOf[i.Slots[0]]}'" : $"'{_events[i.Slots[0]].Name}'";
+        string why;
         try
         {
             var view = PerfReadView.Parse(_buffer.AsSpan(0, n), i.Format);
-            if (view.Count != i.Fds.Length)
-                throw new InvalidDataException($"it holds {view.Count} values for {i.Fds.Length} counters");
-            if (i.Grouped)
+            int wrong = -1;
+            for (int m = 0; i.Grouped && wrong < 0 && m < Math.Min(view.Count, i.Ids.Length); m++)
             {
-                for (int m = 0; m < i.Fds.Length; m++)
-                {
-                    if (view.Id(m) != i.Ids[m])
-                        throw new InvalidDataException($"value {m + 1} has id {view.Id(m)}, not {i.Ids[m]} as opened");
-                }
+                if (view.Id(m) != i.Ids[m]) wrong = m;
             }
-            return view;
+            why = view.Count != i.Fds.Length ? $"it holds {view.Count} values for {i.Fds.Length} counters"
+                : wrong >= 0 ? $"value {wrong + 1} has id {view.Id(wrong)}, not {i.Ids[wrong]} as opened"
+                : "it does not match the counters opened";
         }
         catch (InvalidDataException e)
         {
-            throw new PerfSecurityException("PerfCounterReadMalformed", FailureKind.InvalidData,
-                $"Reading {what} returned {n} bytes that do not fit its read format ({e.Message}), so nothing was summed.", _events[i.Slots[0]].Name, e);
+            why = e.Message;
         }
+        string what = i.Grouped ? $"the group '{_groupOf[i.Slots[0]]}'" : $"'{_events[i.Slots[0]].Name}'";
+        throw new PerfSecurityException("PerfCounterReadMalformed", FailureKind.InvalidData,
+            $"Reading {what} returned {n} bytes that do not fit its read format ({why}), so nothing was summed.", _events[i.Slots[0]].Name,
+            new InvalidDataException(why));
     }
 
     /// <summary>Every open descriptor, leaders first in each group, for measuring the raw read beside <see cref="Read"/>.</summary>
@@ -346,6 +427,7 @@ public sealed class CounterSet : IDisposable
                 for (int m = i.Fds.Length - 1; m >= 0; m--) i.Fds[m].Dispose();
             }
             _instances.Clear();
+            _reads = Array.Empty<Instance>();
             IsClosed = true;
         }
     }

@@ -7,7 +7,7 @@ namespace PerfSecurity.Tests.Counting;
 public sealed class GroupReadingTests
 {
     private static CounterTotals Member(int slot, string ev, ulong value, ulong enabled, ulong running, bool unschedulable = false)
-        => new(slot, ev, "{task-clock,page-faults}", "task-clock", null, value, enabled, running, 1, ev == "task-clock" ? "ns" : null, ev == "task-clock", unschedulable);
+        => new(new CounterEvent(ev, "{task-clock,page-faults}", "task-clock", 1, ev == "task-clock" ? "ns" : null, ev == "task-clock"), slot, null, value, enabled, running, unschedulable);
 
     [Fact]
     public void A_group_enabled_but_never_on_the_PMU_is_named_once_and_not_counted()
