@@ -33,7 +33,14 @@ public static class Interleaved
                     ("CGroupRead", () => AskC(c, reads)),
                 };
                 var samples = methods.ToDictionary(m => m.Name, _ => new List<double>());
-                foreach (var (_, batch) in methods) for (int w = 0; w < 10; w++) batch(); // warm-up (JIT, caches)
+                // Warm-up until the JIT has compiled every method at its final tier: calls for a while, a pause for the
+                // background compilation, calls again.
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    long until = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 2;
+                    while (Stopwatch.GetTimestamp() < until) foreach (var (_, batch) in methods) batch();
+                    Thread.Sleep(300);
+                }
                 for (int r = 0; r < rounds; r++)
                 {
                     for (int k = 0; k < methods.Length; k++)
