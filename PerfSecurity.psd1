@@ -54,7 +54,17 @@
         PSData = @{
             Tags         = @('Linux', 'perf', 'perf_events', 'security', 'capabilities', 'perf_event_paranoid', 'CAP_PERFMON', 'compliance')
             LicenseUri   = 'https://opensource.org/license/mit'
-            ReleaseNotes = 'First release: kernel settings (perf_event_paranoid and the perf sysctls).'
+            ReleaseNotes = @'
+0.1.0: the first release, the kernel guide "Perf events and tool security" as 35 cmdlets.
+- Kernel settings: perf_event_paranoid now and at the next boot (as systemd-sysctl and sysctl --system compute it), the perf sysctls and kptr_restrict.
+- Capabilities without libcap: file capabilities read, written, tested and scanned as getcap/setcap do; process capabilities and secure bits as pscap and capsh show them.
+- The perf_users group and the capsh-based capability shell, each built in one safe step.
+- mlock and file-descriptor budgets for concurrent perf sessions, with pam_limits resolved.
+- Counting through perf_event_open: event strings as perf parses them, Measure-PerfCommand like perf stat, counter sessions.
+- Who may do what: Get-PerfAccess per perf scope, audit-log denials, what a perf.data file exposes, which perf a host has.
+- An audit against the kernel guide, SCAP/STIG, KSPP and Lynis with repairs, a Pester compliance suite, baselines with drift, Markdown and HTML reports.
+See CHANGELOG.md.
+'@
         }
     }
 }

@@ -49,6 +49,7 @@
         @{ Name = 'ln'; Package = 'coreutils'; For = 'test fixtures (symbolic links)' }
         @{ Name = 'true'; Package = 'coreutils'; For = 'a program to start with a planted library in its environment' }
         @{ Name = 'rm'; Package = 'coreutils'; For = 'test fixtures' }
+        @{ Name = 'mkdir'; Package = 'coreutils'; For = 'directories a test user makes' }
         @{ Name = 'truncate'; Package = 'coreutils'; For = 'file system images' }
         @{ Name = 'mkfs.ext4'; Package = 'e2fsprogs'; For = 'file system images with and without ACL support' }
         @{ Name = 'debugfs'; Package = 'e2fsprogs'; For = 'inspecting file system images' }
@@ -56,6 +57,7 @@
         @{ Name = 'mkfifo'; Package = 'coreutils'; For = 'FIFOs the readers must not block on' }
         @{ Name = 'sync'; Package = 'coreutils'; For = 'crash-safety tests' }
         @{ Name = 'id'; Package = 'coreutils'; For = 'user ids' }
+        @{ Name = 'env'; Package = 'coreutils'; For = 'a clean environment for a command run as a test user (after setpriv)' }
         @{ Name = 'sleep'; Package = 'coreutils'; For = 'workloads' }
         @{ Name = 'timeout'; Package = 'coreutils'; For = 'bounded workloads' }
         @{ Name = 'sha256sum'; Package = 'coreutils'; For = 'a CPU-bound workload' }

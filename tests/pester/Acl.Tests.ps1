@@ -21,7 +21,7 @@ BeforeAll {
     & chmod 755 $Dir
     $perf = (Get-Command perf -CommandType Application | Select-Object -First 1).Source
     $script:RealPerf = (Get-PerfToolInfo -Path $perf -NoExecute).RealBinary
-    $script:Caps = 'cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+    $script:Caps = 'cap_syslog,cap_perfmon=ep'
 
     function script:Invoke-As([string] $User, [string[]] $Command) {
         $out = & runuser -u $User -- @Command 2>&1
@@ -97,7 +97,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Dir -ErrorAction SilentlyContinue
 }
 
-Describe 'POSIX ACLs on the perf binary' {
+Describe 'POSIX ACLs on the perf binary' -Tag Unprivileged, Kernel {
     It 'a user entry (setfacl -m u:outsider:rx): the outsider counts system-wide until New-PerfUsersGroup removes it' -Tag Security {
         $p = "$Dir/perf-user"
         New-CapableCopy $p

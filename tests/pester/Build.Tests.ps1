@@ -261,3 +261,83 @@ Describe 'sample' {
         $out | Should -Contain 'FAILED (in CI a skip must give a reason starting "machine:"): p.root: needs root'
     }
 }
+
+Describe 'Test areas: the tags and build.ps1 -Filter' {
+    BeforeAll {
+        . "$RepoRoot/tools/TestSelection.ps1"
+        $script:KnownTags = @((Get-TestTag).Keys)
+        # Every -Tag given to a Describe, Context or It in tests/pester, with where it stands.
+        $script:TagUses = @(foreach ($file in Get-ChildItem "$RepoRoot/tests/pester" -Recurse -Filter '*.Tests.ps1') {
+                $ast = [Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$null, [ref]$null)
+                $blocks = $ast.FindAll({ $args[0] -is [Management.Automation.Language.CommandAst] -and $args[0].GetCommandName() -in 'Describe', 'Context', 'It' }, $true)
+                foreach ($block in $blocks) {
+                    $elements = $block.CommandElements
+                    for ($i = 1; $i -lt $elements.Count - 1; $i++) {
+                        if ($elements[$i] -isnot [Management.Automation.Language.CommandParameterAst] -or $elements[$i].ParameterName -ne 'Tag') { continue }
+                        $value = $elements[$i + 1]
+                        $literal = $value -is [Management.Automation.Language.StringConstantExpressionAst] -or
+                            ($value -is [Management.Automation.Language.ArrayLiteralAst] -and @($value.Elements | Where-Object { $_ -isnot [Management.Automation.Language.StringConstantExpressionAst] }).Count -eq 0)
+                        $names = if ($literal) { @($value.FindAll({ $args[0] -is [Management.Automation.Language.StringConstantExpressionAst] }, $true) | ForEach-Object Value) } else { @($value.Extent.Text) }
+                        foreach ($name in $names) {
+                            [pscustomobject]@{ Tag = $name; Literal = $literal; Where = "$($file.Name):$($block.Extent.StartLineNumber)" }
+                        }
+                    }
+                }
+            })
+    }
+
+    It 'uses only the tags of tests/tags.psd1, written as plain words so that a reader sees the area' {
+        $TagUses.Count | Should -BeGreaterThan 50
+        @($TagUses | Where-Object { -not $_.Literal } | ForEach-Object { "$($_.Where): -Tag $($_.Tag)" }) | Should -BeNullOrEmpty
+        @($TagUses | Where-Object { $KnownTags -cnotcontains $_.Tag } | ForEach-Object { "$($_.Where): $($_.Tag)" }) | Should -BeNullOrEmpty
+    }
+
+    It 'gives every known tag to at least one test' {
+        foreach ($tag in $KnownTags) { $TagUses.Tag | Should -Contain $tag }
+    }
+
+    It 'turns -Filter into tags, left-out tags and test files, and refuses a name that is neither' {
+        $root = "$RepoRoot/tests/pester"
+        $all = Get-PesterSelection -TestRoot $root
+        $all.Path | Should -Be @($root)
+        $all.Tag.Count + $all.ExcludeTag.Count | Should -Be 0
+        $s = Get-PesterSelection -Filter 'Remoting', '!Slow' -TestRoot $root
+        $s.Tag | Should -Be @('Remoting')
+        $s.ExcludeTag | Should -Be @('Slow')
+        $s.Path | Should -Be @($root)
+        (Get-PesterSelection -Filter 'Get-PerfAccess' -TestRoot $root).Path | Should -Be @("$root/Get-PerfAccess.Tests.ps1")
+        @((Get-PesterSelection -Filter 'Security.*' -TestRoot $root).Path | Split-Path -Leaf) | Should -Be @(Get-ChildItem $root -Filter 'Security.*.Tests.ps1' | ForEach-Object Name)
+        { Get-PesterSelection -Filter 'Kernal' -TestRoot $root } | Should -Throw "*neither a test tag*Kernel*"
+    }
+
+    It 'runs with Pester exactly the tests of the selected area' -Tag Slow {
+        $dir = Join-Path $Work 'areas'
+        $null = New-Item -ItemType Directory -Force $dir
+        [IO.File]::WriteAllText("$dir/One.Tests.ps1", @'
+Describe 'kernel block' -Tag Kernel {
+    It 'inherits Kernel' { }
+    It 'is slow too' -Tag Slow { }
+}
+Describe 'plain block' {
+    It 'has no area' { }
+    It 'runs remotely' -Tag Remoting { }
+}
+'@)
+        [IO.File]::WriteAllText("$dir/Two.Tests.ps1", "Describe 'two' { It 'is in the other file' { } }")
+        $pester = (Get-Module Pester).Path -replace 'psm1$', 'psd1'
+        $list = { param($items) ($items | ForEach-Object { "'$_'" }) -join ', ' }
+        # One child pwsh runs Pester once per selection, as build.ps1 configures it, and prints the tests that ran.
+        $script = @("Import-Module '$pester'") + @(foreach ($filter in @('Kernel'), @('!Slow'), @('Remoting', 'Slow'), @('Two')) {
+                $s = Get-PesterSelection -Filter $filter -TestRoot $dir
+                "`$c = New-PesterConfiguration; `$c.Run.Path = @($(& $list $s.Path)); `$c.Filter.Tag = @($(& $list $s.Tag)); `$c.Filter.ExcludeTag = @($(& $list $s.ExcludeTag)); `$c.Run.PassThru = `$true; `$c.Output.Verbosity = 'None'"
+                "'$($filter -join '+'): ' + (((Invoke-Pester -Configuration `$c).Passed.Name | Sort-Object) -join ', ')"
+            })
+        $ran = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command ($script -join "`n")
+        $ran | Should -Be @(
+            'Kernel: inherits Kernel, is slow too'
+            '!Slow: has no area, inherits Kernel, is in the other file, runs remotely'
+            'Remoting+Slow: is slow too, runs remotely'
+            'Two: is in the other file'
+        )
+    }
+}

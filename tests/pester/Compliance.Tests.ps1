@@ -41,7 +41,7 @@ Import-Module '$pester'; Import-Module '$ModuleDir'
 
 AfterAll { Remove-Item -Recurse -Force $Out -ErrorAction SilentlyContinue }
 
-Describe 'PerfSecurity.Compliance.Tests.ps1' {
+Describe 'PerfSecurity.Compliance.Tests.ps1' -Tag Kernel {
     It 'ships in the module folder' {
         $Suite | Should -Exist
     }

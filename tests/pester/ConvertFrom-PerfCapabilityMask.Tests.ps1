@@ -121,7 +121,7 @@ Describe 'ConvertFrom-PerfSecureBits' {
         $r.NoCapAmbientRaiseLocked | Should -BeTrue
     }
 
-    It 'agrees with capsh --print run under those secure bits' {
+    It 'agrees with capsh --print run under those secure bits' -Tag Kernel {
         foreach ($bits in 0, 47, 239, 0x100, 0x500, 0xa00, 0xfef) {
             $line = & capsh "--secbits=$bits" --print | Where-Object { $_ -like 'Securebits:*' }
             $line | Should -Match ([regex]::Escape("Securebits: $((ConvertFrom-PerfSecureBits $bits).Text) "))

@@ -43,7 +43,7 @@ BeforeAll {
 
 AfterAll { Remove-Item -Recurse -Force $Work -ErrorAction SilentlyContinue }
 
-Describe 'ConvertTo-PerfSecurityReport' {
+Describe 'ConvertTo-PerfSecurityReport' -Tag Kernel {
     Context 'Markdown' {
         It 'reports one host: summary, then failures with the command that fixes each, then every check' {
             $md = $Live | ConvertTo-PerfSecurityReport

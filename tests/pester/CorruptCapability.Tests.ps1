@@ -81,7 +81,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Scratch -ErrorAction SilentlyContinue
 }
 
-Describe 'A malformed security.capability (EINVAL)' -Skip:($Missing -or $NoLoop) {
+Describe 'A malformed security.capability (EINVAL)' -Tag Kernel -Skip:($Missing -or $NoLoop) {
     It '<Name>: the kernel will not return it, and Get-PerfCapability says so' -ForEach $CorruptValues {
         Get-KernelRead "$Mount/$Name-whatif" | Should -BeExactly 'Invalid argument'
         Get-PerfCapability -LiteralPath "$Mount/$Name-whatif" -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
@@ -135,7 +135,7 @@ Describe 'A malformed security.capability (EINVAL)' -Skip:($Missing -or $NoLoop)
     }
 }
 
-Describe 'A revision-3 value whose root uid is not mapped (EOVERFLOW)' -Skip:([bool]$Missing) {
+Describe 'A revision-3 value whose root uid is not mapped (EOVERFLOW)' -Tag Kernel -Skip:([bool]$Missing) {
     BeforeAll {
         $script:Ns = Join-Path $Scratch 'ns'
         $null = New-Item -ItemType Directory $Ns

@@ -7,7 +7,7 @@ BeforeAll {
 
 AfterAll { Restore-ParanoidState $Saved }
 
-Describe 'Crash safety of the sysctl drop-in' {
+Describe 'Crash safety of the sysctl drop-in' -Tag Kernel, Slow {
     It 'is always whole after a kill -9 during Set-PerfParanoid -Persist (12 kills)' {
         $started = Join-Path ([IO.Path]::GetTempPath()) ("pscrash" + [guid]::NewGuid().ToString('N'))
         $loop = "Import-Module '$ModuleDir'; Set-PerfParanoid -Level 2 -Persist; New-Item '$started' | Out-Null; while (`$true) { Set-PerfParanoid -Level 1 -Persist; Set-PerfParanoid -Level 2 -Persist }"
@@ -39,7 +39,7 @@ Describe 'Crash safety of the sysctl drop-in' {
     }
 }
 
-Describe 'Crash safety of the capability shell' {
+Describe 'Crash safety of the capability shell' -Tag Slow {
     BeforeAll {
         # A scratch directory for both files: a kill must not be able to leave a rule in the real /etc/sudoers.d.
         # Root's alone up to /: the script may not live where others could replace it.

@@ -41,7 +41,7 @@ Import-Module '$Pester'
     }
 }
 
-Describe 'Under a culture whose minus sign is U+2212' {
+Describe 'Under a culture whose minus sign is U+2212' -Tag Kernel, Slow {
     It 'passes Set-PerfParanoid and the capability text suites under <_>' -ForEach 'sv-SE', 'fi-FI' {
         $r = Invoke-PesterUnder $_
         $r.Culture | Should -Be $_

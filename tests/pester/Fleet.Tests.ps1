@@ -30,7 +30,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Keys -ErrorAction SilentlyContinue
 }
 
-Describe 'A fleet over SSH remoting' {
+Describe 'A fleet over SSH remoting' -Tag Remoting, Slow {
     It 'audits every host that is up, each finding naming its host, and the down host is one error record' {
         $names = @($Hosts.HostName) + $Down
         $script:Findings = @(Invoke-Command -HostName $names @Ssh -ScriptBlock $Audit -ArgumentList $ModuleDir -ErrorVariable err -ErrorAction SilentlyContinue)

@@ -127,8 +127,8 @@ AfterAll {
     if ($Work) { Remove-Item -Recurse -Force $Work -ErrorAction SilentlyContinue }
 }
 
-Describe 'Get-PerfAccess' {
-    Context 'prediction against the kernel' {
+Describe 'Get-PerfAccess' -Tag Unprivileged {
+    Context 'prediction against the kernel' -Tag Kernel {
         It 'predicts what the kernel does at paranoid <Level> for <Subject>' -ForEach @(
             foreach ($l in $Levels) { foreach ($s in $Subjects) { @{ Level = $l; Subject = $s } } }
         ) {
@@ -161,7 +161,7 @@ Describe 'Get-PerfAccess' {
         }
     }
 
-    Context 'kptr_restrict' {
+    Context 'kptr_restrict' -Tag Kernel {
         It 'predicts kernel addresses in /proc/kallsyms at kptr_restrict <Kptr> and paranoid <Level>' -ForEach @(
             foreach ($k in 1, 2) { foreach ($l in -1, 2) { @{ Kptr = $k; Level = $l } } }
         ) {
@@ -183,7 +183,7 @@ Describe 'Get-PerfAccess' {
         }
     }
 
-    Context 'seccomp filters against the kernel' {
+    Context 'seccomp filters against the kernel' -Tag Kernel {
         BeforeAll {
             # The kernel's answer a seccomp action implies: ERRNO(n) -> n; KILL_*/TRAP -> SIGSYS; TRACE and USER_NOTIF
             # without tracer or listener -> ENOSYS.
@@ -339,7 +339,7 @@ Describe 'Get-PerfAccess' {
         }
     }
 
-    Context 'namespaces and containers' {
+    Context 'namespaces and containers' -Tag Kernel {
         BeforeAll {
             $script:Spaces = @{
                 'user namespace of root' = @('unshare', '--user', '--map-root-user')
@@ -436,7 +436,7 @@ Describe 'Get-PerfAccess' {
         }
     }
 
-    Context 'the bounding set' {
+    Context 'the bounding set' -Tag Kernel {
         BeforeAll {
             # cap_sys_module is dropped from the bounding set by the launchers below (cap 16).
             $script:BoundFiles = @{ 'probe-all' = '=ep'; 'probe-module' = 'cap_perfmon,cap_sys_module=ep'; 'probe-module-i' = 'cap_perfmon,cap_sys_module=eip'; 'probe-module-p' = 'cap_perfmon,cap_sys_module=p' }
@@ -534,7 +534,7 @@ Describe 'Get-PerfAccess' {
         }
     }
 
-    Context 'no_new_privs' {
+    Context 'no_new_privs' -Tag Kernel {
         It 'ignores the file capabilities of -FilePath for a no_new_privs process, and so does the kernel' {
             Use-ParanoidLevel 2 {
                 $rule = Get-PerfAccess -ProcessId $NnpProcess.Id -FilePath "$Work/probe-perfmon" | Where-Object Scope -EQ CpuWide
@@ -548,7 +548,7 @@ Describe 'Get-PerfAccess' {
         }
     }
 
-    Context 'nosuid mounts' {
+    Context 'nosuid mounts' -Tag Kernel {
         It 'ignores file capabilities on a nosuid mount, and so does the kernel' {
             $null = New-Item -ItemType Directory "$Work/mnt"
             Set-Content "$Work/nosuid.ps1" @"
@@ -645,7 +645,7 @@ dotnet '$PSHOME/pwsh.dll' -NoProfile -NonInteractive -File '$Work/nosuid.ps1'
             $text | Should -Match 'Subject\s+Scope\s+Allowed\s+Reason'
         }
 
-        It 'keeps type name, values and view across PowerShell remoting' {
+        It 'keeps type name, values and view across PowerShell remoting' -Tag Remoting {
             $server = Start-TestSshServer
             try {
                 $sessionArgs = @{

@@ -95,7 +95,7 @@ Describe 'Get-PerfCapability' {
             $found | ForEach-Object { "$($_.Path) $($_.Text)" } | Sort-Object | Should -Be $expected
         }
 
-        It '-Recurse warns about folders it cannot read and goes on' {
+        It '-Recurse warns about folders it cannot read and goes on' -Tag Unprivileged {
             $locked = Join-Path $Tree 'locked'
             $null = New-Item -ItemType Directory $locked
             $user = New-TestUser 'pscapr'
@@ -144,16 +144,110 @@ Describe 'Get-PerfCapability' {
 
         It 'stops a long scan promptly on Ctrl+C (StopProcessing)' {
             $ps = [powershell]::Create()
-            $null = $ps.AddScript("Import-Module '$ModuleDir'; Get-PerfCapability -Path / -Recurse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Out-Null; 'finished'")
+            # Scans of / one after another, so that the stop lands in a scan however fast this machine scans its /.
+            $null = $ps.AddScript("Import-Module '$ModuleDir'; while (`$true) { Get-PerfCapability -Path / -Recurse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Out-Null }")
             $handle = $ps.BeginInvoke()
             Start-Sleep -Milliseconds 1500
-            $ps.InvocationStateInfo.State | Should -Be 'Running' -Because 'a scan of / takes longer than 1.5 s'
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
             $sw = [Diagnostics.Stopwatch]::StartNew()
             $ps.Stop()
             $sw.Stop()
             $ps.InvocationStateInfo.State | Should -Be 'Stopped'
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 2
             $ps.Dispose()
+        }
+    }
+
+    Context 'parallel scan (-ThrottleLimit)' {
+        BeforeAll {
+            # 28 folders in three levels with 25 files each; every seventh file capable, a capable file in each
+            # folder named 0cap (first by name), links to a capable file and to a folder outside, an empty folder.
+            $script:Wide = Join-Path $Scratch 'wide'
+            $script:WideCapable = [Collections.Generic.List[string]]::new()
+            $pairs = [Collections.Generic.List[string]]::new()
+            $k = 0
+            foreach ($top in 'a', 'b', 'c', 'd') {
+                foreach ($mid in 'm1', 'm2', 'm3') {
+                    foreach ($dir in "$Wide/$top", "$Wide/$top/$mid", "$Wide/$top/$mid/leaf") {
+                        if (Test-Path $dir) { continue }
+                        $null = New-Item -ItemType Directory $dir
+                        $first = New-CapTarget $dir '0cap'
+                        $pairs.Add('cap_perfmon=ep'); $pairs.Add($first); $WideCapable.Add($first)
+                        foreach ($i in 1..24) {
+                            $f = New-CapTarget $dir "f$i"
+                            if (($k++ % 7) -eq 0) { $pairs.Add('cap_syslog,cap_ipc_lock+p'); $pairs.Add($f); $WideCapable.Add($f) }
+                        }
+                    }
+                }
+            }
+            & setcap @pairs
+            if ($LASTEXITCODE) { throw 'setcap failed' }
+            $null = New-Item -ItemType Directory "$Wide/empty"
+            $script:WideOutside = New-CapTarget $Scratch 'wide-outside'
+            & setcap cap_kill=p $WideOutside
+            $null = New-Item -ItemType SymbolicLink -Path "$Wide/b/link-to-file" -Target $WideOutside
+            $null = New-Item -ItemType SymbolicLink -Path "$Wide/c/m2/link-to-dir" -Target "$Scratch"
+            $script:WideGetcap = @(& getcap -r $Wide | ForEach-Object { "$_" } | Sort-Object)
+
+            function script:Get-ScanWorkerThread {
+                # Threads of this process named by the scanner (a Linux thread name holds 15 characters).
+                @(Get-ChildItem /proc/self/task | Where-Object { (Get-Content "$($_.FullName)/comm" -ErrorAction SilentlyContinue) -like 'PerfSecurity ca*' })
+            }
+            function script:Wait-ScanWorkersGone {
+                # A joined thread has finished its work; the kernel drops its task entry a moment later, so look for
+                # up to two seconds (a worker still scanning would stay far longer).
+                $deadline = [DateTime]::UtcNow.AddSeconds(2)
+                while (($left = (Get-ScanWorkerThread).Count) -gt 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+                $left
+            }
+        }
+
+        It 'finds the set getcap -r finds with <Workers> worker(s), without following symlinks' -TestCases @(
+            @{ Workers = 1 }, @{ Workers = 2 }, @{ Workers = 8 }
+        ) {
+            $WideGetcap.Count | Should -Be $WideCapable.Count -Because 'getcap -r lists every capable file and follows no link'
+            $found = @(Get-PerfCapability -Path $Wide -Recurse -ThrottleLimit $Workers)
+            $found | ForEach-Object { "$($_.Path) $($_.Text)" } | Sort-Object | Should -Be $WideGetcap
+            $found.Path | Should -Not -Contain $WideOutside
+        }
+
+        It 'with one worker writes results in the order of the tree: folders by name, depth first' {
+            # Pre-order with 0cap first in each folder is the ordinal order of the paths of the 0cap files.
+            $firsts = @(Get-PerfCapability -Path $Wide -Recurse -ThrottleLimit 1 | Where-Object Path -Like '*/0cap').Path
+            $firsts.Count | Should -Be 28
+            $sorted = [string[]]$firsts.Clone(); [Array]::Sort($sorted, [StringComparer]::Ordinal)
+            $firsts | Should -Be $sorted
+        }
+
+        It 'stops its workers when the pipeline stops early (Select-Object -First 1)' {
+            Wait-ScanWorkersGone | Should -Be 0
+            $one = @(Get-PerfCapability -Path /usr, $Wide -Recurse -ThrottleLimit 4 -WarningAction SilentlyContinue | Select-Object -First 1)
+            $one.Count | Should -Be 1
+            Wait-ScanWorkersGone | Should -Be 0 -Because 'every worker ends with the command'
+        }
+
+        It 'stops a parallel scan promptly on Ctrl+C and leaves no worker running' {
+            $ps = [powershell]::Create()
+            # Scans of / one after another, so that the stop lands in a scan however fast this machine scans its /.
+            $null = $ps.AddScript("Import-Module '$ModuleDir'; while (`$true) { Get-PerfCapability -Path / -Recurse -ThrottleLimit 4 -WarningAction SilentlyContinue -ErrorAction SilentlyContinue | Out-Null }")
+            $handle = $ps.BeginInvoke()
+            Start-Sleep -Milliseconds 1000
+            $ps.InvocationStateInfo.State | Should -Be 'Running'
+            # Between two scans there is a moment without workers: look until they are seen.
+            $deadline = [DateTime]::UtcNow.AddSeconds(5)
+            while (($seen = (Get-ScanWorkerThread).Count) -ne 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 10 }
+            $seen | Should -Be 3 -Because 'the calling thread is the fourth worker'
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 2
+            Wait-ScanWorkersGone | Should -Be 0
+            $ps.Dispose()
+        }
+
+        It 'refuses a -ThrottleLimit outside 1 to 64' {
+            { Get-PerfCapability -Path $Wide -Recurse -ThrottleLimit 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
     }
 

@@ -102,6 +102,6 @@ Describe 'Get-PerfCapabilityDenial' {
     }
 
     It 'has a default table view' {
-        Get-PerfCapabilityDenial $RawLog -WarningAction SilentlyContinue | Out-String -Width 250 | Should -Match 'Count\s+Perfmon\s+SysAdmin\s+User\s+LastSeen\s+Executable\s+Recommendation'
+        Get-PerfCapabilityDenial $RawLog -WarningAction SilentlyContinue | Out-String -Width 250 | Should -Match 'Count\s+PerfmonDenied\s+SysAdminDenied\s+User\s+LastSeen\s+Executable\s+Recommendation'
     }
 }

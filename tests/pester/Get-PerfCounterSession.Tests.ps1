@@ -1,6 +1,6 @@
 BeforeAll { . "$PSScriptRoot/counting.ps1" }
 
-Describe 'Get-PerfCounterSession' {
+Describe 'Get-PerfCounterSession' -Tag Kernel {
     AfterEach { Get-PerfCounterSession | Stop-PerfCounterSession -Confirm:$false | Out-Null }
 
     It 'lists the sessions of this runspace by id and by name' {

@@ -81,7 +81,7 @@ Describe 'Get-PerfDataExposure' {
         Remove-Item $copy
     }
 
-    It 'counts a group-readable file as readable by others only when the group has other members' {
+    It 'counts a group-readable file as readable by others only when the group has other members' -Tag Unprivileged {
         $member = New-TestUser -Prefix psexg
         $group = "psexgrp$(Get-Random -Minimum 1000 -Maximum 9999)"
         try {
@@ -168,7 +168,7 @@ Describe 'Get-PerfDataExposure' {
         finally { if (-not $Path) { Remove-Item $p -ErrorAction SilentlyContinue } }
     }
 
-    It 'mode 0604: the kernel denies members of the file''s group, and ReadableBy says so' -Tag Security {
+    It 'mode 0604: the kernel denies members of the file''s group, and ReadableBy says so' -Tag Security, Unprivileged {
         $member = New-TestUser -Prefix psexm
         $outsider = New-TestUser -Prefix psexo
         $group = "psexgrp$(Get-Random -Minimum 1000 -Maximum 9999)"
@@ -200,7 +200,7 @@ Describe 'Get-PerfDataExposure' {
         }
     }
 
-    It 'a POSIX ACL entry for one user: the kernel lets that user read, and ReadableBy names them' -Tag Security {
+    It 'a POSIX ACL entry for one user: the kernel lets that user read, and ReadableBy names them' -Tag Security, Unprivileged {
         $reader = New-TestUser -Prefix psexa
         $outsider = New-TestUser -Prefix psexn
         $copy = Join-Path $Dir "acl-$(Get-Random).data"
@@ -237,7 +237,7 @@ Describe 'Get-PerfDataExposure' {
         Remove-Item -Recurse -Force $tree
     }
 
-    It 'as an unprivileged user: PermissionDenied on a root-owned 0600 file, a result on a readable one' {
+    It 'as an unprivileged user: PermissionDenied on a root-owned 0600 file, a result on a readable one' -Tag Unprivileged {
         $user = New-TestUser -Prefix psexu
         $open = Join-Path $Dir 'shared.data'
         try {
@@ -260,6 +260,6 @@ Describe 'Get-PerfDataExposure' {
     }
 
     It 'has a default table view' {
-        Get-PerfDataExposure $Plain | Out-String -Width 250 | Should -Match 'Risk\s+Mode\s+Owner\s+Others\s+Categories\s+Events\s+Path'
+        Get-PerfDataExposure $Plain | Out-String -Width 250 | Should -Match 'Risk\s+Mode\s+Owner\s+ReadableByOthers\s+Categories\s+Events\s+Path'
     }
 }

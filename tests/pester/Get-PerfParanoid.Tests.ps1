@@ -5,7 +5,7 @@ Describe 'Get-PerfParanoid' {
         (Get-PerfParanoid).Level | Should -Be (Get-ParanoidRuntime)
     }
 
-    It 'derives the permissions from the level on this <_> level' -ForEach @(-1, 0, 1, 2) {
+    It 'derives the permissions from the level on this <_> level' -Tag Kernel -ForEach @(-1, 0, 1, 2) {
         $level = $_
         Use-ParanoidLevel $level {
             $s = Get-PerfParanoid
@@ -110,7 +110,7 @@ Describe 'Get-PerfParanoid' {
             $script:MissingTool = @('/usr/lib/systemd/systemd-sysctl', '/usr/sbin/sysctl', '/usr/bin/unshare') | Where-Object { -not (Test-Path $_) }
         }
 
-        It 'agrees with both tools: <Name>' -ForEach $BootCases {
+        It 'agrees with both tools: <Name>' -Tag Slow -ForEach $BootCases {
             if ($MissingTool) { Set-ItResult -Skipped -Because "missing $MissingTool"; return }
             $image = Join-Path ([IO.Path]::GetTempPath()) ("psboot" + [guid]::NewGuid().ToString('N'))
             try {
@@ -204,7 +204,7 @@ Describe 'Get-PerfParanoid' {
         ($p | Format-List Level, InSync | Out-String) | Should -Match 'Level\s+: \d+\s+InSync\s+: (True|False)'
     }
 
-    It 'works for an unprivileged user' {
+    It 'works for an unprivileged user' -Tag Unprivileged {
         $user = New-TestUser
         try {
             $r = Invoke-AsUser $user { (Get-PerfParanoid).Level }

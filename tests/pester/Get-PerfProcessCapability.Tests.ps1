@@ -70,7 +70,7 @@ Describe 'Get-PerfProcessCapability' {
         }
     }
 
-    It 'marks processes in a child user namespace as pscap does (<Case>)' -ForEach @(
+    It 'marks processes in a child user namespace as pscap does (<Case>)' -Tag Kernel, Unprivileged -ForEach @(
         @{ Case = 'root in unshare -Ur'; Command = @('unshare', '--user', '--map-root-user', 'sleep', '60'); InChild = $true }
         @{ Case = 'a user in unshare -Ur'; AsUser = $true; Command = @('unshare', '--user', '--map-root-user', 'sleep', '60'); InChild = $true }
         @{ Case = 'root in a PID namespace'; Command = @('unshare', '--pid', '--fork', 'sleep', '60'); InChild = $false }
@@ -123,7 +123,7 @@ Describe 'Get-PerfProcessCapability' {
         (& getpcaps $PID 2>&1) | Should -BeExactly "${PID}: $($p.Text)"
     }
 
-    It 'shows an unprivileged user process with capabilities from the ambient set' {
+    It 'shows an unprivileged user process with capabilities from the ambient set' -Tag Unprivileged {
         $user = New-TestUser 'pscapp'
         $proc = $null
         try {
@@ -158,6 +158,29 @@ Describe 'Get-PerfProcessCapability' {
         ('pwsh', 'dotnet' | Get-PerfProcessCapability -ErrorAction SilentlyContinue).ProcessId | Should -Contain $PID
     }
 
+    It 'lists every process in id order with any -ThrottleLimit, and ends its reader threads when the pipeline stops early' {
+        function Get-ReaderThread { @(Get-ChildItem /proc/self/task | Where-Object { (Get-Content "$($_.FullName)/comm" -ErrorAction SilentlyContinue) -like 'PerfSecurity pr*' }) }
+        $sleepers = 1..200 | ForEach-Object { [Diagnostics.Process]::Start('sleep', '60') }
+        try {
+            $one = @(Get-PerfProcessCapability -ThrottleLimit 1)
+            $four = @(Get-PerfProcessCapability -ThrottleLimit 4)
+            foreach ($list in $one, $four) {
+                $ids = [int[]]$list.ProcessId
+                $sorted = [int[]]$ids.Clone(); [Array]::Sort($sorted)
+                $ids | Should -Be $sorted
+                $list.ProcessId | Should -Contain $sleepers[-1].Id
+            }
+            # The same processes (but those that started or ended in between) with the same sets.
+            $both = $one.ProcessId | Where-Object { $_ -in $four.ProcessId }
+            $both.Count | Should -BeGreaterThan 200
+            $text = { param($l) $l | Where-Object ProcessId -In $both | Where-Object ProcessId -NE $PID | ForEach-Object { "$($_.ProcessId) $($_.Text) $($_.InChildUserNamespace)" } }
+            & $text $four | Should -Be (& $text $one)
+            @(Get-PerfProcessCapability -ThrottleLimit 4 | Select-Object -First 3).Count | Should -Be 3
+            (Get-ReaderThread).Count | Should -Be 0 -Because 'the reader threads end before the command returns'
+        }
+        finally { $sleepers | ForEach-Object { $_.Kill() } }
+    }
+
     It 'reports an unknown pid as ObjectNotFound' {
         Get-PerfProcessCapability -Id 999999999 -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -Be 'PerfProcessNotFound,PerfSecurity.Commands.GetPerfProcessCapabilityCommand'
@@ -179,7 +202,7 @@ Describe 'Get-PerfProcessCapability' {
     }
 }
 
-Describe 'Secure bits 8-11 (Linux 6.14+)' {
+Describe 'Secure bits 8-11 (Linux 6.14+)' -Tag Kernel {
     BeforeAll {
         $script:SecbitsProbe = Build-Probe 'secbits-probe'
     }
@@ -217,7 +240,7 @@ $d = ConvertFrom-PerfSecureBits $p.SecureBits
     }
 }
 
-Describe 'A process whose leader has exited while a thread runs on' {
+Describe 'A process whose leader has exited while a thread runs on' -Tag Kernel {
     BeforeAll {
         $script:ZombieProbe = Build-Probe 'zombie-leader-probe' @('-pthread')
         $script:ZombieCells = [System.Collections.Generic.List[object]]::new()

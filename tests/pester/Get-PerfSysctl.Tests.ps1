@@ -48,6 +48,6 @@ Describe 'Get-PerfSysctl' {
     }
 
     It 'has a default table view' {
-        Get-PerfSysctl | Out-String | Should -Match 'Name\s+Value\s+Persisted\s+InSync'
+        Get-PerfSysctl | Out-String | Should -Match 'Name\s+Value\s+InSync\s+PersistedValue'
     }
 }

@@ -71,7 +71,7 @@ Describe 'Get-PerfToolInfo' {
         $i.RealBinary | Should -Be "$bin/perf_real"
     }
 
-    It 'runs perf --version without the caller''s LD_PRELOAD or LD_LIBRARY_PATH' -Tag Security {
+    It 'runs perf --version without the caller''s LD_PRELOAD or LD_LIBRARY_PATH' -Tag Security, Unprivileged {
         # A library a user built, left in root's environment (sudo -E, a profile): loaded into perf, it would run as root.
         $user = New-TestUser 'pstool'
         $libDir = "$Dir/lib-$user"
@@ -102,7 +102,7 @@ Describe 'Get-PerfToolInfo' {
         }
     }
 
-    It 'never runs a program that a user can change, and says so' -Tag Security {
+    It 'never runs a program that a user can change, and says so' -Tag Security, Unprivileged {
         $user = New-TestUser 'pstool'
         $userDir = "$Dir/user-$user"
         try {

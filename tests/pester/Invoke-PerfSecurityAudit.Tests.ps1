@@ -71,7 +71,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             (Invoke-PerfSecurityAudit -Id PERF-PARANOID-RUNTIME -Profile All).Profile | ForEach-Object ToString | Should -Be @('PerfSecurityGuide', 'Scap', 'Kspp', 'Lynis')
         }
 
-        It 'reports each profile''s failures first, then warnings, passes and what does not apply' {
+        It 'reports each profile''s failures first, then warnings, passes and what does not apply' -Tag Kernel {
             # kptr_restrict 0 fails every standard but the guide's, which warns: each profile's table starts with it.
             [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "0`n")
             try {
@@ -104,7 +104,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             $header | Should -BeGreaterThan $paranoid -Because $text
             $lines[$header + 1] | Should -Match '^-+\s+-+\s+-+\s+-+$'
             $lines | Should -Contain '   Profile: PerfSecurityGuide'
-            $lines | Where-Object { $_ -match '^\s+Details: Invoke-PerfSecurityAudit \| Format-List; other standards: -Profile All$' } | Should -HaveCount 1
+            $lines | Where-Object { $_ -match '^\s+Details: Invoke-PerfSecurityAudit \| Format-List; all profiles: -Profile All$' } | Should -HaveCount 1
             $rows = $lines[($header + 2)..($lines.Count - 1)] | Where-Object { $_ -match '^(Pass|Fail|Warning|NotApplicable)\s+PERF-' }
             $rows.Count | Should -Be @(Invoke-PerfSecurityAudit).Count
         }
@@ -139,7 +139,7 @@ Describe 'Invoke-PerfSecurityAudit' {
         }
     }
 
-    Context 'PERF-PARANOID-RUNTIME per standard' {
+    Context 'PERF-PARANOID-RUNTIME per standard' -Tag Kernel {
         It 'level <Level>: Guide <Guide>, Scap <Scap>, Kspp <Kspp>, Lynis <Lynis>' -ForEach @(
             @{ Level = 2; Guide = 'Pass'; Scap = 'Pass'; Kspp = 'Fail'; Lynis = 'Pass' }
             @{ Level = 3; Guide = 'Pass'; Scap = 'Fail'; Kspp = 'Pass'; Lynis = 'Pass' }
@@ -155,7 +155,7 @@ Describe 'Invoke-PerfSecurityAudit' {
         }
     }
 
-    Context 'PERF-PARANOID-PERSISTED and PERF-PARANOID-DRIFT' {
+    Context 'PERF-PARANOID-PERSISTED and PERF-PARANOID-DRIFT' -Tag Kernel {
         AfterEach { Get-ChildItem /etc/sysctl.d -Filter "*$Tag*" | Remove-Item -Force }
 
         It 'SCAP fails when a sysctl.d file sets another value and passes when every occurrence is 2' {
@@ -176,7 +176,7 @@ Describe 'Invoke-PerfSecurityAudit' {
         }
     }
 
-    Context 'PERF-KPTR-RESTRICT' {
+    Context 'PERF-KPTR-RESTRICT' -Tag Kernel {
         AfterEach { [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "$KptrBefore`n") }
 
         It 'kptr_restrict 0 fails Kspp and Scap; 2 passes both; 1 passes Scap only' {
@@ -238,7 +238,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             ($F | Where-Object { $_.Id -eq 'PERF-BINARY-SCRIPT' -and $_.Target -eq $Script }).Actual | Should -Match ([regex]::Escape($Good))
         }
 
-        It 'PERF-BINARY-IPC-LOCK warns while perf top runs without cap_ipc_lock, and passes when it stops' {
+        It 'PERF-BINARY-IPC-LOCK warns while perf top runs without cap_ipc_lock, and passes when it stops' -Tag Kernel {
             $before = Get-Finding PERF-BINARY-IPC-LOCK -Target $Good -Audit @{ Path = $Good }
             $before.Status | Should -Be 'Pass'
             $top = Start-Process -FilePath /usr/bin/perf -ArgumentList 'top', '--stdio', '-e', 'cpu-clock' -PassThru -RedirectStandardOutput "$Dir/top.out" -RedirectStandardError "$Dir/top.err"
@@ -282,7 +282,7 @@ Describe 'Invoke-PerfSecurityAudit' {
             $again.Actual | Should -Match 'can be changed by others than root'
         }
 
-        It 'fails a rule whose root-owned script sits in <Where>, where its user could replace it' -Tag Security -ForEach @(
+        It 'fails a rule whose root-owned script sits in <Where>, where its user could replace it' -Tag Security, Unprivileged -ForEach @(
             @{ Where = 'a member''s home directory'; Said = 'home directory' }
             @{ Where = '/tmp'; Said = 'temporary directory' }
         ) {
@@ -360,7 +360,7 @@ Describe 'Invoke-PerfSecurityAudit' {
         }
     }
 
-    Context 'run by an unprivileged user' {
+    Context 'run by an unprivileged user' -Tag Unprivileged {
         BeforeAll { $script:User = New-TestUser }
         AfterAll { Remove-TestUser $User }
 

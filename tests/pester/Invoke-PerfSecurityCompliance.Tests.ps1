@@ -39,7 +39,7 @@ BeforeAll {
 AfterAll { Remove-Item -Recurse -Force $Work -ErrorAction SilentlyContinue }
 
 Describe 'Invoke-PerfSecurityCompliance' {
-    It 'runs the suite of the module imported by path and writes <Format>, one test per finding' -ForEach @(
+    It 'runs the suite of the module imported by path and writes <Format>, one test per finding' -Tag Kernel -ForEach @(
         @{ Format = 'NUnitXml'; Cases = '//test-case'; Failures = { param($x) @($x.SelectNodes('//test-case[@result="Failure"]')).Count } }
         @{ Format = 'JUnitXml'; Cases = '//testcase'; Failures = { param($x) [int]$x.testsuites.failures } }
     ) {

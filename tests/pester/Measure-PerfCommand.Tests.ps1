@@ -14,7 +14,7 @@ AfterAll {
     Remove-Item -Recurse -Force $Work -ErrorAction SilentlyContinue
 }
 
-Describe 'Measure-PerfCommand' {
+Describe 'Measure-PerfCommand' -Tag Kernel {
     It 'counts the page faults of a command like perf stat (within 2%)' {
         $ours = (Measure-PerfCommand "$Work/touch" 20000 -Event page-faults).Counters[0]
         $perf = (Invoke-PerfStat -Event page-faults -Command "$Work/touch", 20000)['page-faults']
@@ -260,7 +260,7 @@ int main(int argc, char **argv) { volatile int x = 0; long n = atol(argv[1]); fo
     }
 }
 
-Describe 'Measure-PerfCommand with groups, intervals and cgroups' {
+Describe 'Measure-PerfCommand with groups, intervals and cgroups' -Tag Kernel {
     It 'counts {syscalls:sys_enter_getppid,page-faults},context-switches as perf stat does, and shows the group' {
         $events = '{syscalls:sys_enter_getppid,page-faults}', 'context-switches'
         $perf = Invoke-PerfStat -Event $events -Command "$Work/getppid", 12345
@@ -334,7 +334,7 @@ Describe 'Measure-PerfCommand with groups, intervals and cgroups' {
     }
 }
 
-Describe 'Measure-PerfCommand help examples' {
+Describe 'Measure-PerfCommand help examples' -Tag Kernel {
     It 'runs <Title> as written' -ForEach $CountingHelpExamples {
         . "$PSScriptRoot/examples.ps1"
         $r = Invoke-HelpExample $Code ([IO.Path]::GetTempPath())

@@ -47,7 +47,7 @@ Describe 'Measure-PerfFileDescriptorBudget' {
         $b.LimitsConfLine | Should -Match '^@perf_users\s+-\s+nofile'
     }
 
-    It 'agrees with the kernel as an unprivileged user: the events open at RecommendedLimit and fail with EMFILE one below' {
+    It 'agrees with the kernel as an unprivileged user: the events open at RecommendedLimit and fail with EMFILE one below' -Tag Kernel, Unprivileged {
         # In the user's own pwsh: open the events once (so lazily opened files are open), measure, then
         # lower the process's own soft limit with prlimit and try again.
         $probe = {
@@ -71,7 +71,7 @@ Describe 'Measure-PerfFileDescriptorBudget' {
         $lines[2] | Should -Be "$($recommended - 1) PerfCounterTooManyFiles"
     }
 
-    Context 'perf''s own descriptors, proved by perf stat at the boundary' {
+    Context 'perf''s own descriptors, proved by perf stat at the boundary' -Tag Kernel {
         # A shell with `ulimit -n 64` (soft = hard, and CAP_SYS_RESOURCE dropped: perf cannot raise it) waits; the
         # budget of that shell says how many events fit; perf stat -a then opens that many and fails with one more.
         BeforeAll {

@@ -73,7 +73,7 @@ Describe 'Measure-PerfMlockBudget' {
         $b.CapIpcLock | Should -BeFalse
     }
 
-    It 'predicts for <_> concurrent sessions: the recommended size maps in all, twice that fails where predicted' -ForEach 1, 2, 3 {
+    It 'predicts for <_> concurrent sessions: the recommended size maps in all, twice that fails where predicted' -Tag Kernel, Unprivileged, Slow -ForEach 1, 2, 3 {
         $count = $_
         Use-ParanoidLevel 2 {
             $b = Measure-PerfMlockBudget -UserName $User -ProcessCount $count
@@ -94,7 +94,7 @@ Describe 'Measure-PerfMlockBudget' {
         }
     }
 
-    It 'says whether perf''s default buffers fit' {
+    It 'says whether perf''s default buffers fit' -Tag Kernel, Unprivileged {
         $one = Measure-PerfMlockBudget -UserName $User -ProcessCount 1
         $one.DefaultFits | Should -BeTrue
         $two = Measure-PerfMlockBudget -UserName $User -ProcessCount 2
@@ -102,7 +102,7 @@ Describe 'Measure-PerfMlockBudget' {
         Use-ParanoidLevel 2 { Invoke-Sessions -Count 2 -Pages $two.DefaultMmapPages } | Select-Object -Last 1 | Should -Not -Be 0
     }
 
-    It 'reports Unlimited at paranoid -1, and a large mapping then succeeds' {
+    It 'reports Unlimited at paranoid -1, and a large mapping then succeeds' -Tag Kernel, Unprivileged {
         Use-ParanoidLevel -1 {
             $b = Measure-PerfMlockBudget -UserName $User -ProcessCount 2
             $b.Unlimited | Should -BeTrue
@@ -111,7 +111,7 @@ Describe 'Measure-PerfMlockBudget' {
         }
     }
 
-    It 'reports Unlimited for a perf copy with CAP_IPC_LOCK, and a large mapping then succeeds' {
+    It 'reports Unlimited for a perf copy with CAP_IPC_LOCK, and a large mapping then succeeds' -Tag Kernel, Unprivileged {
         $copy = "$Work-bin/perf"
         $null = New-Item -ItemType Directory -Force "$Work-bin"
         try {
@@ -138,7 +138,7 @@ Describe 'Measure-PerfMlockBudget' {
         $b.UnlimitedReason | Should -Match 'root'
     }
 
-    Context 'pam_limits exactly: each case against a real session opened by runuser' {
+    Context 'pam_limits exactly: each case against a real session opened by runuser' -Tag Unprivileged {
         # runuser runs pam_limits (/etc/pam.d/runuser: session required pam_limits.so). The session is opened from a
         # process with known limits (prlimit); the module is told that opener with -ParentProcessId.
         BeforeDiscovery {
@@ -258,7 +258,7 @@ Describe 'Measure-PerfMlockBudget' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
-    It 'works for an unprivileged user about their own process' {
+    It 'works for an unprivileged user about their own process' -Tag Unprivileged {
         $r = Invoke-AsUser $User { $b = Measure-PerfMlockBudget; "$($b.CapIpcLock) $($b.MemlockLimitKb)" }
         $r.ErrorId | Should -BeNullOrEmpty
         $r.Output | Should -Match '^False \d+'

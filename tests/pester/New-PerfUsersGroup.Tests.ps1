@@ -56,10 +56,10 @@ Describe 'New-PerfUsersGroup' {
         $r.Compliant | Should -BeTrue -Because ($r.Findings -join '; ')
         $r.Members | Should -Contain $Member
         (& stat -c '%U:%G %a' $Copy) | Should -Be "root:${Group} 750"
-        (& getcap $Copy) | Should -Match 'cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+        (& getcap $Copy) | Should -Match ' cap_syslog,cap_perfmon=ep'
     }
 
-    It 'lets a member count system-wide at paranoid 2 and denies others the binary' {
+    It 'lets a member count system-wide at paranoid 2 and denies others the binary' -Tag Kernel, Unprivileged {
         Use-ParanoidLevel 2 {
             $m = Invoke-As $Member @($Copy, 'stat', '-a', '-e', 'task-clock', 'sleep', '0.1')
             $m.ExitCode | Should -Be 0 -Because $m.Text
@@ -94,7 +94,7 @@ Describe 'New-PerfUsersGroup' {
         Copy-Item $Copy $c2; & chmod 755 $c2; & setcap 'cap_sys_admin=ep' $c2
         $r = New-PerfUsersGroup -Name $Group -Path $c2 -IncludeIpcLock -PassThru
         $r.Changes[0] | Should -Match '^RemoveCapabilities'
-        $r.Capabilities | Should -Be 'cap_ipc_lock,cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+        $r.Capabilities | Should -Be 'cap_ipc_lock,cap_syslog,cap_perfmon=ep'
         Test-Exposed $c2 | Should -BeFalse
     }
 
@@ -112,7 +112,7 @@ Describe 'New-PerfUsersGroup' {
         (& getcap $real) | Should -Match 'cap_perfmon'
     }
 
-    It 'runs the -Grant Acl example of its help as written (with this test''s folder and group) and prints what the help shows' {
+    It 'runs the -Grant Acl example of its help as written (with this test''s folder and group) and prints what the help shows' -Tag Kernel, Unprivileged {
         # The example's commands and output, from the help source; /opt/perf and perf_users become ours.
         $md = Get-Content -Raw "$RepoRoot/docs/help/New-PerfUsersGroup.md"
         $m = [regex]::Match($md, '(?s)### Example 3:[^\n]*\n```powershell\n(?<code>.*?)```\n```output\n(?<output>.*?)```')
@@ -122,7 +122,7 @@ Describe 'New-PerfUsersGroup' {
         $lines = { param($t) @(($t -replace '\e\[[0-9;]*m', '') -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }) }
         (& $lines $out) | Should -Be (& $lines (& $own $m.Groups['output'].Value))
         (& stat -c '%U:%G %a' "$Dir/opt-perf/perf") | Should -Be 'root:root 750'
-        (& getcap "$Dir/opt-perf/perf") | Should -Match 'cap_sys_ptrace,cap_syslog,cap_perfmon=ep'
+        (& getcap "$Dir/opt-perf/perf") | Should -Match ' cap_syslog,cap_perfmon=ep'
         Use-ParanoidLevel 2 {
             $r = Invoke-As $Member @("$Dir/opt-perf/perf", 'stat', '-a', '-e', 'task-clock', 'true')
             $r.ExitCode | Should -Be 0 -Because $r.Text
@@ -136,7 +136,7 @@ Describe 'New-PerfUsersGroup' {
         Get-Snapshot -Path $Copy | Should -Be $before
     }
 
-    Context 'a failure at each step leaves no capable binary that others may execute' {
+    Context 'a failure at each step leaves no capable binary that others may execute' -Tag Kernel {
         It 'a name groupadd would reject is refused first: PerfAccountNameInvalid, nothing changed' {
             $f = "$Dir/perf-badname"; Copy-Item /usr/bin/perf $f; & chmod 755 $f
             $before = Get-Snapshot -Path $f
@@ -238,7 +238,7 @@ Describe 'Get-PerfUsersGroup' {
         (Get-PerfUsersGroup -Name $Group -Path $f).Findings | Should -Contain 'binary group is not the perf users group'
     }
 
-    It 'reports who else may execute the binary through its ACL, and shows them in the table' {
+    It 'reports who else may execute the binary through its ACL, and shows them in the table' -Tag Unprivileged {
         $f = "$Dir/perf-aclreport"; Copy-Item /usr/bin/perf $f
         & chown "root:$Group" $f; & chmod 750 $f; & setcap 'cap_perfmon=ep' $f
         & setfacl -m "u:${Other}:rx,g:${Other}:r,g:${Member}:x" $f
@@ -322,7 +322,7 @@ Describe 'New-PerfCapabilityShell and Remove-PerfCapabilityShell' {
         Test-Path $Sudoers | Should -BeFalse
     }
 
-    It 'writes the script and a rule that passes visudo; a member gets cap_perfmon in the ambient set and perf works' {
+    It 'writes the script and a rule that passes visudo; a member gets cap_perfmon in the ambient set and perf works' -Tag Kernel, Unprivileged {
         $s = New-PerfCapabilityShell -Path $Shell -Group $Group -SudoersPath $Sudoers -NoPassword -PassThru
         $s.Changed | Should -BeTrue
         (& stat -c '%U:%G %a' $Shell) | Should -Be 'root:root 755'

@@ -41,4 +41,13 @@ Install-PSResource -Name PerfSecurity -Repository PerfSecurityTest -Scope Curren
         $m.LicenseUri | Should -Not -BeNullOrEmpty
         $m.ReleaseNotes | Should -Not -BeNullOrEmpty
     }
+
+    It 'says what this version holds: ReleaseNotes and CHANGELOG.md (shipped beside the manifest) open with its number' {
+        $m = Test-ModuleManifest (Join-Path $ModuleDir 'PerfSecurity.psd1')
+        $version = $m.Version.ToString(3)
+        $m.ReleaseNotes | Should -Match "^$([regex]::Escape($version)):"
+        $m.ReleaseNotes | Should -Match 'CHANGELOG\.md'
+        $first = Get-Content (Join-Path $ModuleDir 'CHANGELOG.md') | Where-Object { $_ -like '## *' } | Select-Object -First 1
+        $first | Should -BeExactly "## $version"
+    }
 }

@@ -139,7 +139,7 @@ Describe 'Export-PerfSecurityBaseline' {
         $file | Should -Not -Exist
     }
 
-    It 'as an unprivileged user, writes the file in a directory of their own' {
+    It 'as an unprivileged user, writes the file in a directory of their own' -Tag Unprivileged {
         $user = New-TestUser
         try {
             $own = Join-Path $Dir 'user'

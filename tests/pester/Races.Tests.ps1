@@ -127,7 +127,7 @@ AfterAll {
     foreach ($d in @($Root, $ShellRoot, "/home/$Attacker") + $Made) { if ($d) { & rm -rf -- $d } }
 }
 
-Describe 'Races of a user who controls a directory on the path' -Tag Security {
+Describe 'Races of a user who controls a directory on the path' -Tag Security, Unprivileged {
     It '<Cmdlet>: <Attack> (1,000 attempts, 0 wins)' -Tag Security -ForEach @(
         @{ Cmdlet = 'Set-PerfCapability'; Attack = 'a directory on the way swapped for a link to the victim''s, its parent renamed away and back'
            Race = 'set-dir'; Ops = { param($t) 'm', $t, "$t.x", 'm', "$t.x", $t, 'x', "$t/sub", "$t/link" }
@@ -160,7 +160,7 @@ Describe 'Races of a user who controls a directory on the path' -Tag Security {
     }
 }
 
-Describe 'The capability shell script where a member could replace it' -Tag Security {
+Describe 'The capability shell script where a member could replace it' -Tag Security, Unprivileged {
     It 'New-PerfCapabilityShell refuses a script in <Where> up front while the member swaps the directory (1,000 attempts)' -Tag Security -ForEach @(
         @{ Where = 'the member''s home directory'; Base = { "/home/$Attacker" } }
         @{ Where = 'a directory of the member''s under /tmp'; Base = { "/tmp/psrace$Tag-shell" } }

@@ -6,7 +6,7 @@ BeforeDiscovery {
 
 BeforeAll { . "$PSScriptRoot/counting.ps1" }
 
-Describe 'Read-PerfCounter' {
+Describe 'Read-PerfCounter' -Tag Kernel {
     BeforeEach { $s = Start-PerfCounterSession -Event task-clock, page-faults -ProcessId $PID -Name "read$PID" }
     AfterEach { Get-PerfCounterSession | Stop-PerfCounterSession -Confirm:$false | Out-Null }
 
@@ -64,7 +64,7 @@ Describe 'Read-PerfCounter' {
     }
 }
 
-Describe 'Read-PerfCounter -Interval' {
+Describe 'Read-PerfCounter -Interval' -Tag Kernel {
     BeforeAll {
         $script:IvWork = New-CountingWorkloads
         $script:IvTracefs = Mount-TestTracefs
@@ -157,7 +157,7 @@ Describe 'Read-PerfCounter -Interval' {
     }
 }
 
-Describe 'Read-PerfCounter help examples' {
+Describe 'Read-PerfCounter help examples' -Tag Kernel, Slow {
     It 'runs <Title> as written' -ForEach $CountingHelpExamples {
         . "$PSScriptRoot/examples.ps1"
         $r = Invoke-HelpExample $Code ([IO.Path]::GetTempPath())

@@ -17,7 +17,7 @@ AfterAll {
     Stop-TestSshServer $Server
 }
 
-Describe 'PowerShell remoting over SSH' {
+Describe 'PowerShell remoting over SSH' -Tag Remoting {
     It 'brings back <Command> objects with their type names, rendered by the same view' -ForEach @(
         @{ Command = 'Get-PerfParanoid' }
         @{ Command = 'Get-PerfSysctl' }
@@ -28,7 +28,7 @@ Describe 'PowerShell remoting over SSH' {
         $typeName = @($local)[0].GetType().FullName
         @($remote)[0].PSObject.TypeNames | Should -Contain "Deserialized.$typeName"
         # The same table view renders both: the remote header is the local one (plus the host column).
-        $firstLine = { param($o) ($o | Out-String -Stream | Where-Object { $_ -match '\S' } | Select-Object -First 1).Trim() }
+        $firstLine = { param($o) ($o | Out-String -Width 200 -Stream | Where-Object { $_ -match '\S' } | Select-Object -First 1).Trim() }
         $localHeader = & $firstLine $local
         $localHeader | Should -Not -Match 'TypeNames'
         (& $firstLine $remote) | Should -BeLike "$localHeader*"
@@ -41,7 +41,7 @@ Describe 'PowerShell remoting over SSH' {
         $remote.PSComputerName | Should -Be '127.0.0.1'
     }
 
-    It 'brings back findings whose enums filter by name, with the remote host name, and that repair locally' {
+    It 'brings back findings whose enums filter by name, with the remote host name, and that repair locally' -Tag Kernel {
         $saved = Save-ParanoidState
         try {
             Set-ParanoidRuntime 1

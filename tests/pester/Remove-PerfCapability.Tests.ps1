@@ -61,7 +61,7 @@ Describe 'Remove-PerfCapability' {
         & getcap $a $b | Should -BeNullOrEmpty
     }
 
-    It 'fails with PermissionDenied for an unprivileged user and changes nothing' {
+    It 'fails with PermissionDenied for an unprivileged user and changes nothing' -Tag Unprivileged {
         $f = New-CapTarget $Scratch 'priv'
         & setcap cap_perfmon=ep $f
         $user = New-TestUser 'pscapm'

@@ -28,7 +28,7 @@ AfterAll {
 }
 
 Describe 'Repair-PerfSecurityFinding' {
-    Context 'kernel settings' {
+    Context 'kernel settings' -Tag Kernel {
         AfterEach { Restore-Settings }
 
         It 'turns Kspp PERF-PARANOID-RUNTIME from Fail into Pass and persists the level' {
@@ -195,7 +195,7 @@ Describe 'Repair-PerfSecurityFinding' {
             $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditTargetNotCovered,*'
         }
 
-        It 'never changes a capable binary on a path a user controls' {
+        It 'never changes a capable binary on a path a user controls' -Tag Unprivileged {
             $user = New-TestUser 'psrepair'
             $owned = Join-Path $Dir "user-$user"
             try {
@@ -210,7 +210,7 @@ Describe 'Repair-PerfSecurityFinding' {
             finally { Remove-TestUser $user }
         }
 
-        It 'chmods only a perf.data file while a user swaps a directory on its path for a link to root files (1000 attempts)' {
+        It 'chmods only a perf.data file while a user swaps a directory on its path for a link to root files (1000 attempts)' -Tag Unprivileged {
             $user = New-TestUser 'psrepair'
             $race = Join-Path $Dir "race-$user"
             $swapper = Join-Path $Dir 'swap'
@@ -252,6 +252,49 @@ Describe 'Repair-PerfSecurityFinding' {
         }
     }
 
+    Context 'findings of several profiles, in one call' -Tag Kernel {
+        AfterEach { Restore-Settings }
+
+        It 'sets each sysctl once, to the strictest value asked for, and names the profiles behind each step' {
+            [IO.File]::WriteAllText('/proc/sys/kernel/kptr_restrict', "0`n")
+            Use-ParanoidLevel 2 {
+                $findings = @(Invoke-PerfSecurityAudit -Profile Scap, PerfSecurityGuide, Kspp, Lynis -Id PERF-KPTR-RESTRICT)
+                ($findings | Where-Object Status -In 'Fail', 'Warning').Count | Should -Be 4 -Because 'every profile rejects kptr_restrict 0'
+                # With -Verbose, ShouldProcess reports each step it goes ahead with.
+                $out = @($findings | Repair-PerfSecurityFinding -PassThru -Verbose 4>&1)
+                $steps = @($out | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like 'Performing the operation*' } | ForEach-Object Message)
+                $steps.Count | Should -Be 2 -Because "one runtime and one next-boot step for the one sysctl:`n$($steps -join "`n")"
+                $steps[0] | Should -BeLike '*Set kernel.kptr_restrict to 2 (runtime)*asked by Kspp, Lynis*'
+                $steps[1] | Should -BeLike '*Persist kernel.kptr_restrict = 2 for the next boot*asked by Kspp, Lynis*'
+                foreach ($step in $steps) { $step | Should -Match 'also satisfies (Scap, PerfSecurityGuide|PerfSecurityGuide, Scap)' }
+                [int](Get-Content /proc/sys/kernel/kptr_restrict) | Should -Be 2
+                @(Select-String -Path $DropIn -Pattern '^\s*kernel\.kptr_restrict\s*=').Count | Should -Be 1
+                (Get-PerfSysctl kernel.kptr_restrict).PersistedValue | Should -Be '2'
+                $after = @($out | Where-Object { $_ -is [PerfSecurity.Finding] })
+                $after.Count | Should -Be 4
+                $after.Status | Sort-Object -Unique | Should -Be 'Pass'
+            }
+        }
+
+        It 'refuses findings that cannot all pass with one value, before changing anything' {
+            Use-ParanoidLevel 2 {
+                Remove-Item -Force $DropIn -ErrorAction SilentlyContinue
+                $kspp = Invoke-PerfSecurityAudit -Profile Kspp -Id PERF-PARANOID-RUNTIME
+                $scap = Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED
+                $kspp.Status | Should -Be 'Fail' -Because 'Kspp wants 3'
+                if ($scap.Status -ne 'Fail') { Set-ItResult -Skipped -Because "machine: a sysctl file here already sets kernel.perf_event_paranoid = 2 everywhere ($($scap.Actual)), so SCAP asks for nothing"; return }
+                $before = Get-SystemFingerprint
+                $kspp, $scap | Repair-PerfSecurityFinding -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
+                $failed.Count | Should -Be 1
+                $failed[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditRepairConflict,*'
+                $failed[0].Exception.Message | Should -BeLike '*Kspp (PERF-PARANOID-RUNTIME) asks for 3*Scap (PERF-PARANOID-PERSISTED) expects 2*Nothing was changed*'
+                Get-ParanoidRuntime | Should -Be 2
+                Test-Path $DropIn | Should -BeFalse
+                Get-SystemFingerprint | Should -Be $before
+            }
+        }
+    }
+
     Context 'what it cannot repair' {
         It 'says so for a sudoers rule, with the remediation, and changes nothing' {
             $wide = "/etc/sudoers.d/$Tag"
@@ -272,7 +315,7 @@ Describe 'Repair-PerfSecurityFinding' {
             $ev[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditUnknownCheck,*'
         }
 
-        It 'leaves a passing finding alone' {
+        It 'leaves a passing finding alone' -Tag Kernel {
             Use-ParanoidLevel 2 {
                 $before = Get-SystemFingerprint
                 Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-RUNTIME | Repair-PerfSecurityFinding -Verbose 4>&1 |

@@ -27,7 +27,7 @@ AfterAll {
     Remove-TestUser $Attacker
 }
 
-Describe 'Names written into sudoers rules and passed to the account tools' -Tag Security {
+Describe 'Names written into sudoers rules and passed to the account tools' -Tag Security, Unprivileged {
     It 'a -Group that carries a sudoers rule of its own (from a CSV the attacker wrote) is refused; nothing is written' {
         # The attacker's group is the user group useradd made: the injected rule would give it root.
         Invoke-AsAttacker $Attacker "printf 'Group,Path,SudoersPath\n""%s ALL=(ALL) NOPASSWD: ALL\n#"",%s,%s\n' '$Attacker' '$Shell' '$Sudoers' > '$Csv'" | Should -Be 0

@@ -90,7 +90,7 @@ AfterAll {
     Remove-TestUser $Sandbox
 }
 
-Describe 'Recommendations built from hostile paths' -Tag Security {
+Describe 'Recommendations built from hostile paths' -Tag Security, Unprivileged {
     It 'Get-PerfCapabilityDenial: every Recommendation is Set-PerfCapability with the exe as its one -LiteralPath' {
         $denials = Get-PerfCapabilityDenial -LiteralPath $Log
         @($denials | Where-Object Executable).Count | Should -Be $Exes.Count

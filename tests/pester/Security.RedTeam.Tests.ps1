@@ -28,7 +28,7 @@ AfterAll {
     Remove-TestUser $Attacker
 }
 
-Describe 'Get-PerfToolInfo run by root with a user directory on PATH' -Tag Security {
+Describe 'Get-PerfToolInfo run by root with a user directory on PATH' -Tag Security, Unprivileged {
     BeforeEach {
         Remove-Item "$Proof.*" -Force -ErrorAction SilentlyContinue
         $script:SavedPath = $env:PATH
@@ -57,7 +57,7 @@ Describe 'Get-PerfToolInfo run by root with a user directory on PATH' -Tag Secur
     }
 }
 
-Describe 'Repair-PerfSecurityFinding run by root with a user directory on PATH' -Tag Security {
+Describe 'Repair-PerfSecurityFinding run by root with a user directory on PATH' -Tag Security, Unprivileged {
     BeforeAll {
         # A capable root binary that is not perf, on a path only root can change.
         $script:Victim = "$RootDir/helper"
@@ -85,7 +85,7 @@ Describe 'Repair-PerfSecurityFinding run by root with a user directory on PATH' 
     }
 }
 
-Describe 'A process of a user that names itself with terminal escapes' -Tag Security {
+Describe 'A process of a user that names itself with terminal escapes' -Tag Security, Unprivileged {
     BeforeAll {
         # comm is the process's own choice (prctl PR_SET_NAME, at most 15 bytes): an OSC title and a clear screen.
         $script:Comm = "`e]0;PWN`a`e[2J"
@@ -108,7 +108,7 @@ Describe 'A process of a user that names itself with terminal escapes' -Tag Secu
     }
 }
 
-Describe 'A file named with terminal escapes, shown as a list' -Tag Security {
+Describe 'A file named with terminal escapes, shown as a list' -Tag Security, Unprivileged {
     BeforeAll {
         # A user's file under a name of its choice (an OSC title and a clear screen), as a scan or a -Path finds it.
         $script:Named = "$UserDir/perf`e]0;PWN`a`e[2J"

@@ -19,8 +19,8 @@ AfterAll {
     Remove-TestUser $Attacker
 }
 
-Describe 'Special files planted by a user' -Tag Security {
-    It '<Command> on a <Kind> returns at once with <Expected>' -TestCases @(
+Describe 'Special files planted by a user' -Tag Security, Unprivileged {
+    It '<Command> on a <Kind> returns at once with <Expected>' -Tag Slow -TestCases @(
         @{ Command = 'Get-PerfToolInfo -NoExecute -LiteralPath'; Kind = 'Fifo'; Expected = 'PerfToolFileNotRegularFile' }
         @{ Command = 'Get-PerfToolInfo -NoExecute -LiteralPath'; Kind = 'Zero'; Expected = 'PerfToolFileNotRegularFile' }
         @{ Command = 'Get-PerfToolInfo -NoExecute -LiteralPath'; Kind = 'Sparse'; Expected = 'PerfToolFileTooLarge' }

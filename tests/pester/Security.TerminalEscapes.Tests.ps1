@@ -43,7 +43,7 @@ AfterAll {
     Remove-TestUser $Attacker
 }
 
-Describe 'Hostile text in what the module shows' -Tag Security {
+Describe 'Hostile text in what the module shows' -Tag Security, Unprivileged {
     It 'a capable file whose directory and name carry escapes, found by Get-PerfCapability -Recurse' {
         $sub = "$Dir/caps/d$Clipboard"
         $file = "$sub/$HostileText"
@@ -61,7 +61,7 @@ Describe 'Hostile text in what the module shows' -Tag Security {
         Assert-Clean ($s.Texts -join "`n") 'progress records name the folders scanned'
     }
 
-    It 'a perf.data recorded by the attacker under a hostname with an OSC title and an output name with escapes' {
+    It 'a perf.data recorded by the attacker under a hostname with an OSC title and an output name with escapes' -Tag Kernel {
         $nr = if ((& uname -m) -eq 'aarch64') { 161 } else { 170 } # sethostname
         $data = "$Dir/rec$Clipboard.data"
         $perl = 'my ($nr, $name, @cmd) = @ARGV; syscall($nr, $name, length $name) == 0 or die "sethostname: $!"; exec @cmd or die "exec: $!"'

@@ -47,7 +47,7 @@ Describe 'Enums of the output types' {
     }
 }
 
-Describe 'Findings saved and read back' {
+Describe 'Findings saved and read back' -Tag Kernel {
     BeforeAll {
         # Paranoid 1 fails SCAP's runtime check, so there is a repairable failure to find again.
         $script:Local = Use-ParanoidLevel 1 { Invoke-PerfSecurityAudit -Profile Scap, Kspp }
@@ -93,7 +93,7 @@ Describe 'Findings saved and read back' {
     }
 }
 
-Describe 'Repair-PerfSecurityFinding with saved findings' {
+Describe 'Repair-PerfSecurityFinding with saved findings' -Tag Kernel {
     BeforeAll {
         $script:Dir = "/var/tmp/pstser{0}" -f (Get-Random)
         $null = New-Item -ItemType Directory $Dir

@@ -170,7 +170,7 @@ Describe 'Set-PerfCapability' {
             $err[0].FullyQualifiedErrorId | Should -Be 'PerfCapabilityTargetNotRegularFile,PerfSecurity.Commands.SetPerfCapabilityCommand'
         }
 
-        It 'refuses a file on a nosuid mount' {
+        It 'refuses a file on a nosuid mount' -Tag Kernel {
             $m = Join-Path $Scratch 'nosuid'
             $null = New-Item -ItemType Directory $m
             & mount -t tmpfs -o nosuid,size=1m tmpfs $m
@@ -183,7 +183,7 @@ Describe 'Set-PerfCapability' {
             & getcap $f | Should -BeNullOrEmpty
         }
 
-        It 'reports a filesystem without xattr support (ramfs) and suggests the capability shell' {
+        It 'reports a filesystem without xattr support (ramfs) and suggests the capability shell' -Tag Kernel {
             $m = Join-Path $Scratch 'ramfs'
             $null = New-Item -ItemType Directory $m
             & mount -t ramfs -o mode=755 ramfs $m
@@ -207,7 +207,7 @@ Describe 'Set-PerfCapability' {
         }
     }
 
-    Context 'as an unprivileged user' {
+    Context 'as an unprivileged user' -Tag Unprivileged {
         BeforeAll {
             $script:User = New-TestUser 'pscaps'
             $script:Target = New-CapTarget $Scratch 'userfile'
@@ -224,7 +224,7 @@ Describe 'Set-PerfCapability' {
         }
     }
 
-    Context 'the kernel honours what it writes' {
+    Context 'the kernel honours what it writes' -Tag Kernel, Unprivileged {
         It 'a copy of perf with cap_perfmon counts system-wide for an unprivileged user at paranoid 2; plain perf may not' {
             $perf = '/usr/bin/perf'
             if (-not (Test-Path $perf)) { Set-ItResult -Skipped -Because 'perf is not installed'; return }

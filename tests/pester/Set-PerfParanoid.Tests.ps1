@@ -6,7 +6,7 @@ BeforeAll {
 
 AfterAll { Restore-ParanoidState $Saved }
 
-Describe 'Set-PerfParanoid' {
+Describe 'Set-PerfParanoid' -Tag Kernel {
     AfterEach { Set-ParanoidRuntime $OriginalLevel }
 
     It 'changes the runtime level' {
@@ -21,6 +21,15 @@ Describe 'Set-PerfParanoid' {
         Set-PerfParanoid -Level $target -Persist -WhatIf
         Get-ParanoidRuntime | Should -Be $OriginalLevel
         Test-Path $DropIn | Should -BeFalse
+    }
+
+    It 'never prompts with -WhatIf, not even for level -1' {
+        # A non-interactive pwsh fails any prompt, so a ShouldContinue before ShouldProcess would show as an error.
+        $before = Get-SystemFingerprint
+        $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "Import-Module '$ModuleDir'; Set-PerfParanoid -Level -1 -Persist -WhatIf; if (-not `$?) { exit 3 }" 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($out | Out-String)
+        ($out | Out-String) | Should -Match 'What if: .*kernel\.perf_event_paranoid to -1'
+        Get-SystemFingerprint | Should -Be $before
     }
 
     It 'returns the new state with -PassThru' {
@@ -157,7 +166,7 @@ Describe 'Set-PerfParanoid' {
         $c.CompletionMatches[0].ToolTip | Should -Match 'No restrictions'
     }
 
-    It 'fails with PermissionDenied for an unprivileged user and changes nothing' {
+    It 'fails with PermissionDenied for an unprivileged user and changes nothing' -Tag Unprivileged {
         $user = New-TestUser
         try {
             $target = if ($OriginalLevel -eq 1) { 0 } else { 1 }

@@ -18,7 +18,7 @@ AfterAll {
     Remove-TestUser $User
 }
 
-Describe 'Start-PerfCounterSession' {
+Describe 'Start-PerfCounterSession' -Tag Kernel {
     AfterEach { Get-PerfCounterSession | Stop-PerfCounterSession -Confirm:$false | Out-Null }
 
     It 'counts the context switches of a child process' {
@@ -145,7 +145,7 @@ catch { `$_.FullyQualifiedErrorId; `$_.CategoryInfo.Category.ToString(); `$_.Exc
     }
 }
 
-Describe 'Start-PerfCounterSession with event groups' {
+Describe 'Start-PerfCounterSession with event groups' -Tag Kernel {
     BeforeAll {
         $script:GroupSleeper = Start-Process sleep -ArgumentList 600 -PassThru
         $script:GroupTracefs = Mount-TestTracefs
@@ -255,17 +255,15 @@ Describe 'Start-PerfCounterSession with event groups' {
     }
 }
 
-Describe 'Start-PerfCounterSession -Cgroup' {
+Describe 'Start-PerfCounterSession -Cgroup' -Tag Kernel {
     BeforeAll {
         $script:CgWork = New-CountingWorkloads
         $script:CgTracefs = Mount-TestTracefs
         $script:Cg = New-TestCgroup
-        $script:CgUser = New-TestUser -Prefix 'pscg'
     }
     AfterAll {
         Get-PerfCounterSession | Stop-PerfCounterSession -Confirm:$false | Out-Null
         Remove-TestCgroup $Cg
-        Remove-TestUser $CgUser
         Dismount-TestTracefs $CgTracefs
         Remove-Item -Recurse -Force $CgWork -ErrorAction SilentlyContinue
     }
@@ -313,61 +311,66 @@ Describe 'Start-PerfCounterSession -Cgroup' {
         $err[0].Exception.Message | Should -Match $Message
     }
 
-    It 'does not follow a symbolic link another user planted to a cgroup' -Tag Security {
-        $dir = Join-Path ([IO.Path]::GetTempPath()) "pscglink-$(Get-Random)"
-        $null = New-Item -ItemType Directory $dir
-        & chown $CgUser $dir
-        try {
-            $r = Invoke-AsUser $CgUser { param($d, $t) [IO.File]::CreateSymbolicLink("$d/cg", $t) | Out-Null; 'made' } -ArgumentList $dir, $Cg
-            $r.Output | Should -Be 'made'
-            (Get-Item "$dir/cg").LinkTarget | Should -Be $Cg
-            $before = Get-PerfFdCount
-            Start-PerfCounterSession -Cgroup "$dir/cg" -Event task-clock -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            $err[0].FullyQualifiedErrorId | Should -BeLike 'PerfCounterCgroupUntrustedLink,*'
-            $err[0].CategoryInfo.Category | Should -Be 'SecurityError'
-            Get-PerfFdCount | Should -Be $before
-            Get-PerfCounterSession | Should -BeNullOrEmpty
-        }
-        finally { Remove-Item -Recurse -Force $dir }
-    }
+    Context 'with an unprivileged user' -Tag Unprivileged {
+        BeforeAll { $script:CgUser = New-TestUser -Prefix 'pscg' }
+        AfterAll { Remove-TestUser $CgUser }
 
-    It 'is CPU-wide for the kernel: an unprivileged user is refused at paranoid 2 and allowed at 0' -Tag Security {
-        (Get-PerfAccess | Where-Object Scope -EQ CpuWide).Reason | Should -Match 'cgroup counting'
-        Use-ParanoidLevel 2 {
-            $r = Invoke-AsUser $CgUser { param($c) Start-PerfCounterSession -Cgroup $c -Event task-clock | Out-Null } -ArgumentList $Cg
-            $r.ErrorId | Should -BeLike 'PerfCounterPermissionDenied,*'
-            $r.Category | Should -Be 'PermissionDenied'
-            $r.Message | Should -Match 'counting a cgroup is CPU-wide'
-            $r.Message | Should -Match 'CAP_PERFMON'
-            $r.Message | Should -Match 'perf_event_paranoid 0 or lower; it is 2'
-            $a = Invoke-AsUser $CgUser { (Get-PerfAccess | Where-Object Scope -EQ CpuWide).Allowed }
-            $a.Output | Should -BeFalse
-        }
-        # A cgroup's counters run only while its tasks do: a shell that wakes every 20 ms is put in it.
-        $busy = Start-Process /bin/sh -ArgumentList '-c', '"while :; do sleep 0.02; done"' -PassThru
-        try {
-            Add-TestCgroupProcess $Cg $busy.Id
-            Use-ParanoidLevel 0 {
-                $r = Invoke-AsUser $CgUser { param($c) $s = Start-PerfCounterSession -Cgroup $c -Event context-switches; Start-Sleep -Milliseconds 300; $s | Read-PerfCounter } -ArgumentList $Cg
-                $r.ErrorId | Should -BeNullOrEmpty
-                $r.Output.Counted | Should -BeTrue
-                $r.Output.Value | Should -BeGreaterThan 0
+        It 'does not follow a symbolic link another user planted to a cgroup' -Tag Security {
+            $dir = Join-Path ([IO.Path]::GetTempPath()) "pscglink-$(Get-Random)"
+            $null = New-Item -ItemType Directory $dir
+            & chown $CgUser $dir
+            try {
+                $r = Invoke-AsUser $CgUser { param($d, $t) [IO.File]::CreateSymbolicLink("$d/cg", $t) | Out-Null; 'made' } -ArgumentList $dir, $Cg
+                $r.Output | Should -Be 'made'
+                (Get-Item "$dir/cg").LinkTarget | Should -Be $Cg
+                $before = Get-PerfFdCount
+                Start-PerfCounterSession -Cgroup "$dir/cg" -Event task-clock -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+                $err[0].FullyQualifiedErrorId | Should -BeLike 'PerfCounterCgroupUntrustedLink,*'
+                $err[0].CategoryInfo.Category | Should -Be 'SecurityError'
+                Get-PerfFdCount | Should -Be $before
+                Get-PerfCounterSession | Should -BeNullOrEmpty
             }
+            finally { Remove-Item -Recurse -Force $dir }
         }
-        finally { $busy.Kill(); $busy.WaitForExit() }
+
+        It 'is CPU-wide for the kernel: an unprivileged user is refused at paranoid 2 and allowed at 0' -Tag Security, Slow {
+            (Get-PerfAccess | Where-Object Scope -EQ CpuWide).Reason | Should -Match 'cgroup counting'
+            Use-ParanoidLevel 2 {
+                $r = Invoke-AsUser $CgUser { param($c) Start-PerfCounterSession -Cgroup $c -Event task-clock | Out-Null } -ArgumentList $Cg
+                $r.ErrorId | Should -BeLike 'PerfCounterPermissionDenied,*'
+                $r.Category | Should -Be 'PermissionDenied'
+                $r.Message | Should -Match 'counting a cgroup is CPU-wide'
+                $r.Message | Should -Match 'CAP_PERFMON'
+                $r.Message | Should -Match 'perf_event_paranoid 0 or lower; it is 2'
+                $a = Invoke-AsUser $CgUser { (Get-PerfAccess | Where-Object Scope -EQ CpuWide).Allowed }
+                $a.Output | Should -BeFalse
+            }
+            # A cgroup's counters run only while its tasks do: a shell that wakes every 20 ms is put in it.
+            $busy = Start-Process /bin/sh -ArgumentList '-c', '"while :; do sleep 0.02; done"' -PassThru
+            try {
+                Add-TestCgroupProcess $Cg $busy.Id
+                Use-ParanoidLevel 0 {
+                    $r = Invoke-AsUser $CgUser { param($c) $s = Start-PerfCounterSession -Cgroup $c -Event context-switches; Start-Sleep -Milliseconds 300; $s | Read-PerfCounter } -ArgumentList $Cg
+                    $r.ErrorId | Should -BeNullOrEmpty
+                    $r.Output.Counted | Should -BeTrue
+                    $r.Output.Value | Should -BeGreaterThan 0
+                }
+            }
+            finally { $busy.Kill(); $busy.WaitForExit() }
+        }
     }
 }
 
-Describe 'Start-PerfCounterSession help examples' {
+Describe 'Start-PerfCounterSession help examples' -Tag Kernel, Slow {
     It 'runs <Title> as written' -ForEach $CountingHelpExamples {
         . "$PSScriptRoot/examples.ps1"
         $r = Invoke-HelpExample $Code ([IO.Path]::GetTempPath())
         $r.ExitCode | Should -Be 0 -Because $r.Output
-        $r.Output | Should -Match $(if ($Title -match 'cgroup') { 'context-s.*100\.00% +0' } else { 'page-faults .*\{task-clock,page-faults\}' })
+        $r.Output | Should -Match $(if ($Title -match 'cgroup') { 'context.*100\.00%' } else { 'page-faults .*\{task-clock,page-faults\}' })
     }
 }
 
-Describe 'Start-PerfCounterSession as an unprivileged user' {
+Describe 'Start-PerfCounterSession as an unprivileged user' -Tag Kernel, Unprivileged {
     It 'refuses -SystemWide at paranoid 2 naming CAP_PERFMON, and allows it at paranoid 0' {
         Use-ParanoidLevel 2 {
             $r = Invoke-AsUser $User { Start-PerfCounterSession -Event task-clock -SystemWide | Out-Null }

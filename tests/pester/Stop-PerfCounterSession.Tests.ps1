@@ -1,6 +1,6 @@
 BeforeAll { . "$PSScriptRoot/counting.ps1" }
 
-Describe 'Stop-PerfCounterSession' {
+Describe 'Stop-PerfCounterSession' -Tag Kernel {
     AfterEach { Get-PerfCounterSession | Stop-PerfCounterSession -Confirm:$false | Out-Null }
 
     It 'returns the final readings and closes every perf descriptor' {

@@ -62,7 +62,7 @@ BeforeAll {
 
 AfterAll { Remove-TestUser $User }
 
-Describe 'Cmdlets that change the system, run by an unprivileged user' {
+Describe 'Cmdlets that change the system, run by an unprivileged user' -Tag Unprivileged {
     It 'has a case for every cmdlet that supports ShouldProcess' {
         $changing = Get-Command -Module PerfSecurity | Where-Object {
             $_.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].SupportsShouldProcess
@@ -74,7 +74,7 @@ Describe 'Cmdlets that change the system, run by an unprivileged user' {
         foreach ($c in $changing | Where-Object Name -NotIn $sessionOnly) { $covered | Should -Contain $c.Name -Because "$($c.Name) changes the system" }
     }
 
-    It '<Name> ends in PermissionDenied and changes nothing' -ForEach $Cases {
+    It '<Name> ends in PermissionDenied and changes nothing' -Tag Slow -ForEach $Cases {
         $target = if ($Setup) { & $Setup } else { @() }
         try {
             $before = Get-SystemFingerprint -Path $target

@@ -199,17 +199,17 @@ public static class AccessRules
         var attr = SyscallArgument.Unknown("attr");
         var flags = SyscallArgument.Exactly(PerfFlagFdCloexec, "PERF_FLAG_FD_CLOEXEC");
         SyscallCall Perf(SyscallArgument pid, SyscallArgument cpu)
-            => new("perf_event_open", abi.PerfEventOpen, new[] { attr, pid, cpu, SyscallArgument.Int(-1), flags });
-        SyscallCall own = Perf(SyscallArgument.Int(0), SyscallArgument.Int(-1));
+            => new("perf_event_open", abi.PerfEventOpen, new[] { attr, pid, cpu, SyscallArgument.SignExtended(-1), flags });
+        SyscallCall own = Perf(SyscallArgument.SignExtended(0), SyscallArgument.SignExtended(-1));
         var fd = SyscallArgument.Between(0, 1 << 20, "fd");
         return scope switch
         {
-            AccessScope.CpuWide => new[] { Perf(SyscallArgument.Int(-1), SyscallArgument.Between(0, (uint)Math.Max(0, highestCpu),
+            AccessScope.CpuWide => new[] { Perf(SyscallArgument.SignExtended(-1), SyscallArgument.Between(0, (uint)Math.Max(0, highestCpu),
                 highestCpu > 0 ? $"cpu 0-{highestCpu}" : "0")) },
-            AccessScope.OtherUsersProcesses => new[] { Perf(SyscallArgument.Between(1, PidMaxLimit, "pid"), SyscallArgument.Int(-1)) },
+            AccessScope.OtherUsersProcesses => new[] { Perf(SyscallArgument.Between(1, PidMaxLimit, "pid"), SyscallArgument.SignExtended(-1)) },
             AccessScope.KernelAddresses => new[]
             {
-                new SyscallCall("openat", abi.OpenAt, new[] { SyscallArgument.Int(-100), SyscallArgument.Unknown("\"/proc/kallsyms\""),
+                new SyscallCall("openat", abi.OpenAt, new[] { SyscallArgument.SignExtended(-100), SyscallArgument.Unknown("\"/proc/kallsyms\""),
                     SyscallArgument.Exactly(0, "O_RDONLY"), SyscallArgument.Exactly(0) }),
                 new SyscallCall("read", abi.Read, new[] { fd, SyscallArgument.Unknown("buf"), SyscallArgument.Unknown("count") }),
             },
@@ -340,17 +340,17 @@ public static class AccessRules
                 "kernel.kptr_restrict <= 1 together with CAP_SYSLOG");
         if (kptr == 1)
         {
-            const string requires1 = "CAP_SYSLOG, or kernel.kptr_restrict 0 with perf_event_paranoid <= 1";
+            const string RequiresAtOne = "CAP_SYSLOG, or kernel.kptr_restrict 0 with perf_event_paranoid <= 1";
             return syslog
-                ? (true, "kptr_restrict 1 shows kernel addresses in /proc/kallsyms to CAP_SYSLOG, which the subject has.", requires1)
-                : (false, c.End("kptr_restrict 1 shows kernel addresses in /proc/kallsyms only to CAP_SYSLOG, which the subject lacks (CAP_PERFMON does not count)"), requires1);
+                ? (true, "kptr_restrict 1 shows kernel addresses in /proc/kallsyms to CAP_SYSLOG, which the subject has.", RequiresAtOne)
+                : (false, c.End("kptr_restrict 1 shows kernel addresses in /proc/kallsyms only to CAP_SYSLOG, which the subject lacks (CAP_PERFMON does not count)"), RequiresAtOne);
         }
-        const string requires0 = "CAP_SYSLOG, or perf_event_paranoid <= 1";
+        const string RequiresAtZero = "CAP_SYSLOG, or perf_event_paranoid <= 1";
         if (c.Level <= 1)
-            return (true, $"kptr_restrict 0 with perf_event_paranoid {c.Level} (<= 1) shows kernel addresses in /proc/kallsyms to everyone.", requires0);
+            return (true, $"kptr_restrict 0 with perf_event_paranoid {c.Level} (<= 1) shows kernel addresses in /proc/kallsyms to everyone.", RequiresAtZero);
         return syslog
-            ? (true, $"CAP_SYSLOG shows kernel addresses in /proc/kallsyms at kptr_restrict 0 and perf_event_paranoid {c.Level}.", requires0)
-            : (false, c.End($"kptr_restrict 0 with perf_event_paranoid {c.Level} (> 1) shows kernel addresses only to CAP_SYSLOG, which the subject lacks (CAP_PERFMON does not count)"), requires0);
+            ? (true, $"CAP_SYSLOG shows kernel addresses in /proc/kallsyms at kptr_restrict 0 and perf_event_paranoid {c.Level}.", RequiresAtZero)
+            : (false, c.End($"kptr_restrict 0 with perf_event_paranoid {c.Level} (> 1) shows kernel addresses only to CAP_SYSLOG, which the subject lacks (CAP_PERFMON does not count)"), RequiresAtZero);
     }
 
     private static (bool, string, string) Mlock(Context c)

@@ -1,12 +1,12 @@
-using PerfSecurity.Users;
 using System.Globalization;
 using PerfSecurity.Capabilities;
-using PerfSecurity.Errors;
 using PerfSecurity.Counting;
+using PerfSecurity.Errors;
 using PerfSecurity.Namespaces;
 using PerfSecurity.Native;
 using PerfSecurity.Seccomp;
 using PerfSecurity.Settings;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Access;
 
@@ -83,7 +83,7 @@ public static class AccessSubjects
         {
             caps = FileCapabilities.Read(path);
             using FileDescriptor fd = FileSystem.Open(path, FileSystem.O_PATH | FileSystem.O_CLOEXEC);
-            noSuid = (CapabilityControl.MountFlags(fd, path) & CapabilityControl.ST_NOSUID) != 0;
+            noSuid = (FileSystem.MountFlags(fd, path) & FileSystem.ST_NOSUID) != 0;
         }
         catch (SystemCallException e)
         {

@@ -1,5 +1,5 @@
-using PerfSecurity.Native;
 using System.Globalization;
+using PerfSecurity.Native;
 
 namespace PerfSecurity.Acl;
 

@@ -144,13 +144,13 @@ public sealed class PosixAcl : IEquatable<PosixAcl>
     }
 
     /// <summary>posix_acl_valid: order user::, user:*, group::, group:*, mask::, other::, one mask when there are named entries, rwx bits only.</summary>
-    private static string? Invalid(IReadOnlyList<AclEntry> entries)
+    private static string? Invalid(AclEntry[] entries)
     {
         // The states of posix_acl_valid: the tag each entry may have depends on the ones before it.
         const int WantUserObj = 0, InUsers = 1, InGroups = 2, AfterMask = 3, Done = 4;
         int state = WantUserObj;
         bool needsMask = false;
-        for (int i = 0; i < entries.Count; i++)
+        for (int i = 0; i < entries.Length; i++)
         {
             var e = entries[i];
             if (((ushort)e.Permissions & ~(ushort)AclPermissions.All) != 0) return $"entry {i} has permission bits 0x{(ushort)e.Permissions:x} beyond rwx";

@@ -32,9 +32,16 @@ public abstract class AuditCheck
 
 /// <summary>
 /// One change a repair makes: what it acts on, what it does (for ShouldProcess), and whether it rewrites a
-/// file the administrator owns (asked with ShouldContinue unless -Force).
+/// file the administrator owns (asked with ShouldContinue unless -Force). A step that sets a sysctl says which value
+/// it sets (<see cref="Sysctl"/>), so that a plan over several findings sets each sysctl once, to the strictest value.
 /// </summary>
-public sealed record RepairStep(string Target, string Action, Action Apply, bool RewritesSystemFile = false);
+public sealed record RepairStep(string Target, string Action, Action Apply, bool RewritesSystemFile = false, SysctlChange? Sysctl = null);
+
+/// <summary>
+/// A sysctl value a repair step sets, now or for the next boot, and the values its finding would pass with (a
+/// profile that wants exactly 2 does not pass with 3).
+/// </summary>
+public sealed record SysctlChange(string Key, int Value, bool NextBoot, Func<int, bool> Accepts);
 
 /// <summary>Every check, in report order. Adding a check is adding it here.</summary>
 public static class AuditCatalog

@@ -1,8 +1,8 @@
+using System.Globalization;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -30,8 +30,8 @@ public sealed class AuditContext
     private readonly IReadOnlyList<string>? _libraryDirectories;
 
     public AuditContext(IEnumerable<string>? paths = null, IEnumerable<string>? dataPaths = null, string sudoersPath = "/etc/sudoers",
-        Action<string, string, int>? progress = null, CancellationToken token = default,
-        string? perfPath = null, IEnumerable<string>? libraryDirectories = null, string? auditLogPath = null)
+        Action<string, string, int>? progress = null, string? perfPath = null, IEnumerable<string>? libraryDirectories = null,
+        string? auditLogPath = null, CancellationToken token = default)
     {
         AuditLogPath = auditLogPath ?? AuditLogFile.DefaultPath;
         _perfPath = perfPath;
@@ -77,7 +77,7 @@ public sealed class AuditContext
     /// <summary>The binaries that carry file capabilities.</summary>
     public IEnumerable<PerfBinary> CapableBinaries => Binaries.Where(b => b.Capabilities is not null);
 
-    private IReadOnlyList<PerfBinary> FindBinaries()
+    private List<PerfBinary> FindBinaries()
     {
         var result = new List<PerfBinary>();
         var seen = new HashSet<(ulong, ulong)>();

@@ -11,7 +11,7 @@ public static class AuditLogFile
     /// <summary>More than any audit log (auditd rotates at max_log_file megabytes); a larger file is refused unread.</summary>
     public const long MaxBytes = 16L << 30;
 
-    public static void Read(string path, DenialCollector collector, CancellationToken cancel = default, Action<long, long>? progress = null)
+    public static void Read(string path, DenialCollector collector, Action<long, long>? progress = null, CancellationToken cancel = default)
     {
         Stream stream;
         FileStatus st;

@@ -1,7 +1,7 @@
+using System.Globalization;
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
-using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -40,13 +40,13 @@ public sealed class BinaryAclCheck : BinaryCheck
     public override string Id => "PERF-BINARY-ACL";
     public override string Title => "capable perf not executable by others through ACL entries";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary)
     {
         BinaryAcl acl;
-        try { acl = BinaryAcl.Read(b); }
+        try { acl = BinaryAcl.Read(binary); }
         catch (PerfSecurityException e)
         {
-            context.NoteUnreadable(b.Path, e.Message);
+            context.NoteUnreadable(binary.Path, e.Message);
             return null;
         }
         var outsiders = acl.Outsiders;
@@ -54,12 +54,12 @@ public sealed class BinaryAclCheck : BinaryCheck
             : $"{string.Join(", ", outsiders.Select(o => o.Describe()))} may execute it ({acl.AclText})";
         string remediation = acl.Guard switch
         {
-            { Kind: AclGrantKind.Group } g => Remediations.NewPerfUsersGroup(b.Path, Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString(CultureInfo.InvariantCulture), grantAcl: true),
-            { Kind: AclGrantKind.OwningGroup, Id: not 0 } => Remediations.NewPerfUsersGroup(b.Path, b.GroupName),
-            _ => Remediations.NewPerfUsersGroup(b.Path),
+            { Kind: AclGrantKind.Group } g => Remediations.NewPerfUsersGroup(binary.Path, Accounts.GroupById(g.Id)?.Name ?? g.Id.ToString(CultureInfo.InvariantCulture), grantAcl: true),
+            { Kind: AclGrantKind.OwningGroup, Id: not 0 } => Remediations.NewPerfUsersGroup(binary.Path, binary.GroupName),
+            _ => Remediations.NewPerfUsersGroup(binary.Path),
         };
         return Make(profile, outsiders.Count > 0 ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High,
             "no ACL entry that lets anyone but root and the perf group execute it", actual, remediation,
-            "perf-security: Privileged Perf users groups (file system ACLs); acl(5) access check algorithm", b.Path);
+            "perf-security: Privileged Perf users groups (file system ACLs); acl(5) access check algorithm", binary.Path);
     }
 }

@@ -63,14 +63,14 @@ public sealed class BinarySysAdminCheck : BinaryCheck
     public override string Id => "PERF-BINARY-SYS-ADMIN";
     public override string Title => "capable perf binary has no cap_sys_admin";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary)
     {
-        var caps = b.Capabilities!;
+        var caps = binary.Capabilities!;
         bool bad = HasSysAdmin(caps);
         var wanted = Without(caps);
-        return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "no cap_sys_admin (cap_perfmon instead)", b.CapabilityText,
-            Remediations.SetCapabilities(b.Path, wanted.Permitted),
-            "perf-security: perf_events access control (CAP_SYS_ADMIN is discouraged)", b.Path, repairable: true);
+        return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "no cap_sys_admin (cap_perfmon instead)", binary.CapabilityText,
+            Remediations.SetCapabilities(binary.Path, wanted.Permitted),
+            "perf-security: perf_events access control (CAP_SYS_ADMIN is discouraged)", binary.Path, repairable: true);
     }
 
     private static bool HasSysAdmin(FileCapabilityData caps) => (caps.Permitted | caps.Inheritable).Contains(CapabilityTable.SysAdmin);
@@ -103,11 +103,11 @@ public sealed class BinaryOthersExecuteCheck : BinaryCheck
     public override string Id => "PERF-BINARY-OTHERS-EXECUTE";
     public override string Title => "capable perf not executable by others";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary)
     {
-        bool bad = (b.Status.Permissions & 0x7) != 0;
-        return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "mode o-rwx (e.g. 0750)", $"mode {b.ModeText}",
-            Remediations.NewPerfUsersGroup(b.Path, note: "or chmod o-rwx it"), "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", b.Path, repairable: true);
+        bool bad = (binary.Status.Permissions & 0x7) != 0;
+        return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "mode o-rwx (e.g. 0750)", $"mode {binary.ModeText}",
+            Remediations.NewPerfUsersGroup(binary.Path, note: "or chmod o-rwx it"), "perf-security: Privileged Perf users groups, step 1 (chmod o-rwx perf)", binary.Path, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
@@ -126,15 +126,15 @@ public sealed class BinaryWritableCheck : BinaryCheck
     public override string Id => "PERF-BINARY-WRITABLE";
     public override string Title => "capable perf writable only by root";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary)
     {
-        bool foreignOwner = b.Status.Uid != 0;
-        bool bad = foreignOwner || (b.Status.Permissions & 0x12) != 0;
+        bool foreignOwner = binary.Status.Uid != 0;
+        bool bad = foreignOwner || (binary.Status.Permissions & 0x12) != 0;
         string remediation = foreignOwner
-            ? Remediations.RemoveCapabilities(b.Path, "then make it root-owned and set the capabilities again")
-            : Remediations.RepairFromAudit(Id, path: b.Path, note: "chmod go-w");
+            ? Remediations.RemoveCapabilities(binary.Path, "then make it root-owned and set the capabilities again")
+            : Remediations.RepairFromAudit(Id, path: binary.Path, note: "chmod go-w");
         return Make(profile, bad ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.High, "owner root, mode go-w",
-            $"owner {b.Status.Uid}, mode {b.ModeText}", remediation, "perf-security: Privileged Perf users groups (a root-owned perf binary); capabilities(7) (File capabilities)", b.Path,
+            $"owner {binary.Status.Uid}, mode {binary.ModeText}", remediation, "perf-security: Privileged Perf users groups (a root-owned perf binary); capabilities(7) (File capabilities)", binary.Path,
             repairable: !foreignOwner);
     }
 
@@ -155,13 +155,13 @@ public sealed class BinaryScriptCheck : BinaryCheck
     public override string Id => "PERF-BINARY-SCRIPT";
     public override string Title => "capabilities on an ELF, not a script";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary)
     {
-        string? real = b.IsScript ? Tooling.PerfTool.ExecTarget(b.Path) : null;
-        return Make(profile, b.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
-            b.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
-            Remediations.MoveCapabilities(b.Path, real, b.CapabilityText),
-            "execve(2) (Interpreter scripts: the interpreter runs, so the script's file capabilities are ignored); capabilities(7)", b.Path, repairable: true);
+        string? real = binary.IsScript ? Tooling.PerfTool.ExecTarget(binary.Path) : null;
+        return Make(profile, binary.IsScript ? FindingStatus.Fail : FindingStatus.Pass, FindingSeverity.Medium, "an ELF binary",
+            binary.IsScript ? $"a script{(real is null ? "" : $" that execs {real}")}" : "an ELF binary",
+            Remediations.MoveCapabilities(binary.Path, real, binary.CapabilityText),
+            "execve(2) (Interpreter scripts: the interpreter runs, so the script's file capabilities are ignored); capabilities(7)", binary.Path, repairable: true);
     }
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
@@ -185,29 +185,29 @@ public sealed class BinaryGroupCheck : BinaryCheck
     public override string Id => "PERF-BINARY-GROUP";
     public override string Title => "capable perf owned by a perf group";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary)
     {
-        var group = Accounts.GroupById(b.Status.Gid);
+        var group = Accounts.GroupById(binary.Status.Gid);
         string reference = "perf-security: Privileged Perf users groups (chgrp perf_users perf)";
-        string remediation = Remediations.NewPerfUsersGroup(b.Path);
+        string remediation = Remediations.NewPerfUsersGroup(binary.Path);
         if (group is null)
-            return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "a group that exists", $"gid {b.Status.Gid} has no group entry", remediation, reference, b.Path);
+            return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "a group that exists", $"gid {binary.Status.Gid} has no group entry", remediation, reference, binary.Path);
         // The ACL variant: the binary keeps its group and one named ACL entry grants the perf group.
         BinaryAcl? acl = null;
-        try { acl = BinaryAcl.Read(b); }
-        catch (Errors.PerfSecurityException e) { context.NoteUnreadable(b.Path, e.Message); }
+        try { acl = BinaryAcl.Read(binary); }
+        catch (Errors.PerfSecurityException e) { context.NoteUnreadable(binary.Path, e.Message); }
         Accounts.GroupEntry? aclGroup = acl?.Guard is { Kind: Acl.AclGrantKind.Group } byAcl ? Accounts.GroupById(byAcl.Id) : null;
         Accounts.GroupEntry guard = aclGroup ?? group.Value;
         string actual = aclGroup is { } ag ? $"group {group.Value.Name}; the ACL entry group:{ag.Name} grants {ag.Name} ({ag.Members.Length} members)"
             : $"group {group.Value.Name} ({group.Value.Members.Length} members)";
-        if (aclGroup is null && b.Status.Gid == 0)
+        if (aclGroup is null && binary.Status.Gid == 0)
             return Make(profile, FindingStatus.Warning, FindingSeverity.Low, "a dedicated group such as perf_users", $"group {group.Value.Name}",
-                remediation, reference, b.Path);
+                remediation, reference, binary.Path);
         var shellGroups = context.SudoersRules.SelectMany(r => r.Groups).Distinct().ToList();
         if (shellGroups.Count > 0 && !shellGroups.Contains(guard.Name))
             return Make(profile, FindingStatus.Warning, FindingSeverity.Low, $"the capability shell's group ({string.Join(", ", shellGroups)})",
-                actual, remediation, reference, b.Path);
-        return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "a dedicated group", actual, remediation, reference, b.Path);
+                actual, remediation, reference, binary.Path);
+        return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "a dedicated group", actual, remediation, reference, binary.Path);
     }
 }
 
@@ -220,18 +220,18 @@ public sealed class BinaryIpcLockCheck : BinaryCheck
     public override string Id => "PERF-BINARY-IPC-LOCK";
     public override string Title => "perf top memory: cap_ipc_lock or -m N";
 
-    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary b)
+    protected override Finding? Judge(AuditContext context, AuditProfile profile, PerfBinary binary)
     {
-        var caps = b.Capabilities!;
+        var caps = binary.Capabilities!;
         var set = caps.Permitted | caps.Inheritable;
         if (!set.Contains(CapabilityTable.Perfmon) && !set.Contains(CapabilityTable.SysAdmin)) return null;
         bool hasIpcLock = set.Contains(CapabilityTable.IpcLock);
         var topPids = AuditContext.RunningPerfTop().ToList();
         string reference = "perf-security: Privileged Perf users groups (cap_ipc_lock for perf top, or perf top -m N); Memory allocation";
         if (hasIpcLock)
-            return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", "cap_ipc_lock present", "", reference, b.Path);
+            return Make(profile, FindingStatus.Pass, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", "cap_ipc_lock present", "", reference, binary.Path);
         string actual = topPids.Count == 0 ? "no cap_ipc_lock; perf top not running" : $"no cap_ipc_lock; perf top running (pid {string.Join(", ", topPids)})";
         return Make(profile, topPids.Count == 0 ? FindingStatus.Pass : FindingStatus.Warning, FindingSeverity.Low, "cap_ipc_lock, or perf top -m N", actual,
-            Remediations.ShrinkPerfTopBuffers, reference, b.Path);
+            Remediations.ShrinkPerfTopBuffers, reference, binary.Path);
     }
 }

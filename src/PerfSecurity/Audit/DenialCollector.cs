@@ -1,6 +1,5 @@
-using PerfSecurity.Users;
-using PerfSecurity.DataFiles;
 using System.Globalization;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Audit;
 

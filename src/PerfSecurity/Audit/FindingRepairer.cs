@@ -31,6 +31,25 @@ public static class FindingRepairer
         return findings.FirstOrDefault(f => f.Target == target);
     }
 
+    /// <summary>
+    /// Judges the finding named by <paramref name="id"/>, <paramref name="profile"/> and <paramref name="target"/> now:
+    /// either it needs repairing (and can be), or there is nothing to do and the assessment says why. Throws
+    /// PerfAuditNotRepairable for a failure this module cannot fix, and the errors of <see cref="Evaluate"/>.
+    /// </summary>
+    public static RepairAssessment Assess(string id, AuditProfile profile, string? target)
+    {
+        var check = AuditCatalog.Get(id);
+        var current = Evaluate(check, profile, target);
+        if (current is null) return new(check, profile, target, null, "no longer reported; nothing to repair");
+        if (current.Status is FindingStatus.Pass or FindingStatus.NotApplicable) return new(check, profile, target, current, $"{current.Status}; nothing to repair");
+        if (Plan(check, current).Count > 0) return new(check, profile, target, current, null);
+        // A warning is advice, not a failure: one this module cannot fix is left to the administrator, without an error.
+        if (current.Status == FindingStatus.Warning)
+            return new(check, profile, target, current, $"Warning, not repaired automatically ({current.Actual}). To act on it: {current.Remediation}");
+        throw new PerfSecurityException("PerfAuditNotRepairable", FailureKind.InvalidOperation,
+            $"{id} [{profile}] cannot be repaired automatically ({current.Actual}). Do this instead: {current.Remediation}", target ?? id);
+    }
+
     /// <summary>The steps that repair <paramref name="current"/> (a failure or warning from <see cref="Evaluate"/>).</summary>
     public static IReadOnlyList<RepairStep> Plan(AuditCheck check, Finding current)
         => current.Status is FindingStatus.Fail or FindingStatus.Warning && current.Repairable ? check.Repair(current).ToList() : Array.Empty<RepairStep>();
@@ -60,4 +79,13 @@ public static class FindingRepairer
                 throw RepairTarget.NotCovered(target, RepairTarget.NotPerfBinary);
         }
     }
+}
+
+/// <summary>
+/// One finding as Repair-PerfSecurityFinding judged it now. <see cref="NothingToDo"/> says why it is left alone;
+/// when it is null, <see cref="Current"/> is a failure or warning that the plan repairs.
+/// </summary>
+public sealed record RepairAssessment(AuditCheck Check, AuditProfile Profile, string? Target, Finding? Current, string? NothingToDo)
+{
+    public string Name => $"{Check.Id} [{Profile}]{(Target is null ? "" : " " + Target)}";
 }

@@ -1,5 +1,5 @@
-using PerfSecurity.Users;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Audit;
 
@@ -11,12 +11,12 @@ public sealed class SudoersScopeCheck : AuditCheck
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
-        const string expected = "%group ALL=/usr/local/bin/<root-owned script>";
-        const string reference = "perf-security: Privileged Perf users groups (sudo rule %perf_users ALL=/usr/local/bin/perf.shell)";
+        const string Expected = "%group ALL=/usr/local/bin/<root-owned script>";
+        const string Reference = "perf-security: Privileged Perf users groups (sudo rule %perf_users ALL=/usr/local/bin/perf.shell)";
         var rules = context.SudoersRules;
         if (rules.Count == 0)
         {
-            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Info, expected, "no sudoers rule runs a capsh shell", "", reference);
+            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Info, Expected, "no sudoers rule runs a capsh shell", "", Reference);
             yield break;
         }
         foreach (var rule in rules)
@@ -24,8 +24,8 @@ public sealed class SudoersScopeCheck : AuditCheck
             var problems = rule.Problems().ToList();
             string actual = $"{rule.File}:{rule.Line}: {rule.Text}" + (problems.Count > 0 ? " — " + string.Join("; ", problems) : "");
             string group = rule.Groups.FirstOrDefault() ?? "perf_users";
-            yield return Make(profile, problems.Count == 0 ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.High, expected, actual,
-                Remediations.ReplaceCapabilityShell(group, rule.File), reference, rule.File);
+            yield return Make(profile, problems.Count == 0 ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.High, Expected, actual,
+                Remediations.ReplaceCapabilityShell(group, rule.File), Reference, rule.File);
         }
     }
 }
@@ -38,10 +38,10 @@ public sealed class PerfDataReadableCheck : AuditCheck
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
-        const string reference = "perf-security: data categories 1-4 (perf.data files)";
+        const string Reference = "perf-security: data categories 1-4 (perf.data files)";
         if (context.DataPaths.Count == 0)
         {
-            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Medium, "mode o-r", "no -DataPath given", "", reference);
+            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Medium, "mode o-r", "no -DataPath given", "", Reference);
             yield break;
         }
         var files = context.DataFiles;
@@ -50,11 +50,11 @@ public sealed class PerfDataReadableCheck : AuditCheck
         {
             yield return Make(profile, FindingStatus.Fail, FindingSeverity.Medium, "mode o-r", f.Describe(),
                 Remediations.RepairFromAudit(Id, dataPath: f.Path, note: "chmod o-rwx"),
-                reference, f.Path, repairable: true);
+                Reference, f.Path, repairable: true);
         }
         if (exposed.Count == 0)
             yield return Make(profile, FindingStatus.Pass, FindingSeverity.Medium, "mode o-r",
-                $"{files.Count} perf.data file(s) under {string.Join(", ", context.DataPaths)}, none readable by others", "", reference);
+                $"{files.Count} perf.data file(s) under {string.Join(", ", context.DataPaths)}, none readable by others", "", Reference);
     }
 
     public override RepairTargetKind TargetKind => RepairTargetKind.PerfDataFile;
@@ -81,11 +81,11 @@ public sealed class DoubleDenialCheck : AuditCheck
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
-        const string reference = "perf-security: perf_events access control (double access denial logging)";
-        const string expected = "no program denied both CAP_PERFMON and CAP_SYS_ADMIN";
+        const string Reference = "perf-security: perf_events access control (double access denial logging)";
+        const string Expected = "no program denied both CAP_PERFMON and CAP_SYS_ADMIN";
         var collector = new DenialCollector(null, AccountDatabase.Load());
         string? why = null;
-        try { AuditLogFile.Read(context.AuditLogPath, collector, context.Token); }
+        try { AuditLogFile.Read(context.AuditLogPath, collector, cancel: context.Token); }
         catch (Errors.PerfSecurityException e)
         {
             why = e.Message;
@@ -93,20 +93,20 @@ public sealed class DoubleDenialCheck : AuditCheck
         }
         if (why is not null)
         {
-            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Low, expected, why, "", reference, context.AuditLogPath);
+            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Low, Expected, why, "", Reference, context.AuditLogPath);
             yield break;
         }
         var doubles = collector.Results().Where(d => d.BothDeniedCount > 0).ToList();
         foreach (var d in doubles)
         {
             string program = d.Executable ?? $"({d.Command})";
-            yield return Make(profile, FindingStatus.Fail, FindingSeverity.Low, expected,
+            yield return Make(profile, FindingStatus.Fail, FindingSeverity.Low, Expected,
                 $"{program}: {d.BothDeniedCount} double denial(s) for {string.Join(",", d.User)}, last {d.LastSeen:u}",
-                d.Recommendation ?? DenialCollector.Recommend(d.Executable, d.Command), reference, d.Executable ?? context.AuditLogPath);
+                d.Recommendation ?? DenialCollector.Recommend(d.Executable, d.Command), Reference, d.Executable ?? context.AuditLogPath);
         }
         if (doubles.Count == 0)
-            yield return Make(profile, FindingStatus.Pass, FindingSeverity.Low, expected,
-                $"{collector.Statistics.Events} audit event(s) in {context.AuditLogPath}, no double denial", "", reference, context.AuditLogPath);
+            yield return Make(profile, FindingStatus.Pass, FindingSeverity.Low, Expected,
+                $"{collector.Statistics.Events} audit event(s) in {context.AuditLogPath}, no double denial", "", Reference, context.AuditLogPath);
     }
 }
 
@@ -118,24 +118,24 @@ public sealed class LibcapPerfmonCheck : AuditCheck
 
     public override IEnumerable<Finding> Run(AuditContext context, AuditProfile profile)
     {
-        const string reference = "perf-security: Privileged Perf users groups (libcap without cap_perfmon: use 38 and perf top -e cycles); capabilities(7) (CAP_PERFMON, since Linux 5.8)";
+        const string Reference = "perf-security: Privileged Perf users groups (libcap without cap_perfmon: use 38 and perf top -e cycles); capabilities(7) (CAP_PERFMON, since Linux 5.8)";
         var tool = context.Tool;
         if (tool is null)
         {
-            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Medium, "libcap >= 2.36", "no perf on PATH", "", reference);
+            yield return Make(profile, FindingStatus.NotApplicable, FindingSeverity.Medium, "libcap >= 2.36", "no perf on PATH", "", Reference);
             yield break;
         }
         string libcap = tool.LibcapVersion is null ? "no libcap.so.2 found" : $"libcap {tool.LibcapVersion}";
         if (tool.LinksLibcap != true)
         {
             yield return Make(profile, FindingStatus.Pass, FindingSeverity.Medium, "libcap >= 2.36, or perf without libcap",
-                $"{tool.RealBinary} does not link libcap ({libcap})", "", reference, tool.RealBinary);
+                $"{tool.RealBinary} does not link libcap ({libcap})", "", Reference, tool.RealBinary);
             yield break;
         }
         bool ok = tool.LibcapKnowsPerfmon == true;
         yield return Make(profile, ok ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium, "libcap >= 2.36",
             $"{tool.RealBinary} links {libcap}",
-            Remediations.UpgradeLibcap, reference, tool.RealBinary);
+            Remediations.UpgradeLibcap, Reference, tool.RealBinary);
     }
 }
 

@@ -1,7 +1,7 @@
-using PerfSecurity.Users;
 using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Audit;
 

@@ -46,6 +46,8 @@ public static class RepairTarget
         foreach (string? candidate in new[] { perf.Path, perf.Binary })
         {
             if (candidate is null) continue;
+            // The binary a wrapper runs is searched on PATH as well (Debian's perf_X.Y): a user's entry there names nothing.
+            if (!ReferenceEquals(candidate, perf.Path) && SecurePath.FindWeakness(candidate) is not null) continue;
             try
             {
                 var st = FileSystem.Stat(candidate);

@@ -1,6 +1,6 @@
+using System.Globalization;
 using PerfSecurity.IO;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Audit;
 
@@ -33,11 +33,8 @@ public sealed class ParanoidRuntimeCheck : AuditCheck
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
-        int level = ProfileRules.Paranoid(finding.Profile).RepairTo;
-        yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {level} (runtime)",
-            () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, level.ToString(CultureInfo.InvariantCulture)));
-        yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {level} for the next boot",
-            () => KernelSettings.Persist(Sysctl.ParanoidKey, level.ToString(CultureInfo.InvariantCulture)));
+        var rule = ProfileRules.Paranoid(finding.Profile);
+        foreach (var step in SysctlRepair.Steps(Sysctl.ParanoidKey, rule.RepairTo, rule.Accepts)) yield return step;
     }
 }
 
@@ -76,9 +73,9 @@ public sealed class ParanoidPersistedCheck : AuditCheck
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
-        string level = ProfileRules.Paranoid(finding.Profile).RepairTo.ToString(CultureInfo.InvariantCulture);
-        yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {level} for the next boot",
-            () => KernelSettings.Persist(Sysctl.ParanoidKey, level));
+        var rule = ProfileRules.Paranoid(finding.Profile);
+        string level = rule.RepairTo.ToString(CultureInfo.InvariantCulture);
+        yield return SysctlRepair.Steps(Sysctl.ParanoidKey, rule.RepairTo, rule.Accepts)[1];
         if (finding.Profile != AuditProfile.Scap) yield break;
         // SCAP accepts no other value anywhere: comment the other lines out, as its own remediation does.
         foreach (var group in SysctlConfiguration.Load().AllFor(Sysctl.ParanoidKey).Where(a => a.Value != level && a.File != KernelSettings.DropInPath()).GroupBy(a => a.File))
@@ -112,11 +109,9 @@ public sealed class ParanoidDriftCheck : AuditCheck
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
         int next = SysctlConfiguration.Load().EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
-        string target = Math.Max(level, next).ToString(CultureInfo.InvariantCulture); // the stricter of the two: a repair never weakens
-        yield return new RepairStep(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {target} (runtime)",
-            () => KernelSettings.SetRuntime(Sysctl.ParanoidKey, target));
-        yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {target} for the next boot",
-            () => KernelSettings.Persist(Sysctl.ParanoidKey, target));
+        int target = Math.Max(level, next); // the stricter of the two: a repair never weakens
+        // Any value at least as strict ends the drift, as long as runtime and next boot get the same one.
+        foreach (var step in SysctlRepair.Steps(Sysctl.ParanoidKey, target, v => v >= target)) yield return step;
     }
 }
 
@@ -147,11 +142,25 @@ public sealed class KptrRestrictCheck : AuditCheck
 
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
-        string value = ProfileRules.KptrRestrict(finding.Profile).RepairTo.ToString(CultureInfo.InvariantCulture);
-        int current = Sysctl.ReadInt(Key) ?? 0;
-        if (current > int.Parse(value, CultureInfo.InvariantCulture)) value = current.ToString(CultureInfo.InvariantCulture); // never lower it
-        yield return new RepairStep(Sysctl.PathOf(Key), $"Set {Key} to {value} (runtime)", () => KernelSettings.SetRuntime(Key, value));
-        yield return new RepairStep(KernelSettings.DropInPath(), $"Persist {Key} = {value} for the next boot", () => KernelSettings.Persist(Key, value));
+        var rule = ProfileRules.KptrRestrict(finding.Profile);
+        int value = Math.Max(rule.RepairTo, Sysctl.ReadInt(Key) ?? 0); // never lower it
+        foreach (var step in SysctlRepair.Steps(Key, value, rule.Accepts)) yield return step;
+    }
+}
+
+/// <summary>The two steps that set a sysctl: now, and in the module's drop-in for the next boot.</summary>
+internal static class SysctlRepair
+{
+    public static RepairStep[] Steps(string key, int value, Func<int, bool> accepts)
+    {
+        string text = value.ToString(CultureInfo.InvariantCulture);
+        return new[]
+        {
+            new RepairStep(Sysctl.PathOf(key), $"Set {key} to {text} (runtime)", () => KernelSettings.SetRuntime(key, text),
+                Sysctl: new SysctlChange(key, value, NextBoot: false, accepts)),
+            new RepairStep(KernelSettings.DropInPath(), $"Persist {key} = {text} for the next boot", () => KernelSettings.Persist(key, text),
+                Sysctl: new SysctlChange(key, value, NextBoot: true, accepts)),
+        };
     }
 }
 

@@ -1,4 +1,4 @@
-using PerfSecurity.Native;
+using System.Buffers;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
 
@@ -10,6 +10,8 @@ namespace PerfSecurity.Audit;
 /// </summary>
 public sealed record SudoersRule(string File, int Line, string Text, string[] Users, string[] Commands, string? Script, bool ScriptRunsCapsh)
 {
+    private static readonly SearchValues<char> Wildcards = SearchValues.Create("*?[");
+
     /// <summary>Reads /etc/sudoers and the files of its #includedir/@includedir directories (sudo's rules: no dots, no trailing ~).</summary>
     public static IReadOnlyList<SudoersRule> Load(string sudoersPath, AuditContext context)
     {
@@ -121,7 +123,7 @@ public sealed record SudoersRule(string File, int Line, string Text, string[] Us
             string program = c.Split(' ', 2)[0];
             if (c == "ALL") yield return "it allows ALL commands";
             else if (Path.GetFileName(program) == "capsh") yield return $"it runs capsh directly ({c}), so callers choose their own capabilities and user";
-            else if (c.IndexOfAny(new[] { '*', '?', '[' }) >= 0) yield return $"the command '{c}' has a wildcard";
+            else if (c.AsSpan().IndexOfAny(Wildcards) >= 0) yield return $"the command '{c}' has a wildcard";
         }
         // The test New-PerfCapabilityShell applies: script, its directory and every one above root's alone, not in /tmp or a home.
         if (Script is not null && Path.GetFileName(Script) != "capsh" && PerfSecurity.Groups.ScriptLocation.FindWeakness(Script) is { } weakness)

@@ -125,12 +125,13 @@ public sealed record PerfSecurityBaseline(
 
     private static string? Sha256(string path, AuditContext context)
     {
+        // A sudoers rule may name a script where a user can put a FIFO or /dev/zero: read as every file is, bounded.
         try
         {
-            using var stream = File.OpenRead(path);
+            using var stream = IO.BoundedFile.OpenStream(path, IO.BoundedFile.TextLimit, "PerfBaseline", out _);
             return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (PerfSecurityException e)
         {
             context.NoteUnreadable(path, e.Message);
             return null;
@@ -167,6 +168,13 @@ public sealed record PerfSecurityBaseline(
         }
         finally { if (File.Exists(temp)) File.Delete(temp); }
     }
+
+    /// <summary>The largest baseline file read (one of a host with thousands of capable files is a few MB).</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>Reads a baseline file: a regular file of at most <see cref="MaxFileBytes"/> (a FIFO or a device is refused unread).</summary>
+    public static PerfSecurityBaseline ReadFile(string path)
+        => FromJson(IO.BoundedFile.ReadAllText(path, MaxFileBytes, "PerfBaseline"), path);
 
     /// <summary>Reads a baseline written by Export-PerfSecurityBaseline; PerfBaselineInvalid when it is not one.</summary>
     public static PerfSecurityBaseline FromJson(string json, string source)

@@ -1,6 +1,6 @@
+using System.Globalization;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
-using System.Globalization;
 
 namespace PerfSecurity.Capabilities;
 
@@ -80,9 +80,6 @@ public static class CapabilityTable
     /// <summary>The upper-case kernel constant (CAP_PERFMON), or the number.</summary>
     public static string ConstantOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Name.ToUpperInvariant() : cap.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A one-line meaning, for tooltips and help.</summary>
-    public static string MeaningOf(int cap) => cap >= 0 && cap < Entries.Length ? Entries[cap].Meaning : "Capability unknown to this module";
-
     /// <summary>Every named capability, in number order.</summary>
     public static IEnumerable<(int Number, string Name, string Meaning)> All()
     {
@@ -142,13 +139,13 @@ public static class CapabilityTable
         _ => -1,
     };
 
-    private static int? _kernelCount;
+    private static int? s_kernelCount;
 
     /// <summary>
     /// How many capabilities the running kernel has (cap_last_cap + 1), as libcap finds at start-up.
     /// Falls back to probing PR_CAPBSET_READ when /proc is not mounted.
     /// </summary>
-    public static int KernelCapabilityCount => _kernelCount ??= ReadKernelCount();
+    public static int KernelCapabilityCount => s_kernelCount ??= ReadKernelCount();
 
     private static int ReadKernelCount()
     {

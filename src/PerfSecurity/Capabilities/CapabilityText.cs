@@ -3,18 +3,6 @@ using PerfSecurity.Errors;
 
 namespace PerfSecurity.Capabilities;
 
-/// <summary>The three capability sets of a file or process, as libcap's text form describes them.</summary>
-public readonly record struct CapabilityState(CapabilitySet Effective, CapabilitySet Permitted, CapabilitySet Inheritable)
-{
-    public static CapabilityState Empty => default;
-
-    /// <summary>Parses libcap's text form (cap_from_text), e.g. "cap_perfmon,cap_syslog=ep cap_ipc_lock+i".</summary>
-    public static CapabilityState Parse(string text) => CapabilityText.Parse(text);
-
-    /// <summary>libcap's text form (cap_to_text) for the running kernel's capability count.</summary>
-    public override string ToString() => CapabilityText.Format(this);
-}
-
 /// <summary>
 /// libcap's capability text grammar: clauses of a name list and operator/flag pairs, applied left to right
 /// (cap_from_text), and the shortest-base output form (cap_to_text).
@@ -32,104 +20,138 @@ public static class CapabilityText
     {
         if (text is null) throw Invalid("", "no text");
         ulong all = CapabilitySet.FirstN(kernelCount).Mask;
-        ulong e = 0, p = 0, i = 0;
-        int pos = 0;
-        string s = text;
-        char At(int k) => k < s.Length ? s[k] : '\0';
-
+        var sets = new Sets();
+        var c = new Cursor(text);
+        // Clauses separated by white space, each "list op flags [op flags]...", applied left to right.
         while (true)
         {
-            while (pos < s.Length && IsSpace(s[pos])) pos++;
-            if (pos >= s.Length) return new CapabilityState(new(e), new(p), new(i));
-            int clauseStart = pos;
+            while (!c.AtEnd && IsSpace(c.Peek)) c.Pos++;
+            if (c.AtEnd) return new CapabilityState(new(sets.E), new(sets.P), new(sets.I));
+            int clauseStart = c.Pos;
+            ulong list = ReadList(ref c, all, clauseStart, out bool listed);
+            char op = ReadOperator(ref c, listed, clauseStart);
+            ReadActions(ref c, ref sets, list, op, listed, clauseStart);
+        }
+    }
 
-            ulong list = 0;
-            bool listed = false;
-            if (char.IsAsciiLetterOrDigit(At(pos)) || At(pos) == '_')
-            {
-                while (true)
-                {
-                    int n = ReadName(s, ref pos, out bool isAll);
-                    // libcap: "all" replaces the list so far (names before it beyond the kernel's count are dropped).
-                    if (isAll) list = all;
-                    else if (n < 0) throw Invalid(text, $"unknown capability at '{Fragment(s, clauseStart)}'");
-                    else list |= 1UL << n;
-                    if (At(pos) != ',') break;
-                    pos++;
-                    if (!(char.IsAsciiLetterOrDigit(At(pos)) || At(pos) == '_'))
-                        throw Invalid(text, $"a name must follow ',' in '{Fragment(s, clauseStart)}'");
-                }
-                listed = true;
-            }
-            else if (At(pos) == '+' || At(pos) == '-')
-            {
-                throw Invalid(text, $"'{At(pos)}' needs a list of capabilities before it");
-            }
-            else
-            {
-                list = all;
-            }
+    /// <summary>The effective, permitted and inheritable masks built up clause by clause.</summary>
+    private struct Sets
+    {
+        public ulong E, P, I;
+    }
 
-            char op = At(pos++);
-            if (op == '=' && (At(pos) == '+' || At(pos) == '-'))
+    /// <summary>A position in the text; reading past the end gives '\0', as libcap reads its C string.</summary>
+    private struct Cursor
+    {
+        public Cursor(string text) { Text = text; Pos = 0; }
+        public readonly string Text;
+        public int Pos;
+        public readonly bool AtEnd => Pos >= Text.Length;
+        public readonly char Peek => Pos < Text.Length ? Text[Pos] : '\0';
+        public char Next() { char ch = Peek; Pos++; return ch; }
+        /// <summary>The clause from <paramref name="start"/> to the next white space, for messages.</summary>
+        public readonly string Fragment(int start) => CapabilityText.Fragment(Text, start);
+    }
+
+    private static bool StartsName(char ch) => char.IsAsciiLetterOrDigit(ch) || ch == '_';
+
+    /// <summary>
+    /// The capabilities a clause names: a comma list of names and numbers, or every capability of the kernel when
+    /// the clause starts with its operator. <paramref name="listed"/> tells which.
+    /// </summary>
+    private static ulong ReadList(ref Cursor c, ulong all, int clauseStart, out bool listed)
+    {
+        listed = false;
+        if (c.Peek is '+' or '-') throw Invalid(c.Text, $"'{c.Peek}' needs a list of capabilities before it");
+        if (!StartsName(c.Peek)) return all;
+        ulong list = 0;
+        while (true)
+        {
+            int n = ReadName(c.Text, ref c.Pos, out bool isAll);
+            // libcap: "all" replaces the list so far (names before it beyond the kernel's count are dropped).
+            if (isAll) list = all;
+            else if (n < 0) throw Invalid(c.Text, $"unknown capability at '{c.Fragment(clauseStart)}'");
+            else list |= 1UL << n;
+            if (c.Peek != ',') break;
+            c.Pos++;
+            if (!StartsName(c.Peek)) throw Invalid(c.Text, $"a name must follow ',' in '{c.Fragment(clauseStart)}'");
+        }
+        listed = true;
+        return list;
+    }
+
+    /// <summary>The first operator: '=', '+', '-', or 'P' for "=+" and 'M' for "=-" (which need a list).</summary>
+    private static char ReadOperator(ref Cursor c, bool listed, int clauseStart)
+    {
+        char op = c.Next();
+        if (op == '=' && c.Peek is '+' or '-')
+        {
+            if (!listed) throw Invalid(c.Text, "'=+' and '=-' need a list of capabilities");
+            return c.Next() == '+' ? 'P' : 'M';
+        }
+        if (op is not ('+' or '-' or '=')) throw Invalid(c.Text, $"expected '=', '+' or '-' in '{c.Fragment(clauseStart)}'");
+        return op;
+    }
+
+    /// <summary>
+    /// The flags after the operator, applied to the list one by one as libcap does, and any further operator with
+    /// its flags ("cap_x=p+e"), up to the end of the clause.
+    /// </summary>
+    private static void ReadActions(ref Cursor c, ref Sets sets, ulong list, char op, bool listed, int clauseStart)
+    {
+        int flags = 0;
+        do
+        {
+            char ch = c.Peek;
+            if (ch != '\0' && !IsSpace(ch))
             {
-                if (!listed) throw Invalid(text, "'=+' and '=-' need a list of capabilities");
-                op = At(pos++) == '+' ? 'P' : 'M';
+                c.Pos++;
+                flags |= ch switch
+                {
+                    'e' => Eff,
+                    'i' => Inh,
+                    'p' => Per,
+                    _ => throw Invalid(c.Text, $"'{ch}' is not a flag (flags are lower-case e, i, p) in '{c.Fragment(clauseStart)}'"),
+                };
             }
-            else if (op != '+' && op != '-' && op != '=')
+            else if (op != '=')
             {
-                throw Invalid(text, $"expected '=', '+' or '-' in '{Fragment(s, clauseStart)}'");
+                throw Invalid(c.Text, $"'{op switch { 'P' => "=+", 'M' => "=-", _ => op.ToString() }}' needs at least one flag (e, i, p) in '{c.Fragment(clauseStart)}'");
             }
+            Apply(ref sets, list, op, flags);
 
-            int flags = 0;
-            do
+            if (c.Peek is '+' or '-')
             {
-                char c = At(pos);
-                if (c != '\0' && !IsSpace(c))
-                {
-                    pos++;
-                    flags |= c switch
-                    {
-                        'e' => Eff,
-                        'i' => Inh,
-                        'p' => Per,
-                        _ => throw Invalid(text, $"'{c}' is not a flag (flags are lower-case e, i, p) in '{Fragment(s, clauseStart)}'"),
-                    };
-                }
-                else if (op != '=')
-                {
-                    throw Invalid(text, $"'{op switch { 'P' => "=+", 'M' => "=-", _ => op.ToString() }}' needs at least one flag (e, i, p) in '{Fragment(s, clauseStart)}'");
-                }
+                // libcap allows a second operator only after a list of names: "=p+e" is refused, "all=p+e" is not.
+                if (!listed) throw Invalid(c.Text, $"a further '{c.Peek}' needs a list of capabilities at the start of '{c.Fragment(clauseStart)}' (write 'all=p+e', not '=p+e')");
+                if (flags == 0) throw Invalid(c.Text, $"no flags before '{c.Peek}' in '{c.Fragment(clauseStart)}'");
+                flags = 0;
+                op = c.Next();
+                if (!char.IsAsciiLetter(c.Peek)) throw Invalid(c.Text, $"'{op}' needs at least one flag (e, i, p) in '{c.Fragment(clauseStart)}'");
+            }
+        } while (c.Peek != '\0' && !IsSpace(c.Peek));
+    }
 
-                bool minus = op == '-';
-                if (op is '=' or 'P' or 'M')
-                {
-                    e &= ~list; p &= ~list; i &= ~list;
-                    minus = op == 'M';
-                }
-                if (minus)
-                {
-                    if ((flags & Eff) != 0) e &= ~list;
-                    if ((flags & Per) != 0) p &= ~list;
-                    if ((flags & Inh) != 0) i &= ~list;
-                }
-                else
-                {
-                    if ((flags & Eff) != 0) e |= list;
-                    if ((flags & Per) != 0) p |= list;
-                    if ((flags & Inh) != 0) i |= list;
-                }
-
-                if (At(pos) == '+' || At(pos) == '-')
-                {
-                    // libcap allows a second operator only after a list of names: "=p+e" is refused, "all=p+e" is not.
-                    if (!listed) throw Invalid(text, $"a further '{At(pos)}' needs a list of capabilities at the start of '{Fragment(s, clauseStart)}' (write 'all=p+e', not '=p+e')");
-                    if (flags == 0) throw Invalid(text, $"no flags before '{At(pos)}' in '{Fragment(s, clauseStart)}'");
-                    flags = 0;
-                    op = At(pos++);
-                    if (!char.IsAsciiLetter(At(pos))) throw Invalid(text, $"'{op}' needs at least one flag (e, i, p) in '{Fragment(s, clauseStart)}'");
-                }
-            } while (At(pos) != '\0' && !IsSpace(At(pos)));
+    /// <summary>One operator with the flags read so far: '=' (and "=+", "=-") first clears the list from every set.</summary>
+    private static void Apply(ref Sets sets, ulong list, char op, int flags)
+    {
+        bool minus = op == '-';
+        if (op is '=' or 'P' or 'M')
+        {
+            sets.E &= ~list; sets.P &= ~list; sets.I &= ~list;
+            minus = op == 'M';
+        }
+        if (minus)
+        {
+            if ((flags & Eff) != 0) sets.E &= ~list;
+            if ((flags & Per) != 0) sets.P &= ~list;
+            if ((flags & Inh) != 0) sets.I &= ~list;
+        }
+        else
+        {
+            if ((flags & Eff) != 0) sets.E |= list;
+            if ((flags & Per) != 0) sets.P |= list;
+            if ((flags & Inh) != 0) sets.I |= list;
         }
     }
 

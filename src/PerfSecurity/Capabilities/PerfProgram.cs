@@ -39,7 +39,7 @@ public sealed record PerfProgram(string Path, bool IsScript, string? Binary)
     public static bool IsScriptFile(Native.FileDescriptor fd)
     {
         Span<byte> head = stackalloc byte[2];
-        return Native.CapabilityControl.ReadHead(fd, head) == 2 && head[0] == '#' && head[1] == '!';
+        return Native.FileSystem.ReadHead(fd, head) == 2 && head[0] == '#' && head[1] == '!';
     }
 
     /// <summary>Whether a regular file starts with #! (the kernel ignores file capabilities on such scripts); unreadable counts as no.</summary>

@@ -4,16 +4,6 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.Capabilities;
 
-/// <summary>
-/// What /proc/&lt;pid&gt;/status says of a process's capabilities and privileges. Credentials belong to threads:
-/// <see cref="ThreadId"/> names the thread they were read from when it is not the leader (a leader that has
-/// exited while other threads run is a zombie that keeps its last credentials).
-/// </summary>
-public sealed record ProcessStatus(
-    int ProcessId, int ParentId, string Name, uint Uid, uint EffectiveUid,
-    CapabilitySet Inheritable, CapabilitySet Permitted, CapabilitySet Effective, CapabilitySet Bounding, CapabilitySet Ambient,
-    bool NoNewPrivs, int Seccomp, bool IsKernelThread, bool IsZombie = false, int? ThreadId = null);
-
 /// <summary>Reads process capabilities from /proc.</summary>
 public static class ProcessCapabilities
 {
@@ -100,13 +90,13 @@ public static class ProcessCapabilities
         return null;
     }
 
-    [ThreadStatic] private static byte[]? _readBuffer;
+    [ThreadStatic] private static byte[]? s_readBuffer;
 
     // One open and read into a reused buffer: /proc status files are a few KB, and File.ReadAllText's stream and
     // reader cost more than the read itself when every process is listed.
     private static string ReadSmallFile(string path)
     {
-        byte[] buffer = _readBuffer ??= new byte[16 * 1024];
+        byte[] buffer = s_readBuffer ??= new byte[16 * 1024];
         using FileDescriptor fd = FileSystem.Open(path, FileSystem.O_RDONLY);
         int length = 0;
         while (true)
@@ -116,7 +106,7 @@ public static class ProcessCapabilities
             if (n == 0) break;
             length += n;
         }
-        _readBuffer = buffer;
+        s_readBuffer = buffer;
         return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
     }
 

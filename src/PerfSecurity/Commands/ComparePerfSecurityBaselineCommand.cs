@@ -35,16 +35,10 @@ public sealed class ComparePerfSecurityBaselineCommand : PerfCmdlet
             else
             {
                 string file = ResolveFile(Baseline!);
-                expected = PerfSecurityBaseline.FromJson(File.ReadAllText(file), file);
+                expected = PerfSecurityBaseline.ReadFile(file);
             }
         }
         catch (PerfSecurityException e) { WriteFailure(e); return; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            WriteFailure(new PerfSecurityException("PerfBaselineReadFailed", e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.ReadError,
-                $"Cannot read the baseline '{Baseline}': {e.Message}", Baseline, e));
-            return;
-        }
         // Look at the same perf binaries the baseline recorded.
         var now = PerfSecurityBaseline.Capture(expected.BinaryPaths, u => WriteVerbose($"Not readable: {u}"));
         foreach (var d in BaselineComparer.Compare(expected, now)) WriteObject(d);

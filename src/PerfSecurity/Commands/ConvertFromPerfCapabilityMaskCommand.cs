@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
 using PerfSecurity.Capabilities;
-using PerfSecurity.Errors;
 using PerfSecurity.Module;
 
 namespace PerfSecurity.Commands;

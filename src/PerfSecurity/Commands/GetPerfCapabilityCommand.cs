@@ -23,6 +23,11 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
     [Parameter]
     public SwitchParameter Recurse { get; set; }
 
+    /// <summary>With -Recurse, how many folders are read at the same time: by default one per CPU, at most 16.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = Math.Min(Environment.ProcessorCount, 16);
+
     private readonly Stopwatch _progressClock = Stopwatch.StartNew();
     private long _scanned;
     private int _activity;
@@ -102,6 +107,7 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
         string activityText = $"Scanning {root} for file capabilities";
         var scanner = new CapabilityScanner
         {
+            Workers = ThrottleLimit,
             Found = (path, data) => WriteObject(new FileCapability(path, data)),
             Failed = WriteFailure,
             FolderSkipped = (dir, why) => WriteWarning($"Cannot read the folder '{dir}': {why}."),

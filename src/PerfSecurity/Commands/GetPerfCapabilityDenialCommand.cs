@@ -1,16 +1,15 @@
-using PerfSecurity.Users;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PerfSecurity.Audit;
-using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Commands;
 
 [Cmdlet(VerbsCommon.Get, "PerfCapabilityDenial", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CapabilityDenial))]
-public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
+public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet, IDisposable
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -37,6 +36,8 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
 
     protected override void StopProcessing() => _cancel.Cancel();
 
+    public void Dispose() => _cancel.Dispose();
+
     protected override void ProcessRecord()
     {
         foreach (string file in ResolvePaths())
@@ -53,7 +54,7 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
             }
             try
             {
-                AuditLogFile.Read(file, _collector!, _cancel.Token, Report);
+                AuditLogFile.Read(file, _collector!, Report, _cancel.Token);
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }

@@ -1,9 +1,9 @@
-using PerfSecurity.Users;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Commands;
 

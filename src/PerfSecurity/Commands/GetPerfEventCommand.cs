@@ -23,6 +23,8 @@ public sealed class GetPerfEventCommand : PerfCmdlet
     public SwitchParameter Supported { get; set; }
 
     private bool _warnedTracefs;
+    // What tracefs told (mounted it, or why not) and its failures, once each: the listing and a literal name both look for it.
+    private readonly HashSet<string> _toldTracefs = new(StringComparer.Ordinal);
 
     protected override void ProcessRecord()
     {
@@ -62,7 +64,7 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             }
             catch (PerfSecurityException e)
             {
-                WriteFailure(e);
+                if (!e.ErrorId.StartsWith("PerfEventTracefs", StringComparison.Ordinal) || _toldTracefs.Add(e.Message)) WriteFailure(e);
             }
         }
 
@@ -72,16 +74,21 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             if (matched[i] || patterns[i] is not null) continue;
             try
             {
-                EventDefinition def = new EventResolver().Resolve(literals[i]);
+                EventDefinition def = new EventResolver(verbose: TellTracefs).Resolve(literals[i]);
                 if (Type is not null && !Type.Contains(def.Kind)) continue;
                 EventInfo info = EventCatalog.FromDefinition(def);
                 WriteObject(Supported ? info.WithSupported(Probe(def)) : info);
             }
             catch (PerfSecurityException e)
             {
-                WriteFailure(e);
+                if (!e.ErrorId.StartsWith("PerfEventTracefs", StringComparison.Ordinal) || _toldTracefs.Add(e.Message)) WriteFailure(e);
             }
         }
+    }
+
+    private void TellTracefs(string message)
+    {
+        if (_toldTracefs.Add(message)) WriteVerbose(message);
     }
 
     // An alias still needing its "=?" values cannot be opened as listed: not tried.
@@ -89,15 +96,17 @@ public sealed class GetPerfEventCommand : PerfCmdlet
 
     private IEnumerable<EventInfo> TracepointEvents(bool explicitly, List<WildcardPattern?> patterns)
     {
-        string? tracefs = Tracefs.Locate();
+        // Tracepoint names hold a ':'; a list that can name one mounts tracefs when missing, as perf list does.
+        bool mayNameTracepoint = explicitly || Name.Any(n => n.Contains(':', StringComparison.Ordinal) || WildcardPattern.ContainsWildcardCharacters(n));
+        string? tracefs = mayNameTracepoint ? Tracefs.LocateOrMount(TellTracefs) : Tracefs.Locate();
         if (tracefs is null)
         {
-            const string message = "tracefs is not mounted (neither /sys/kernel/tracing nor /sys/kernel/debug/tracing): no tracepoints listed. As root: mount -t tracefs nodev /sys/kernel/tracing";
+            const string NotMounted = "tracefs is not mounted (neither /sys/kernel/tracing nor /sys/kernel/debug/tracing): no tracepoints listed. As root: mount -t tracefs nodev /sys/kernel/tracing";
             if (explicitly)
-                WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, message));
+                WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, NotMounted));
             // A literal tracepoint gets its own error from the resolver; patterns would silently match nothing.
             else if (!_warnedTracefs && patterns.Any(p => p is not null))
-                WriteWarning(message);
+                WriteWarning(NotMounted);
             _warnedTracefs = true;
             yield break;
         }

@@ -20,6 +20,12 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Name { get; set; }
 
+    /// <summary>How many processes are read at the same time: by default one per CPU, at most 16.</summary>
+    [Parameter(ParameterSetName = AllSet)]
+    [Parameter(ParameterSetName = NameSet)]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = Math.Min(Environment.ProcessorCount, 16);
+
     protected override void ProcessRecord()
     {
         _initialUserNamespace = ProcessNamespaces.HostLink("user");
@@ -42,26 +48,27 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
         var pids = ProcessCapabilities.ProcessIds().ToList();
         var progress = new ProgressRecord(1, "Reading process capabilities", $"{pids.Count} processes in /proc");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; i < pids.Count; i++)
+        int i = 0;
+        // Read by several threads, written here in pid order; leaving the loop ends the other threads.
+        foreach (var entry in ProcessStatusReader.Read(pids, _initialUserNamespace, ThrottleLimit))
         {
             if (Stopping) return;
-            int pid = pids[i];
             if (clock.ElapsedMilliseconds >= 200)
             {
                 // Throttled: a progress record costs more than reading a process.
                 clock.Restart();
                 progress.PercentComplete = i * 100 / pids.Count;
-                progress.CurrentOperation = $"process {pid}";
+                progress.CurrentOperation = $"process {entry.ProcessId}";
                 WriteProgress(progress);
             }
-            var s = ProcessCapabilities.Read(pid);
-            if (s is null) continue; // exited during the scan
+            i++;
+            if (entry.Status is not { } s) continue; // exited during the scan
             if (patterns is not null)
             {
                 if (!patterns.Any(p => p.IsMatch(s.Name))) continue;
                 unmatched.RemoveWhere(n => string.Equals(n, s.Name, StringComparison.OrdinalIgnoreCase));
             }
-            WriteObject(Wrap(s));
+            WriteObject(Wrap(s, entry.InChildUserNamespace));
         }
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
@@ -72,6 +79,8 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
     private string? _initialUserNamespace;
 
     private ProcessCapability Wrap(ProcessStatus s)
-        => new(s, s.ProcessId == Environment.ProcessId ? (int)ProcessCapabilities.CurrentSecureBits() : null,
-            !s.IsKernelThread && !ProcessNamespaces.InUserNamespaceOf(s.ProcessId, _initialUserNamespace));
+        => Wrap(s, !s.IsKernelThread && !ProcessNamespaces.InUserNamespaceOf(s.ProcessId, _initialUserNamespace));
+
+    private static ProcessCapability Wrap(ProcessStatus s, bool inChildUserNamespace)
+        => new(s, s.ProcessId == Environment.ProcessId ? (int)ProcessCapabilities.CurrentSecureBits() : null, inChildUserNamespace);
 }

@@ -7,7 +7,7 @@ namespace PerfSecurity.Commands;
 
 [Cmdlet(VerbsLifecycle.Invoke, "PerfSecurityAudit")]
 [OutputType(typeof(Finding))]
-public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet
+public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _paths = new();
@@ -101,4 +101,6 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet
     }
 
     protected override void StopProcessing() => _stop.Cancel();
+
+    public void Dispose() => _stop.Dispose();
 }

@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 using PerfSecurity.Module;
+using PerfSecurity.Native;
 
 namespace PerfSecurity.Commands;
 
@@ -67,8 +69,28 @@ public sealed class InvokePerfSecurityComplianceCommand : PerfCmdlet
         if (Path is not null) data["Path"] = Path.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToArray();
         if (DataPath is not null) data["DataPath"] = DataPath.Select(p => SessionState.Path.GetUnresolvedProviderPathFromPSPath(p)).ToArray();
         string? output = OutputPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+        // Pester opens the result file by name, following links: as root it writes into a private directory, and the
+        // file is put in place through the walked path, so a link planted at -OutputPath cannot receive root's write.
+        StagedOutputFile? staged = null;
+        try
+        {
+            if (output is not null && FileSystem.GetEffectiveUserId() == 0) staged = StagedOutputFile.Create(output, "PerfComplianceOutput");
+        }
+        catch (PerfSecurityException e)
+        {
+            ThrowFailure(e);
+        }
+        using (staged)
+        {
+            var results = InvokeCommand.InvokeScript(false, ScriptBlock.Create(RunSuite), null, pester.Path, suite, data, OutputFormat, staged?.StagingPath ?? output);
+            try { staged?.Commit(0, FileSystem.GetEffectiveGroupId()); }
+            catch (PerfSecurityException e) { ThrowFailure(e); }
+            Report(results, pester, suite, output);
+        }
+    }
 
-        var results = InvokeCommand.InvokeScript(false, ScriptBlock.Create(RunSuite), null, pester.Path, suite, data, OutputFormat, output);
+    private void Report(System.Collections.ObjectModel.Collection<PSObject> results, PSModuleInfo pester, string suite, string? output)
+    {
         PSObject? run = results.LastOrDefault(r => r?.Properties["FailedCount"] is not null);
         if (run is null)
             ThrowFailure(new PerfSecurityException("PerfComplianceRunFailed", FailureKind.InvalidOperation,

@@ -98,7 +98,7 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
                     $"The command '{FilePath}' was not found{(FilePath.Contains('/', StringComparison.Ordinal) ? "" : " on PATH")}.", FilePath);
             CommandRunner.EnsureExecutable(file, FilePath);
 
-            var resolver = new EventResolver();
+            var resolver = new EventResolver(verbose: WriteVerbose);
             IReadOnlyList<EventGroup> groups = Event is not null
                 ? resolver.ResolveGroups(Event, Group)
                 : resolver.ResolveGroups(GenericEvents.StatDefaults.Where(e => EventCatalog.Probe(resolver.Resolve(e))), Group);

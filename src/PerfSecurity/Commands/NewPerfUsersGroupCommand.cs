@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Groups;
 using PerfSecurity.Module;
@@ -37,6 +38,10 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
     [Parameter]
     public PerfUsersGroupGrant Grant { get; set; } = PerfUsersGroupGrant.Group;
 
+    /// <summary>Grant capabilities that make the binary root-equivalent for its members (cap_sys_ptrace, cap_sys_admin, …) without asking.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
@@ -54,6 +59,8 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
             foreach (string n in choice.Notes) WriteVerbose(n);
             foreach (string w in choice.Warnings) WriteWarning(w);
 
+            ConfirmRootEquivalent(binary, choice.Set);
+
             var request = new PerfUsersGroupRequest(Name, binary, choice.Set, Member, Grant);
             IReadOnlyList<string> changes = PerfUsersGroupSetup.Apply(request, CmdletGates.GateOf(this));
             if (PassThru && !CmdletGates.IsWhatIf(this))
@@ -63,5 +70,23 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
         {
             ThrowFailure(e);
         }
+    }
+
+    // perf runs code its user chooses in its own process (perf script -s loads Python or Perl scripts), so every member
+    // holds the binary's capabilities with a program of their own: asked for as Set-PerfCapability asks.
+    private void ConfirmRootEquivalent(PerfBinaryLocation binary, CapabilitySet set)
+    {
+        CapabilitySet dangerous = RootEquivalence.In(set);
+        if (dangerous.IsEmpty) return;
+        string what = $"'{binary.Path}' would give every member of '{Name}' capabilities with which a program of their own becomes full root "
+            + $"(perf script -s runs their Python or Perl scripts inside perf): {RootEquivalence.Describe(dangerous)}";
+        if (CmdletGates.IsWhatIf(this))
+        {
+            WriteWarning(what + ".");
+            return;
+        }
+        if (!Force && !ShouldContinue(what + ". Continue?", "Grant root-equivalent capabilities to a group"))
+            throw new PerfSecurityException("PerfUsersGroupRootEquivalent", FailureKind.SecurityError,
+                $"{what}. Nothing was changed; give -Force to grant them anyway, or leave them out (since Linux 5.9 cap_perfmon is enough; the default is cap_perfmon,cap_syslog).", set.ToString());
     }
 }

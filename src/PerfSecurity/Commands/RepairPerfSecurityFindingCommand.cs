@@ -34,84 +34,56 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    // Every finding given, judged now; the changes are planned and made once all are in (EndProcessing), so that a
+    // sysctl several findings ask about is set once, to the strictest value, and a conflict stops before any change.
+    private readonly List<RepairAssessment> _toRepair = new();
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
     protected override void ProcessRecord()
     {
         string id = InputObject?.Id ?? Id!;
         AuditProfile profile = InputObject?.Profile ?? Profile;
         string? target = InputObject is not null ? InputObject.Target : Target;
-        AuditCheck check;
-        try { check = AuditCatalog.Get(id); }
-        catch (PerfSecurityException e) { WriteFailure(e); return; }
-
+        RepairAssessment assessment;
         // Judge again now, from the id, profile and target alone: the finding may be stale, edited or forged, and a
         // repair must act on the present state of what its check covers.
-        Finding? current;
-        try { current = FindingRepairer.Evaluate(check, profile, target); }
+        try { assessment = FindingRepairer.Assess(id, profile, target); }
         catch (PerfSecurityException e) { WriteFailure(e); return; }
-        if (current is null)
+        if (assessment.NothingToDo is { } reason)
         {
-            WriteVerbose($"{id} [{profile}] {target}: no longer reported; nothing to repair.");
+            WriteVerbose($"{assessment.Name}: {reason}");
+            if (PassThru && assessment.Current is not null) WriteObject(assessment.Current);
             return;
         }
-        if (current.Status is FindingStatus.Pass or FindingStatus.NotApplicable)
-        {
-            WriteVerbose($"{id} [{profile}] {target}: {current.Status}; nothing to repair.");
-            if (PassThru) WriteObject(current);
-            return;
-        }
-        var steps = FindingRepairer.Plan(check, current);
-        if (steps.Count == 0 && current.Status == FindingStatus.Warning)
-        {
-            // A warning is advice, not a failure: one this module cannot fix is left to the administrator, without an error.
-            WriteVerbose($"{id} [{profile}] {target}: Warning, not repaired automatically ({current.Actual}). To act on it: {current.Remediation}");
-            if (PassThru) WriteObject(current);
-            return;
-        }
-        if (steps.Count == 0)
-        {
-            WriteFailure(new PerfSecurityException("PerfAuditNotRepairable", FailureKind.InvalidOperation,
-                $"{id} [{profile}] cannot be repaired automatically ({current.Actual}). Do this instead: {current.Remediation}", target ?? id));
-            return;
-        }
+        if (_seen.Add(assessment.Name)) _toRepair.Add(assessment);
+    }
 
-        bool changed = false;
-        foreach (var step in steps)
+    protected override void EndProcessing()
+    {
+        if (_toRepair.Count == 0) return;
+        IReadOnlyList<PlannedStep> plan;
+        try { plan = RepairPlanner.Plan(_toRepair.Select(a => (a.Check, a.Current!))); }
+        catch (PerfSecurityException e) { WriteFailure(e); return; }
+
+        var changed = new HashSet<Finding>();
+        foreach (var planned in plan)
         {
-            if (!ShouldProcess(step.Target, step.Action)) continue;
+            var step = planned.Step;
+            if (!ShouldProcess(step.Target, planned.Description)) continue;
             if (step.RewritesSystemFile && !Force && !ShouldContinue(
                     $"{step.Action} in {step.Target}? This rewrites a system configuration file (the change weakens nothing).",
-                    $"Repair {id}"))
+                    $"Repair {string.Join(", ", planned.AskedBy.Select(f => f.Id).Distinct())}"))
                 continue;
-            try
-            {
-                step.Apply();
-                changed = true;
-            }
-            catch (PerfSecurityException e)
-            {
-                WriteFailure(e);
-                return;
-            }
-            catch (SystemCallException e)
-            {
-                WriteFailure(PerfSecurityException.FromSystemCall("PerfAuditRepairFailed", e,
-                    $"Cannot repair {id} on '{step.Target}': {Native.Errno.Describe(e.Errno)}.{(e.IsPermissionError ? " Repairs need root: run pwsh as root (for example with sudo)." : "")}",
-                    step.Target));
-                return;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                WriteFailure(new PerfSecurityException("PerfAuditRepairFailed",
-                    e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.WriteError,
-                    $"Cannot repair {id} on '{step.Target}': {e.Message}", step.Target, e));
-                return;
-            }
+            try { RepairPlanner.Apply(planned); }
+            catch (PerfSecurityException e) { WriteFailure(e); return; }
+            changed.UnionWith(planned.AskedBy.Concat(planned.AlsoRepairs));
         }
-        if (PassThru && changed)
+        if (!PassThru) return;
+        foreach (var a in _toRepair.Where(a => changed.Contains(a.Current!)))
         {
             try
             {
-                if (FindingRepairer.Evaluate(check, profile, target) is { } after) WriteObject(after);
+                if (FindingRepairer.Evaluate(a.Check, a.Profile, a.Target) is { } after) WriteObject(after);
             }
             catch (PerfSecurityException e) { WriteFailure(e); }
         }

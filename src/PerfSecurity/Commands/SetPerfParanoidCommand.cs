@@ -1,8 +1,8 @@
+using System.Globalization;
 using System.Management.Automation;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Commands;
 
@@ -53,13 +53,15 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
         }
         else
         {
-            if (Level == -1 && !runtimeDone && !Force && !ShouldContinue(
-                    "Level -1 lets every user monitor the whole system, read raw tracepoints and lock unlimited memory for perf buffers. Continue?",
-                    "Lift all perf_events restrictions"))
-                return;
-
             if (!runtimeDone && ShouldProcess(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {value} (runtime)"))
+            {
+                // Asked only once the change is really going ahead: -WhatIf never prompts.
+                if (Level == -1 && !Force && !ShouldContinue(
+                        "Level -1 lets every user monitor the whole system, read raw tracepoints and lock unlimited memory for perf buffers. Continue?",
+                        "Lift all perf_events restrictions"))
+                    return;
                 KernelSettings.SetRuntime(Sysctl.ParanoidKey, value);
+            }
 
             if (!persistDone && ShouldProcess(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {value} for the next boot"))
             {
@@ -92,7 +94,8 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
             else
             {
                 // systemd keeps one line per key, the last: an exclusion or a value the kernel refuses replaces the drop-in's.
-                var last = config.LinesNaming(Sysctl.ParanoidKey).LastOrDefault();
+                var lines = config.LinesNaming(Sysctl.ParanoidKey);
+                var last = lines.Count == 0 ? null : lines[^1];
                 why = last is null ? "no line sets it"
                     : $"{last.File} line {last.Line} ({(last.Excludes ? "an exclusion" : $"'{last.Value}', which the kernel refuses")}) replaces the drop-in's line, so nothing is written";
             }

@@ -50,7 +50,7 @@ public sealed class StartPerfCounterSessionCommand : PerfCmdlet
     {
         try
         {
-            var groups = new EventResolver().ResolveGroups(Event, Group);
+            var groups = new EventResolver(verbose: WriteVerbose).ResolveGroups(Event, Group);
             using CgroupDirectory? cgroup = ParameterSetName == CgroupSet ? CgroupDirectory.Open(KernelPath(Cgroup!)) : null;
             CounterTarget target = ParameterSetName switch
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using System.Diagnostics;
 using System.Text;
@@ -14,14 +15,16 @@ namespace PerfSecurity.Counting;
 /// </summary>
 public static class CommandRunner
 {
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
+
     // $0 = FIFO, $1 = working directory, then the command and its arguments.
     private const string Cork = "cd -- \"$1\" || exit 126; shift; read _ <\"$0\" || exit 126; exec \"$@\"";
 
-    /// <param name="onInterval">
-    /// With <paramref name="interval"/>: called on this thread every interval while the command runs, and once more when it
-    /// ends, with the running totals and the Stopwatch timestamp they were read at (the release of the command is the
-    /// first timestamp passed, with no totals).
-    /// </param>
+    /// <summary>
+    /// Runs the command once and returns its counts. With an interval, onInterval is called on this thread every
+    /// interval while the command runs, and once more when it ends, with the running totals and the Stopwatch timestamp
+    /// they were read at (the release of the command is the first timestamp passed, with no totals).
+    /// </summary>
     public static CommandRun Run(string file, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyList<EventGroup> groups,
         CancellationToken cancel, Action<string>? notice = null, CommandStreams? streams = null, CgroupDirectory? cgroup = null,
         TimeSpan? interval = null, Action<IReadOnlyList<CounterTotals>?, long>? onInterval = null)
@@ -108,7 +111,7 @@ public static class CommandRunner
 
     // perf's tool events: the command's wall time and, once it has ended, its rusage, as perf stat reports them. While
     // it runs, user_time and system_time are not known yet (not counted).
-    private static IReadOnlyList<CounterTotals> WithWallTime(IReadOnlyList<CounterTotals> read, IReadOnlyList<EventDefinition> events, TimeSpan elapsed,
+    private static CounterTotals[] WithWallTime(IReadOnlyList<CounterTotals> read, IReadOnlyList<EventDefinition> events, TimeSpan elapsed,
         Processes.RUsage? usage = null)
     {
         var totals = read.ToArray();
@@ -195,7 +198,7 @@ public static class CommandRunner
         }
         if (n < 2 || head[0] != '#' || head[1] != '!') return null;
         string line = Encoding.UTF8.GetString(head[2..n]).Split('\n')[0].Trim(' ', '\t', '\r');
-        int end = line.IndexOfAny(new[] { ' ', '\t' });
+        int end = line.AsSpan().IndexOfAny(Blanks);
         string program = end < 0 ? line : line[..end];
         return program.Length > 0 ? program : null;
     }

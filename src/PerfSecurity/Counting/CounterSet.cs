@@ -408,7 +408,7 @@ public sealed class CounterSet : IDisposable
             new InvalidDataException(why));
     }
 
-    /// <summary>Every open descriptor, leaders first in each group, for measuring the raw read beside <see cref="Read"/>.</summary>
+    /// <summary>Every open descriptor, leaders first in each group, for measuring the raw read beside <see cref="Read(bool)"/>.</summary>
     internal IReadOnlyList<FileDescriptor> Descriptors => _instances.SelectMany(i => i.Fds).ToList();
 
     private void ThrowIfClosed()

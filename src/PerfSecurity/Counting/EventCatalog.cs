@@ -21,13 +21,12 @@ public static class EventCatalog
     /// </summary>
     public static IEnumerable<EventInfo> Pmu(string root = PmuInfo.DefaultRoot)
     {
-        var resolver = new EventResolver(root, tracefs: "");
         foreach (PmuInfo pmu in PmuInfo.LoadAll(root))
         {
             foreach (PmuInfo.NamedEvent named in pmu.Events.Values.OrderBy(e => e.Name, StringComparer.Ordinal))
             {
                 EventDefinition def;
-                try { def = resolver.ResolveAlias(pmu, named); }
+                try { def = EventResolver.ResolveAlias(pmu, named); }
                 catch (PerfSecurityException) { continue; } // a value too wide for its field: perf cannot open it either
                 yield return new EventInfo(def, Array.Empty<string>(), $"{pmu.Name} PMU event {named.Name} ({named.Text})");
             }

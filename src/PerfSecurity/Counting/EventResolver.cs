@@ -49,10 +49,13 @@ public sealed class EventResolver
     private List<PmuInfo>? _all;
     private Dictionary<string, PmuSymbol>? _symbols;
 
-    public EventResolver(string pmuRoot = PmuInfo.DefaultRoot, string? tracefs = null)
+    /// <param name="pmuRoot">Where the PMUs are described (sysfs).</param>
+    /// <param name="tracefs">A tracefs to use; by default the mounted one, mounted first (as perf does) when a tracepoint needs it and this process may.</param>
+    /// <param name="verbose">Hears that tracefs was mounted, or why it could not be.</param>
+    public EventResolver(string pmuRoot = PmuInfo.DefaultRoot, string? tracefs = null, Action<string>? verbose = null)
     {
         _pmuRoot = pmuRoot;
-        _tracefs = tracefs is null ? () => Tracefs.Locate() : () => tracefs;
+        _tracefs = tracefs is null ? () => Tracefs.LocateOrMount(verbose) : () => tracefs;
     }
 
     /// <summary>One event: the string may not be a list or a group (Get-PerfEvent describes one event at a time).</summary>
@@ -158,7 +161,7 @@ public sealed class EventResolver
     }
 
     // What the kernel would refuse in a group, said before anything is opened.
-    private static void CheckGroup(IReadOnlyList<EventDefinition> members, string text)
+    private static void CheckGroup(List<EventDefinition> members, string text)
     {
         if (members.FirstOrDefault(e => e.IsTool) is { } tool)
             throw new PerfSecurityException("PerfEventGroupToolEvent", FailureKind.InvalidArgument,
@@ -348,13 +351,27 @@ public sealed class EventResolver
 
     private static EventTermType KeywordType(string keyword) => keyword switch
     {
-        "config" => EventTermType.Config, "config1" => EventTermType.Config1, "config2" => EventTermType.Config2,
-        "config3" => EventTermType.Config3, "name" => EventTermType.Name, "period" => EventTermType.Period,
-        "freq" => EventTermType.Freq, "branch_type" => EventTermType.BranchType, "time" => EventTermType.Time,
-        "call-graph" => EventTermType.CallGraph, "stack-size" => EventTermType.StackSize, "max-stack" => EventTermType.MaxStack,
-        "nr" => EventTermType.Nr, "inherit" => EventTermType.Inherit, "no-inherit" => EventTermType.NoInherit,
-        "overwrite" => EventTermType.Overwrite, "no-overwrite" => EventTermType.NoOverwrite, "percore" => EventTermType.Percore,
-        "aux-output" => EventTermType.AuxOutput, "aux-sample-size" => EventTermType.AuxSampleSize, _ => EventTermType.MetricId,
+        "config" => EventTermType.Config,
+        "config1" => EventTermType.Config1,
+        "config2" => EventTermType.Config2,
+        "config3" => EventTermType.Config3,
+        "name" => EventTermType.Name,
+        "period" => EventTermType.Period,
+        "freq" => EventTermType.Freq,
+        "branch_type" => EventTermType.BranchType,
+        "time" => EventTermType.Time,
+        "call-graph" => EventTermType.CallGraph,
+        "stack-size" => EventTermType.StackSize,
+        "max-stack" => EventTermType.MaxStack,
+        "nr" => EventTermType.Nr,
+        "inherit" => EventTermType.Inherit,
+        "no-inherit" => EventTermType.NoInherit,
+        "overwrite" => EventTermType.Overwrite,
+        "no-overwrite" => EventTermType.NoOverwrite,
+        "percore" => EventTermType.Percore,
+        "aux-output" => EventTermType.AuxOutput,
+        "aux-sample-size" => EventTermType.AuxSampleSize,
+        _ => EventTermType.MetricId,
     };
 
     /// <summary>The terms of a PMU alias file (parse_events_terms), or null when perf could not parse them either.</summary>
@@ -413,9 +430,15 @@ public sealed class EventResolver
     private static string TermName(EventTerm t)
         => t.Type == EventTermType.User ? t.Key! : t.Type switch
         {
-            EventTermType.BranchType => "branch_type", EventTermType.CallGraph => "call-graph", EventTermType.StackSize => "stack-size",
-            EventTermType.MaxStack => "max-stack", EventTermType.NoInherit => "no-inherit", EventTermType.NoOverwrite => "no-overwrite",
-            EventTermType.AuxOutput => "aux-output", EventTermType.AuxSampleSize => "aux-sample-size", EventTermType.MetricId => "metric-id",
+            EventTermType.BranchType => "branch_type",
+            EventTermType.CallGraph => "call-graph",
+            EventTermType.StackSize => "stack-size",
+            EventTermType.MaxStack => "max-stack",
+            EventTermType.NoInherit => "no-inherit",
+            EventTermType.NoOverwrite => "no-overwrite",
+            EventTermType.AuxOutput => "aux-output",
+            EventTermType.AuxSampleSize => "aux-sample-size",
+            EventTermType.MetricId => "metric-id",
             var x => x.ToString().ToLowerInvariant(),
         };
 
@@ -563,7 +586,7 @@ public sealed class EventResolver
     /// set whole words first; then each format field's value is scattered into its bits and ORed in, a "=?" term
     /// taking the value of the same field given elsewhere in the event.
     /// </summary>
-    private EventDefinition Configure(string text, PmuInfo pmu, List<EventTerm>? userTerms, bool listing = false)
+    private static EventDefinition Configure(string text, PmuInfo pmu, List<EventTerm>? userTerms, bool listing = false)
     {
         var def = new EventDefinition { Name = text, Kind = PerfEventType.Pmu, Type = pmu.Type, Pmu = pmu.Name };
         if (userTerms is null) return def;
@@ -620,8 +643,13 @@ public sealed class EventResolver
         }
         return def with
         {
-            Config = configs[0], Config1 = configs[1], Config2 = configs[2], Config3 = configs[3],
-            Scale = alias?.Scale ?? 1, Unit = alias?.Unit, Parameters = parameters,
+            Config = configs[0],
+            Config1 = configs[1],
+            Config2 = configs[2],
+            Config3 = configs[3],
+            Scale = alias?.Scale ?? 1,
+            Unit = alias?.Unit,
+            Parameters = parameters,
         };
     }
 
@@ -636,7 +664,7 @@ public sealed class EventResolver
     }
 
     /// <summary>A listed alias as perf list writes it ("pmu/alias/", with its "=?" terms), its fixed bits, and the values it still needs.</summary>
-    internal EventDefinition ResolveAlias(PmuInfo pmu, PmuInfo.NamedEvent alias)
+    internal static EventDefinition ResolveAlias(PmuInfo pmu, PmuInfo.NamedEvent alias)
     {
         string name = $"{pmu.Name}/{alias.Name}{string.Concat(alias.Terms.Where(t => t.IsString).Select(t => $",{t.Key ?? TermName(t)}={t.Text}"))}/";
         return Configure(name, pmu, new List<EventTerm> { new(EventTermType.User, alias.Name, 1, null) }, listing: true);
@@ -749,9 +777,17 @@ public sealed class EventResolver
                 $"'{modifiers}' in '{text}' asks for precise level {precise}: p may be given at most three times (ppp).", text);
         return def with
         {
-            ExcludeUser = eu, ExcludeKernel = ek, ExcludeHv = eh, ExcludeGuest = eG, ExcludeHost = eH, ExcludeIdle = eI,
-            PreciseIp = precise, Pinned = leader ? pinned : def.Pinned, Exclusive = leader ? exclusive : def.Exclusive,
-            HasModifiers = true, GuestHostChosen = excludeGH,
+            ExcludeUser = eu,
+            ExcludeKernel = ek,
+            ExcludeHv = eh,
+            ExcludeGuest = eG,
+            ExcludeHost = eH,
+            ExcludeIdle = eI,
+            PreciseIp = precise,
+            Pinned = leader ? pinned : def.Pinned,
+            Exclusive = leader ? exclusive : def.Exclusive,
+            HasModifiers = true,
+            GuestHostChosen = excludeGH,
         };
     }
 

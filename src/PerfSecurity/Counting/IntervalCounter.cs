@@ -14,6 +14,7 @@ public sealed class IntervalCounter
     private long _last;
     private int _number;
 
+    /// <param name="sessionId">The session the intervals are of; null for a measured command.</param>
     /// <param name="start">The readings the first interval counts from; null when the counters start from zero.</param>
     /// <param name="startTimestamp">When interval counting began (a Stopwatch timestamp).</param>
     public IntervalCounter(int? sessionId, IReadOnlyList<CounterTotals>? start, long startTimestamp)

@@ -7,7 +7,10 @@ namespace PerfSecurity.Counting;
 /// <summary>Turns a failed perf_event_open into an error that says which rule refused it and what would allow it.</summary>
 public static class OpenFailure
 {
-    /// <param name="group">The group the event was opened in, with <paramref name="member"/> its place (0: the leader); null when alone.</param>
+    /// <summary>
+    /// The error for a refused perf_event_open of <paramref name="ev"/> on one placement; <paramref name="group"/> is the
+    /// group it was opened in, with <paramref name="member"/> its place (0: the leader), or null when it was alone.
+    /// </summary>
     public static PerfSecurityException Explain(EventDefinition ev, CounterTarget target, int pid, int cpu, SystemCallException e, int descriptorsNeeded,
         EventGroup? group = null, int member = 0)
     {

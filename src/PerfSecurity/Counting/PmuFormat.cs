@@ -134,8 +134,10 @@ public sealed class PmuInfo
     }
 
     // The files beside an alias that describe it (pmu_alias_info_file); any other name, dots included, is an alias.
+    private static readonly string[] InfoSuffixes = [".unit", ".scale", ".per-pkg", ".snapshot"];
+
     private static bool IsInfoFile(string name)
-        => new[] { ".unit", ".scale", ".per-pkg", ".snapshot" }.Any(suffix => name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal));
+        => InfoSuffixes.Any(suffix => name.Length > suffix.Length && name.EndsWith(suffix, StringComparison.Ordinal));
 
     /// <summary>Every PMU under <paramref name="root"/>, by name; with <paramref name="skipBroken"/>, those with unreadable format files are left out, as perf leaves them out.</summary>
     public static IEnumerable<PmuInfo> LoadAll(string root = DefaultRoot, bool skipBroken = false)

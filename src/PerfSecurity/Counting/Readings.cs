@@ -5,7 +5,10 @@ namespace PerfSecurity.Counting;
 /// <summary>Turns summed counter totals into readings: scaled values and perf stat's derived figures.</summary>
 public static class Readings
 {
+    /// <param name="totals">The summed counts of each event, in the order the events were asked for.</param>
+    /// <param name="sessionId">The counter session the readings belong to (null for a measured command).</param>
     /// <param name="wallNs">Wall time the counts cover, for "CPUs utilized".</param>
+    /// <param name="timestamp">When the counts were read.</param>
     /// <param name="variations">With repeated runs: the ± percent of each total, in the same order.</param>
     public static CounterReading[] Build(IReadOnlyList<CounterTotals> totals, int? sessionId, double wallNs, DateTime timestamp,
         IReadOnlyList<double?>? variations = null)

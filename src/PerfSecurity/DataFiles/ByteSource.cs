@@ -28,8 +28,9 @@ public sealed class MemoryByteSource : IByteSource
     }
 }
 
-/// <summary>An open file read with pread: no shared position, no buffering beyond what is asked.</summary>
-public sealed class FileByteSource : IByteSource
+/// <summary>An open file read with pread: no shared position, no buffering beyond what is asked. The descriptor stays
+/// its owner's: disposing releases only the handle that wraps it.</summary>
+public sealed class FileByteSource : IByteSource, IDisposable
 {
     private readonly SafeFileHandle _handle;
 
@@ -52,4 +53,6 @@ public sealed class FileByteSource : IByteSource
         }
         return total;
     }
+
+    public void Dispose() => _handle.Dispose();
 }

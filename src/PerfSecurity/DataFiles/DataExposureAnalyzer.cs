@@ -1,7 +1,7 @@
 using PerfSecurity.Acl;
-using PerfSecurity.Users;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.DataFiles;
 
@@ -50,7 +50,8 @@ public static class DataExposureAnalyzer
         // Read at the offsets the header names (pread), never sequentially to an end: no size bound is needed.
         using (fd)
         {
-            var header = PerfDataParser.Parse(new FileByteSource(fd, (long)st.Size), path);
+            using var source = new FileByteSource(fd, (long)st.Size);
+            var header = PerfDataParser.Parse(source, path);
             return Analyze(path, header, st, accounts, PosixAclFile.Read(fd, path).Acl);
         }
     }
@@ -225,7 +226,7 @@ public static class PerfDataFiles
     public static bool HasPerfMagic(FileDescriptor fd)
     {
         Span<byte> b = stackalloc byte[8];
-        return IsMagic(b[..CapabilityControl.ReadHead(fd, b)]);
+        return IsMagic(b[..FileSystem.ReadHead(fd, b)]);
     }
 
     private static bool IsMagic(ReadOnlySpan<byte> head)

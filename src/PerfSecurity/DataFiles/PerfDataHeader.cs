@@ -1,7 +1,7 @@
 namespace PerfSecurity.DataFiles;
 
 /// <summary>One perf_event_attr of a perf.data file: the fields that decide what its samples hold.</summary>
-public sealed class PerfEventAttribute
+public sealed class RecordedEventAttr
 {
     public uint Type { get; init; }
     public uint Size { get; init; }
@@ -30,7 +30,7 @@ public sealed class PerfDataHeader
     public long FileLength { get; set; }
     public long DataOffset { get; set; }
     public long DataSize { get; set; }
-    public List<PerfEventAttribute> Attributes { get; } = new();
+    public List<RecordedEventAttr> Attributes { get; } = new();
     /// <summary>Feature bits present (file mode: the header bitmap; pipe mode: HEADER_FEATURE records seen).</summary>
     public SortedSet<int> Features { get; } = new();
     public string? Hostname { get; set; }

@@ -15,6 +15,10 @@ public static class PerfDataParser
     private const int MaxString = 1 << 20;
     private const int MaxAttributes = 1 << 16;
     private const int MaxPipeRecords = 1 << 20;
+    // A feature section this module parses (command line, event descriptions, build ids) is small in every real file;
+    // a sparse file can declare one of any size, whose zeros would each be a field to read: loops are bounded by these.
+    private const long MaxParsedSection = 16L << 20;
+    private const int MaxArguments = 1 << 20;
 
     public static PerfDataHeader Parse(IByteSource source, string path)
     {
@@ -102,6 +106,8 @@ public static class PerfDataParser
             int bit = bits[i];
             string name = PerfDataFormat.FeatureName(bit);
             var s = ctx.Section(table + i * 16L, $"{name} feature");
+            if (s.Size > MaxParsedSection && bit is PerfDataFormat.FeatCmdLine or PerfDataFormat.FeatEventDesc or PerfDataFormat.FeatBuildId)
+                throw ctx.Invalid($"its {name} feature section claims {s.Size} bytes; perf writes far less than {MaxParsedSection}");
             header.Features.Add(bit);
             ParseFeature(ctx, header, bit, new Cursor(ctx, s.Offset, s.Size, $"{name} feature"));
         }
@@ -159,7 +165,7 @@ public static class PerfDataParser
         header.DataSize = ctx.Length - PerfDataFormat.PipeHeaderSize;
     }
 
-    private static PerfEventAttribute ReadAttribute(Context ctx, long at, int available, string what)
+    private static RecordedEventAttr ReadAttribute(Context ctx, long at, int available, string what)
     {
         // Fields past the bytes the writer had (older, smaller attrs) read as zero, as the kernel treats them.
         var buf = new byte[Math.Min(available, PerfDataFormat.MaxAttrSize)];
@@ -172,7 +178,7 @@ public static class PerfDataParser
             throw ctx.Invalid($"{what} declares an attribute size of {declared} bytes; perf_event_attr has {PerfDataFormat.AttrSizeVer0} to {PerfDataFormat.AttrSizeLatest} (perf: incompatible file format)");
         if (declared > available)
             throw ctx.Invalid($"{what} declares an attribute size of {declared} bytes in an entry of {available}");
-        return new PerfEventAttribute
+        return new RecordedEventAttr
         {
             Type = U32(0), Size = declared, Config = U64(8), SamplePeriodOrFrequency = U64(16), SampleType = U64(24),
             ReadFormat = U64(32), Flags = U64(40), SampleRegsUser = U64(80), SampleStackUser = U32(88), SampleRegsIntr = U64(96),
@@ -201,7 +207,7 @@ public static class PerfDataParser
             case PerfDataFormat.FeatCmdLine:
             {
                 uint nr = c.U32();
-                if (nr > c.Remaining / 4) throw c.Invalid($"it declares {nr} arguments in {c.Remaining} bytes");
+                if (nr > c.Remaining / 4 || nr > MaxArguments) throw c.Invalid($"it declares {nr} arguments in {c.Remaining} bytes");
                 var parts = new List<string>((int)nr);
                 for (uint i = 0; i < nr; i++) parts.Add(c.String());
                 header.CmdLine = string.Join(' ', parts);
@@ -218,7 +224,7 @@ public static class PerfDataParser
         uint attrSize = c.U32();
         if (attrSize < PerfDataFormat.AttrSizeVer0 || attrSize > PerfDataFormat.MaxAttrSize)
             throw c.Invalid($"its attribute size is {attrSize}");
-        if (nr > c.Remaining / (attrSize + 8))
+        if (nr > c.Remaining / (attrSize + 8) || nr > MaxAttributes)
             throw c.Invalid($"it declares {nr} events in {c.Remaining} bytes");
         for (uint i = 0; i < nr; i++)
         {
@@ -235,17 +241,17 @@ public static class PerfDataParser
     private static void ReadBuildIds(PerfDataHeader header, Cursor c)
     {
         // struct build_id_event: perf_event_header, pid, 24 bytes of build id, then the NUL-padded file name.
-        const int fixedPart = 8 + 4 + 24;
+        const int FixedPart = 8 + 4 + 24;
         while (c.Remaining > 0)
         {
             long start = c.Position;
             c.U32();
             c.U16();
             int size = c.U16();
-            if (size < fixedPart) throw c.Invalid($"the entry at byte {start} has size {size}, less than {fixedPart}");
+            if (size < FixedPart) throw c.Invalid($"the entry at byte {start} has size {size}, less than {FixedPart}");
             if (size > c.Remaining + 8) throw c.Invalid($"the entry at byte {start} ({size} bytes) runs past the section");
             c.Skip(4 + 24);
-            string name = c.FixedString(size - fixedPart);
+            string name = c.FixedString(size - FixedPart);
             header.BuildIdCount++;
             if (header.BuildIdPaths.Count < MaxBuildIdPaths) header.BuildIdPaths.Add(name);
         }

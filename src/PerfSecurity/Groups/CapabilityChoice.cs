@@ -6,8 +6,12 @@ namespace PerfSecurity.Groups;
 /// <summary>The capabilities a perf users binary or shell gets, and what the caller should be told about them.</summary>
 public sealed record CapabilityChoice(CapabilitySet Set, IReadOnlyList<string> Notes, IReadOnlyList<string> Warnings)
 {
-    /// <summary>The kernel document's set: CAP_PERFMON, CAP_SYS_PTRACE (other users' tasks before 5.9), CAP_SYSLOG (kernel addresses).</summary>
-    public static readonly string[] DefaultNames = { "cap_perfmon", "cap_sys_ptrace", "cap_syslog" };
+    /// <summary>
+    /// The kernel document's set without CAP_SYS_PTRACE, which it needs only before 5.9 (added then, below): CAP_PERFMON and
+    /// CAP_SYSLOG (kernel addresses). CAP_SYS_PTRACE on perf is root for every member, since perf runs scripts of its user's
+    /// choice in its own process (perf script -s), and such a script may then attach to root's processes.
+    /// </summary>
+    public static readonly string[] DefaultNames = { "cap_perfmon", "cap_syslog" };
 
     /// <summary>
     /// Applies the kernel's ground rules to the requested names: cap_sys_ptrace before 5.9, cap_ipc_lock on request,
@@ -20,7 +24,7 @@ public sealed record CapabilityChoice(CapabilitySet Set, IReadOnlyList<string> N
         CapabilitySet set = CapabilitySet.Parse(requested ?? DefaultNames);
         if (set.IsEmpty)
             throw new Errors.PerfSecurityException("PerfUsersGroupNoCapability", Errors.FailureKind.InvalidArgument,
-                "No capability was given. Give at least cap_perfmon (the default is cap_perfmon,cap_sys_ptrace,cap_syslog).", requested);
+                "No capability was given. Give at least cap_perfmon (the default is cap_perfmon,cap_syslog).", requested);
 
         if (includeIpcLock && !set.Contains(CapabilityTable.IpcLock))
         {

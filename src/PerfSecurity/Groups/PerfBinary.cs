@@ -10,6 +10,19 @@ namespace PerfSecurity.Groups;
 /// <summary>Where the perf program is, and the real binary behind a distribution's wrapper script.</summary>
 public sealed record PerfBinaryLocation(string Path, string? WrapperPath)
 {
+    private readonly string? _lookedAt;
+
+    /// <summary>
+    /// For a look only: why someone other than root could make the path given name another file (a link, a directory
+    /// or a wrapper script of theirs on the way). <see cref="Path"/> is then the path as given, so that New-PerfUsersGroup,
+    /// given this object, walks that path again and refuses it, instead of changing the root-owned file a user's link led
+    /// to; <see cref="LookedAt"/> is the file it names now.
+    /// </summary>
+    public string? Untrusted { get; init; }
+
+    /// <summary>The file whose state is reported: <see cref="Path"/>, or where it leads now when it is <see cref="Untrusted"/>.</summary>
+    public string LookedAt { get => _lookedAt ?? Path; init => _lookedAt = value; }
+
     /// <summary>A sentence for -Verbose or a warning when a wrapper was resolved.</summary>
     public string? Note => WrapperPath is null ? null
         : $"'{WrapperPath}' is a wrapper script; the kernel ignores file capabilities on scripts, so the binary it runs for this kernel, '{Path}', is used.";
@@ -33,7 +46,7 @@ public static partial class PerfBinary
         string full = FollowLinks(given, forChange);
         if (!File.Exists(full))
             throw new PerfSecurityException("PerfUsersGroupPerfNotFound", FailureKind.ObjectNotFound, $"The file '{given}' does not exist.", given);
-        if (!IsScript(full)) return new PerfBinaryLocation(full, null);
+        if (!IsScript(full)) return forChange ? new PerfBinaryLocation(full, null) : Looked(given, new PerfBinaryLocation(full, null));
 
         if (forChange && SecurePath.FindWeakness(full) is { } weak)
             throw new PerfSecurityException("PerfUsersGroupUntrustedPath", FailureKind.SecurityError,
@@ -42,7 +55,21 @@ public static partial class PerfBinary
         if (real is null)
             throw new PerfSecurityException("PerfUsersGroupTargetIsScript", FailureKind.InvalidArgument,
                 $"'{full}' is a script and the perf binary it runs could not be found. The kernel ignores file capabilities on scripts: give the real perf binary with -Path (Debian: /usr/bin/perf_<major>.<minor>; Ubuntu: /usr/lib/linux-tools/<release>/perf).", full);
-        return new PerfBinaryLocation(real, full);
+        return forChange ? new PerfBinaryLocation(real, full) : Looked(given, new PerfBinaryLocation(real, full));
+    }
+
+    /// <summary>
+    /// A look follows any link (realpath), so it can report what a path names now; but when anyone other than root
+    /// could have chosen that file (a link or directory on the way, the wrapper script whose text named the binary),
+    /// the result keeps the path as given and says why (<see cref="PerfBinaryLocation.Untrusted"/>).
+    /// </summary>
+    private static PerfBinaryLocation Looked(string given, PerfBinaryLocation found)
+    {
+        // The walk reaching the file means only root could redirect the path; the file's own owner and mode are judged apart.
+        string? ChainWeakness(string p) => SecurePath.FindWeakness(p, PathOptions.FollowFinalLink, out string? walked) is { } w && walked is null ? w : null;
+        string? weak = ChainWeakness(given)
+            ?? (found.WrapperPath is { } wrapper ? SecurePath.FindWeakness(wrapper) ?? ChainWeakness(found.Path) : null);
+        return weak is null ? found : found with { Path = given, Untrusted = weak, LookedAt = found.Path };
     }
 
     /// <summary>

@@ -1,9 +1,9 @@
+using System.Globalization;
 using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Groups;
 
@@ -22,6 +22,8 @@ public static class PerfUsersGroupInspector
     public const string BinaryMissing = "no perf binary found";
     /// <summary>The start of the finding that lists who may execute the binary through POSIX ACL entries besides the group.</summary>
     public const string AclOutsiders = "ACL entries let users outside the group execute the binary";
+    /// <summary>The start of the finding for a path someone other than root could redirect (New-PerfUsersGroup refuses it).</summary>
+    public const string UntrustedPath = "the path is not one only root controls";
 
     public static PerfUsersGroup Inspect(string groupName, PerfBinaryLocation? binary, string[]? changes = null,
         KernelInfo? kernel = null, int? paranoidLevel = null)
@@ -42,20 +44,22 @@ public static class PerfUsersGroupInspector
         if (binary is null) findings.Add(BinaryMissing);
         else
         {
+            string file = binary.LookedAt;
+            if (binary.Untrusted is { } weak) findings.Add($"{UntrustedPath}: {weak}; it names '{file}' now, and New-PerfUsersGroup refuses it");
             FileStatus st;
-            try { st = FileSystem.Stat(binary.Path, followLinks: false); }
+            try { st = FileSystem.Stat(file, followLinks: false); }
             catch (SystemCallException e)
             {
-                throw PerfSecurityException.FromSystemCall("PerfUsersGroupReadFailed", e, $"Cannot inspect '{binary.Path}': {Errno.Describe(e.Errno)}.", binary.Path);
+                throw PerfSecurityException.FromSystemCall("PerfUsersGroupReadFailed", e, $"Cannot inspect '{file}': {Errno.Describe(e.Errno)}.", file);
             }
-            FileCapabilityData? caps = FileCapabilities.Read(binary.Path, followLinks: false);
+            FileCapabilityData? caps = FileCapabilities.Read(file, followLinks: false);
             owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString(CultureInfo.InvariantCulture);
             fileGroup = Accounts.GroupById(st.Gid)?.Name ?? st.Gid.ToString(CultureInfo.InvariantCulture);
             mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
             capsText = caps?.Text;
             bool capable = caps is not null && !caps.Permitted.IsEmpty;
             // Who may execute it, as the kernel decides with the access ACL (the mode alone when there is none).
-            PosixAcl? access = PosixAclFile.ReadNoFollow(binary.Path).Acl;
+            PosixAcl? access = PosixAclFile.ReadNoFollow(file).Acl;
             acl = access?.ToText(AclNames) ?? Array.Empty<string>();
             var executors = AclAccess.Executors(st.Uid, st.Gid, st.Permissions, access);
             var outside = AclAccess.Outsiders(executors, group?.Gid);
@@ -75,6 +79,11 @@ public static class PerfUsersGroupInspector
     }
 
     /// <summary>The findings about one binary, from its status and capabilities.</summary>
+    /// <param name="st">The binary's status (owner, group, mode).</param>
+    /// <param name="capable">Whether the binary has file capabilities.</param>
+    /// <param name="permitted">Its permitted capabilities.</param>
+    /// <param name="group">The perf users group, or null when it does not exist.</param>
+    /// <param name="kernel">The running kernel (which capabilities perf needs on it).</param>
     /// <param name="grantedByAcl">The group may execute the binary through its own ACL entry (New-PerfUsersGroup -Grant Acl), so the binary keeps its group.</param>
     public static IEnumerable<string> Judge(FileStatus st, bool capable, CapabilitySet permitted, Accounts.GroupEntry? group, KernelInfo kernel,
         bool grantedByAcl = false)

@@ -1,8 +1,8 @@
+using System.Globalization;
 using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
-using System.Globalization;
 
 namespace PerfSecurity.Groups;
 
@@ -137,10 +137,10 @@ public static class PerfUsersGroupSetup
                 throw new PerfSecurityException("PerfUsersGroupTargetNotRegularFile", FailureKind.InvalidArgument,
                     $"'{Path}' is not a regular file.", Path);
             Span<byte> head = stackalloc byte[2];
-            if (CapabilityControl.ReadHead(fd, head) == 2 && head[0] == '#' && head[1] == '!')
+            if (FileSystem.ReadHead(fd, head) == 2 && head[0] == '#' && head[1] == '!')
                 throw new PerfSecurityException("PerfUsersGroupTargetIsScript", FailureKind.InvalidArgument,
                     $"'{Path}' is a script; the kernel ignores file capabilities on scripts. Give the perf binary it runs.", Path);
-            if ((CapabilityControl.MountFlags(fd, Path) & CapabilityControl.ST_NOSUID) != 0)
+            if ((FileSystem.MountFlags(fd, Path) & FileSystem.ST_NOSUID) != 0)
                 throw new PerfSecurityException("PerfUsersGroupNosuidMount", FailureKind.InvalidOperation,
                     $"'{Path}' is on a filesystem mounted nosuid, where the kernel ignores file capabilities. Move perf to another filesystem, or use New-PerfCapabilityShell (capabilities through capsh and sudo) instead. Nothing was changed.", Path);
         }

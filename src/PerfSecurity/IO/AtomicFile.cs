@@ -1,6 +1,5 @@
 using System.Text;
 using PerfSecurity.Native;
-using System.Globalization;
 
 namespace PerfSecurity.IO;
 

@@ -1,8 +1,8 @@
 using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using PerfSecurity.Settings;
-using System.Globalization;
 
 namespace PerfSecurity.Module;
 

@@ -55,16 +55,16 @@ public sealed class CounterSessionTable
 /// <summary>Counter sessions live per runspace and are closed when it closes or the module is removed.</summary>
 public static class CounterSessionRegistry
 {
-    private static readonly ConditionalWeakTable<Runspace, CounterSessionTable> s_tables = new();
-    private static readonly CounterSessionTable s_noRunspace = new();
+    private static readonly ConditionalWeakTable<Runspace, CounterSessionTable> Tables = new();
+    private static readonly CounterSessionTable NoRunspace = new();
 
     public static CounterSessionTable Current
     {
         get
         {
             Runspace? runspace = Runspace.DefaultRunspace;
-            if (runspace is null) return s_noRunspace;
-            return s_tables.GetValue(runspace, r =>
+            if (runspace is null) return NoRunspace;
+            return Tables.GetValue(runspace, r =>
             {
                 var table = new CounterSessionTable();
                 r.StateChanged += (_, e) =>

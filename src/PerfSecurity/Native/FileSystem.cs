@@ -69,10 +69,10 @@ public static partial class FileSystem
     private static partial void Free(IntPtr p);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
-    public static partial uint GetEffectiveUserId();
+    internal static partial uint GetEffectiveUserId();
 
     [LibraryImport("libc", EntryPoint = "getegid")]
-    public static partial uint GetEffectiveGroupId();
+    internal static partial uint GetEffectiveGroupId();
 
     [LibraryImport("libc", EntryPoint = "faccessat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int FAccessAtRaw(int dirfd, string path, int mode, int flags);
@@ -212,7 +212,7 @@ public static partial class FileSystem
         public uint Uid;
         public uint Gid;
         public ushort Mode;
-        private ushort _spare0;
+        private readonly ushort _spare0;
         public ulong Ino;
         public ulong Size;
         public ulong Blocks;

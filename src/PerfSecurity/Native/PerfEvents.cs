@@ -99,14 +99,14 @@ public static partial class PerfEvents
     {
         if (attr.AttrSize == 0) attr.AttrSize = PerfEventAttr.Size;
         long fd;
-        const ulong flags = OpenFlagFdCloexec | OpenFlagPidCgroup;
+        const ulong Flags = OpenFlagFdCloexec | OpenFlagPidCgroup;
         fixed (PerfEventAttr* p = &attr)
         {
             do
             {
                 fd = group is null
-                    ? OpenCgroupRaw(SyscallNumber, p, cgroup, cpu, -1, flags)
-                    : OpenCgroupInGroupRaw(SyscallNumber, p, cgroup, cpu, group, flags);
+                    ? OpenCgroupRaw(SyscallNumber, p, cgroup, cpu, -1, Flags)
+                    : OpenCgroupInGroupRaw(SyscallNumber, p, cgroup, cpu, group, Flags);
             }
             while (fd < 0 && Errno.Last == Errno.EINTR);
         }

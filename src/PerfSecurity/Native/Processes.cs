@@ -103,7 +103,7 @@ public static partial class Processes
             foreach (IntPtr s in strings) Marshal.FreeCoTaskMem(s);
             if (actions != IntPtr.Zero)
             {
-                FileActionsDestroy(actions);
+                _ = FileActionsDestroy(actions); // fails only for an object that was never initialised
                 NativeMemory.Free((void*)actions);
             }
         }

@@ -64,7 +64,7 @@ public static class MarkdownReport
     {
         var checks = report.ChecksOf(profile);
         md.Append("## Hosts × checks: ").Append(profile).Append("\n\n");
-        Row(md, new[] { "Host" }.Concat(checks.Select(ReportText.Markdown)).ToArray());
+        Row(md, [.. checks.Select(ReportText.Markdown).Prepend("Host")]);
         md.Append("| --- |").Append(string.Concat(checks.Select(_ => " :---: |"))).Append('\n');
         foreach (string host in report.Hosts)
         {

@@ -1,5 +1,5 @@
-using PerfSecurity.Resources;
 using System.Globalization;
+using PerfSecurity.Resources;
 
 namespace PerfSecurity;
 

@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.Text;
 using PerfSecurity.IO;
-using System.Globalization;
 
 namespace PerfSecurity.Resources;
 
@@ -278,7 +278,12 @@ public sealed class LimitsConfiguration
         switch (item)
         {
             case "memlock":
-            case "fsize": case "data": case "stack": case "core": case "rss": case "as":
+            case "fsize":
+            case "data":
+            case "stack":
+            case "core":
+            case "rss":
+            case "as":
                 if (v != Infinity) v = v >= Infinity / 1024 ? Infinity : v * 1024;
                 break;
             case "cpu":

@@ -1,5 +1,5 @@
-using PerfSecurity.Errors;
 using System.Globalization;
+using PerfSecurity.Errors;
 
 namespace PerfSecurity.Resources;
 

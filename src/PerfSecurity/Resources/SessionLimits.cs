@@ -8,6 +8,7 @@ namespace PerfSecurity.Resources;
 public sealed record SessionLimit(LimitPair Limit, string Source);
 
 /// <summary>The process that opens a session (sshd, login, or the shell that runs su, sudo or runuser).</summary>
+/// <param name="Description">The program, as a person names it.</param>
 /// <param name="Limits">Its limits by /proc/&lt;pid&gt;/limits name; null when it is not a known process.</param>
 /// <param name="CanRaise">Whether it may raise a hard limit (CAP_SYS_RESOURCE).</param>
 public sealed record SessionOpener(string Description, IReadOnlyDictionary<string, LimitPair>? Limits, bool CanRaise)

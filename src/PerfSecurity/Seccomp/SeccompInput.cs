@@ -21,7 +21,7 @@ public readonly record struct SyscallArgument(WordRange Low, WordRange High, str
     public static SyscallArgument Unknown(string text) => new(WordRange.Any, WordRange.Any, text);
 
     /// <summary>A C int: known low word; the high word is 0 for values >= 0 and undetermined for negative ones.</summary>
-    public static SyscallArgument Int(int value)
+    public static SyscallArgument SignExtended(int value)
         => new(WordRange.Exactly(unchecked((uint)value)), value >= 0 ? WordRange.Exactly(0) : WordRange.Any,
             value.ToString(CultureInfo.InvariantCulture));
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PerfSecurity.Native;
 
 namespace PerfSecurity.Seccomp;
 

@@ -9,15 +9,15 @@ namespace PerfSecurity.Seccomp;
 public sealed record SyscallAbi(string Name, uint AuditArch, int PerfEventOpen, int OpenAt, int Read, int Mmap)
 {
     /// <summary>AUDIT_ARCH_X86_64 = EM_X86_64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE.</summary>
-    public static readonly SyscallAbi X86_64 = new("x86_64", 0xC000003E, 298, 257, 0, 9);
+    public static readonly SyscallAbi X64 = new("x86_64", 0xC000003E, 298, 257, 0, 9);
     /// <summary>AUDIT_ARCH_AARCH64 = EM_AARCH64 | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE.</summary>
-    public static readonly SyscallAbi Aarch64 = new("aarch64", 0xC00000B7, 241, 56, 63, 222);
+    public static readonly SyscallAbi Arm64 = new("aarch64", 0xC00000B7, 241, 56, 63, 222);
 
     /// <summary>The ABI of this process's architecture, or null where the module does not know its numbers.</summary>
     public static SyscallAbi? Native => RuntimeInformation.ProcessArchitecture switch
     {
-        Architecture.X64 => X86_64,
-        Architecture.Arm64 => Aarch64,
+        Architecture.X64 => X64,
+        Architecture.Arm64 => Arm64,
         _ => null,
     };
 
@@ -32,8 +32,8 @@ public sealed record SyscallAbi(string Name, uint AuditArch, int PerfEventOpen, 
         ushort machine = (ushort)(header[18] | header[19] << 8);
         return (is64, machine) switch
         {
-            (true, 62) => X86_64,
-            (true, 183) => Aarch64,
+            (true, 62) => X64,
+            (true, 183) => Arm64,
             _ => null,
         };
     }

@@ -1,6 +1,6 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
-using System.Globalization;
 
 namespace PerfSecurity.Settings;
 

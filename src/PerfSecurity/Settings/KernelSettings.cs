@@ -1,7 +1,6 @@
 using System.Text;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
-using System.Globalization;
 
 namespace PerfSecurity.Settings;
 

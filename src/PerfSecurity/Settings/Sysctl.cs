@@ -1,6 +1,6 @@
+using System.Globalization;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
-using System.Globalization;
 
 namespace PerfSecurity.Settings;
 

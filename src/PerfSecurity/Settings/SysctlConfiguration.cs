@@ -1,12 +1,15 @@
+using System.Buffers;
 using System.Text;
 using PerfSecurity.IO;
-using System.Globalization;
 
 namespace PerfSecurity.Settings;
 
 /// <summary>One line of a sysctl configuration file, as the boot path reads it.</summary>
 /// <param name="Key">The key in dotted form (kernel.perf_event_paranoid), or the pattern (kernel.perf_event_*).</param>
 /// <param name="Value">The value as it is written to the kernel (null for an exclusion line).</param>
+/// <param name="File">The configuration file.</param>
+/// <param name="Line">The line number in that file, from 1.</param>
+/// <param name="IgnoreErrors">The key starts with '-': a write that fails is not an error.</param>
 public sealed record SysctlAssignment(string Key, string? Value, string File, int Line, bool IgnoreErrors)
 {
     /// <summary>The key is a glob pattern: it sets every matching key that no line names explicitly.</summary>
@@ -20,6 +23,7 @@ public sealed record SysctlAssignment(string Key, string? Value, string File, in
 }
 
 /// <summary>A write the boot path makes to a sysctl, and whether the kernel keeps it.</summary>
+/// <param name="Source">The line that makes the write.</param>
 /// <param name="Result">The value the kernel keeps, in decimal, or null when it refuses the write.</param>
 public sealed record SysctlWrite(SysctlAssignment Source, string? Result)
 {
@@ -36,6 +40,8 @@ public sealed record SysctlWrite(SysctlAssignment Source, string? Result)
 /// </summary>
 public sealed class SysctlConfiguration
 {
+    private static readonly SearchValues<char> Separators = SearchValues.Create("./");
+
     /// <summary>The sysctl.d directories in order of precedence.</summary>
     public static readonly IReadOnlyList<string> Directories = new[]
     {
@@ -158,6 +164,7 @@ public sealed class SysctlConfiguration
     }
 
     /// <summary>Reads the configuration of the system whose root directory is <paramref name="root"/>.</summary>
+    /// <param name="root">The root directory of the system, "/" for this one.</param>
     /// <param name="path">The boot path whose rules to follow; by default the one the system uses.</param>
     public static SysctlConfiguration Load(string root = "/", BootPath? path = null)
     {
@@ -353,7 +360,7 @@ public sealed class SysctlConfiguration
     // procps slashdot(p, '.', '/'): nothing when the first separator is a slash, else swap dots and slashes.
     private static string SlashDot(string key)
     {
-        int first = key.IndexOfAny(new[] { '.', '/' });
+        int first = key.AsSpan().IndexOfAny(Separators);
         if (first < 0 || key[first] == '/') return key;
         return Swap(key);
     }
@@ -369,7 +376,7 @@ public sealed class SysctlConfiguration
     /// </summary>
     private static string SystemdNormalize(string key)
     {
-        int first = key.IndexOfAny(new[] { '.', '/' });
+        int first = key.AsSpan().IndexOfAny(Separators);
         if (first >= 0 && key[first] == '.') key = Swap(key);
         if (key.Length == 0) return key;
         var parts = key.Split('/').Where(c => c.Length > 0 && c != ".");
@@ -415,7 +422,7 @@ public sealed class SysctlConfiguration
     private static string Display(string slashKey)
     {
         slashKey = slashKey.Trim('/');
-        int first = slashKey.IndexOfAny(new[] { '.', '/' });
+        int first = slashKey.AsSpan().IndexOfAny(Separators);
         return FromLatin1(first >= 0 && slashKey[first] == '.' ? "/" + slashKey : Swap(slashKey));
     }
 

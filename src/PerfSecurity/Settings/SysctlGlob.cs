@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace PerfSecurity.Settings;
 
 /// <summary>
@@ -8,7 +10,9 @@ namespace PerfSecurity.Settings;
 public static class SysctlGlob
 {
     /// <summary>The characters systemd and procps take as "this key is a pattern".</summary>
-    public static bool IsPattern(string key) => key.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
+    private static readonly SearchValues<char> Wildcards = SearchValues.Create("*?[");
+
+    public static bool IsPattern(string key) => key.AsSpan().IndexOfAny(Wildcards) >= 0;
 
     /// <summary>Whether the slash-separated <paramref name="pattern"/> names <paramref name="path"/> (both relative to /proc/sys).</summary>
     public static bool Matches(string pattern, string path)

@@ -51,26 +51,56 @@ public sealed class ElfFile
     /// <summary>Parses an ELF image; anything malformed ends in PerfToolElfInvalid, never an out-of-range read.</summary>
     public static ElfFile Parse(ReadOnlySpan<byte> b, string? path = null)
     {
+        var (is64, big) = ReadIdentification(b, path);
+        var r = new Reader(b, big, path);
+        ushort machine = r.U16(18);
+        Segments segments = ReadProgramHeaders(r, is64);
+        string? buildId = null;
+        // 65,535 program headers may all name the same large note segment: the bytes walked in all of them together
+        // are bounded by the file's length, so that work grows with the file, not with its square.
+        ulong budget = (ulong)b.Length;
+        foreach (var (offset, size) in segments.Notes) buildId ??= FindBuildId(r, offset, size, ref budget);
+
+        if (segments.Dynamic is not { } dynamic)
+            return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, false);
+        DynamicEntries d = ReadDynamicSection(r, is64, dynamic.Offset, dynamic.Size);
+        if (d.Needed.Count + d.RunPaths.Count == 0 && d.SoName is null)
+            return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, true);
+
+        var (tableStart, tableEnd) = StringTable(r, d, segments.Loads, path);
+        var needed = new string[d.Needed.Count];
+        for (int i = 0; i < needed.Length; i++) needed[i] = r.CString(tableStart, tableEnd, d.Needed[i]);
+        var runPaths = new string[d.RunPaths.Count];
+        for (int i = 0; i < runPaths.Length; i++) runPaths[i] = r.CString(tableStart, tableEnd, d.RunPaths[i]);
+        string? soname = d.SoName is ulong s ? r.CString(tableStart, tableEnd, s) : null;
+        return new ElfFile(is64, big, machine, needed, soname, runPaths, buildId, true);
+    }
+
+    /// <summary>The magic, class (32 or 64 bits) and byte order of e_ident, and a header long enough for the class.</summary>
+    private static (bool Is64, bool BigEndian) ReadIdentification(ReadOnlySpan<byte> b, string? path)
+    {
         if (!HasElfMagic(b))
             throw new PerfSecurityException("PerfToolNotElf", FailureKind.InvalidData,
                 $"{Name(path)} is not an ELF file (no \\x7fELF magic){(b.Length >= 2 && b[0] == '#' && b[1] == '!' ? "; it is a script" : "")}.", path);
         if (b.Length < 16) throw Invalid(path, "the identification bytes are cut off");
         bool is64 = b[4] switch { 1 => false, 2 => true, _ => throw Invalid(path, $"unknown class {b[4]}") };
         bool big = b[5] switch { 1 => false, 2 => true, _ => throw Invalid(path, $"unknown data encoding {b[5]}") };
-        var r = new Reader(b, big, is64, path);
+        if (b.Length < (is64 ? 64 : 52)) throw Invalid(path, "the ELF header is cut off");
+        return (is64, big);
+    }
 
-        int headerSize = is64 ? 64 : 52;
-        if (b.Length < headerSize) throw Invalid(path, "the ELF header is cut off");
-        ushort machine = r.U16(18);
+    /// <summary>The segments that matter here: PT_LOAD (to map addresses to offsets), PT_DYNAMIC and PT_NOTE.</summary>
+    private sealed record Segments(List<(ulong VAddr, ulong Offset, ulong FileSize)> Loads, (ulong Offset, ulong Size)? Dynamic, List<(ulong Offset, ulong Size)> Notes);
+
+    private static Segments ReadProgramHeaders(Reader r, bool is64)
+    {
         ulong phoff = is64 ? r.U64(32) : r.U32(28);
         int phentsize = r.U16(is64 ? 54 : 42);
         int phnum = r.U16(is64 ? 56 : 44);
         int minEntry = is64 ? 56 : 32;
-        if (phnum > 0 && phentsize < minEntry) throw Invalid(path, $"program header entries of {phentsize} bytes are too small");
+        if (phnum > 0 && phentsize < minEntry) throw Invalid(r.Path, $"program header entries of {phentsize} bytes are too small");
 
-        var loads = new List<(ulong VAddr, ulong Offset, ulong FileSize)>();
-        (ulong Offset, ulong Size)? dynamic = null;
-        var notes = new List<(ulong Offset, ulong Size)>();
+        var segments = new Segments(new(), null, new());
         for (int i = 0; i < phnum; i++)
         {
             ulong at = phoff + (ulong)(i * phentsize);
@@ -82,28 +112,22 @@ public sealed class ElfFile
             else { offset = r.U32(o + 4); vaddr = r.U32(o + 8); filesz = r.U32(o + 16); }
             switch (type)
             {
-                case PT_LOAD: loads.Add((vaddr, offset, filesz)); break;
-                case PT_DYNAMIC: dynamic = (offset, filesz); break;
-                case PT_NOTE: notes.Add((offset, filesz)); break;
+                case PT_LOAD: segments.Loads.Add((vaddr, offset, filesz)); break;
+                case PT_DYNAMIC: segments = segments with { Dynamic = (offset, filesz) }; break;
+                case PT_NOTE: segments.Notes.Add((offset, filesz)); break;
             }
         }
+        return segments;
+    }
 
-        string? buildId = null;
-        foreach (var (offset, size) in notes)
-        {
-            buildId ??= FindBuildId(r, offset, size);
-        }
+    /// <summary>What the dynamic section names, as offsets into its string table (an address, DT_STRTAB).</summary>
+    private sealed record DynamicEntries(List<ulong> Needed, List<ulong> RunPaths, ulong? StrTab, ulong StrSize, ulong? SoName);
 
-        if (dynamic is null)
-            return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, false);
-
-        var (dynOffset, dynSize) = dynamic.Value;
+    private static DynamicEntries ReadDynamicSection(Reader r, bool is64, ulong dynOffset, ulong dynSize)
+    {
         r.Require(dynOffset, dynSize, "the dynamic section");
         int entrySize = is64 ? 16 : 8;
-        var neededOffsets = new List<ulong>();
-        var runOffsets = new List<ulong>();
-        ulong? strtab = null, soname = null;
-        ulong strsz = 0;
+        var d = new DynamicEntries(new(), new(), null, 0, null);
         for (ulong at = dynOffset; at + (ulong)entrySize <= dynOffset + dynSize; at += (ulong)entrySize)
         {
             int o = (int)at;
@@ -112,38 +136,35 @@ public sealed class ElfFile
             if (tag == DT_NULL) break;
             switch (tag)
             {
-                case DT_NEEDED: neededOffsets.Add(val); break;
-                case DT_STRTAB: strtab = val; break;
-                case DT_STRSZ: strsz = val; break;
-                case DT_SONAME: soname = val; break;
-                case DT_RPATH or DT_RUNPATH: runOffsets.Add(val); break;
+                case DT_NEEDED: d.Needed.Add(val); break;
+                case DT_STRTAB: d = d with { StrTab = val }; break;
+                case DT_STRSZ: d = d with { StrSize = val }; break;
+                case DT_SONAME: d = d with { SoName = val }; break;
+                case DT_RPATH or DT_RUNPATH: d.RunPaths.Add(val); break;
             }
         }
-        if (neededOffsets.Count + runOffsets.Count > 0 || soname is not null)
-        {
-            if (strtab is null) throw Invalid(path, "the dynamic section has no string table (DT_STRTAB)");
-            // DT_STRTAB holds an address: map it to a file offset through the PT_LOAD segment that contains it.
-            ulong? strOffset = null;
-            foreach (var (vaddr, offset, filesz) in loads)
-            {
-                if (strtab.Value >= vaddr && strtab.Value < vaddr + filesz) { strOffset = offset + (strtab.Value - vaddr); break; }
-            }
-            // Unrelocated shared objects and some tools put an offset there already.
-            if (strOffset is null && loads.Count == 0) strOffset = strtab;
-            if (strOffset is null) throw Invalid(path, $"the string table address 0x{strtab.Value:x} lies outside every loaded segment");
-            ulong tableEnd = strsz > 0 ? strOffset.Value + strsz : (ulong)b.Length;
-            r.Require(strOffset.Value, tableEnd - strOffset.Value, "the dynamic string table");
-            var needed = new string[neededOffsets.Count];
-            for (int i = 0; i < needed.Length; i++) needed[i] = r.CString(strOffset.Value, tableEnd, neededOffsets[i]);
-            var runPaths = new string[runOffsets.Count];
-            for (int i = 0; i < runPaths.Length; i++) runPaths[i] = r.CString(strOffset.Value, tableEnd, runOffsets[i]);
-            return new ElfFile(is64, big, machine, needed, soname is null ? null : r.CString(strOffset.Value, tableEnd, soname.Value),
-                runPaths, buildId, true);
-        }
-        return new ElfFile(is64, big, machine, Array.Empty<string>(), null, Array.Empty<string>(), buildId, true);
+        return d;
     }
 
-    private static string? FindBuildId(Reader r, ulong offset, ulong size)
+    /// <summary>The file offsets where the dynamic string table starts and ends.</summary>
+    private static (ulong Start, ulong End) StringTable(Reader r, DynamicEntries d, List<(ulong VAddr, ulong Offset, ulong FileSize)> loads, string? path)
+    {
+        if (d.StrTab is not ulong strtab) throw Invalid(path, "the dynamic section has no string table (DT_STRTAB)");
+        // DT_STRTAB holds an address: map it to a file offset through the PT_LOAD segment that contains it.
+        ulong? start = null;
+        foreach (var (vaddr, offset, filesz) in loads)
+        {
+            if (strtab >= vaddr && strtab < vaddr + filesz) { start = offset + (strtab - vaddr); break; }
+        }
+        // Unrelocated shared objects and some tools put an offset there already.
+        if (start is null && loads.Count == 0) start = strtab;
+        if (start is not ulong tableStart) throw Invalid(path, $"the string table address 0x{strtab:x} lies outside every loaded segment");
+        ulong tableEnd = d.StrSize > 0 ? tableStart + d.StrSize : (ulong)r.Length;
+        r.Require(tableStart, tableEnd - tableStart, "the dynamic string table");
+        return (tableStart, tableEnd);
+    }
+
+    private static string? FindBuildId(Reader r, ulong offset, ulong size, ref ulong budget)
     {
         if (offset > (ulong)r.Length || size > (ulong)r.Length - offset) return null; // a broken note is not worth failing for
         ulong at = offset, end = offset + size;
@@ -153,7 +174,8 @@ public sealed class ElfFile
             ulong name = at + 12;
             ulong desc = name + Align4(namesz);
             ulong next = desc + Align4(descsz);
-            if (next > end || next <= at) return null;
+            if (next > end || next <= at || next - at > budget) return null;
+            budget -= next - at;
             if (type == NT_GNU_BUILD_ID && namesz == 4 && r.Slice(name, 4).SequenceEqual("GNU\0"u8))
                 return Convert.ToHexString(r.Slice(desc, descsz)).ToLowerInvariant();
             at = next;
@@ -175,9 +197,10 @@ public sealed class ElfFile
         private readonly bool _big;
         private readonly string? _path;
 
-        public Reader(ReadOnlySpan<byte> b, bool big, bool is64, string? path) { _b = b; _big = big; _path = path; _ = is64; }
+        public Reader(ReadOnlySpan<byte> b, bool big, string? path) { _b = b; _big = big; _path = path; }
 
         public int Length => _b.Length;
+        public string? Path => _path;
 
         public void Require(ulong offset, ulong size, string what)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PerfSecurity.Capabilities;
@@ -8,6 +9,8 @@ namespace PerfSecurity.Tooling;
 /// <summary>Finds the perf program, follows wrapper scripts to the real ELF, and reads how it is linked.</summary>
 public static partial class PerfTool
 {
+    private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
+
     /// <summary>libcap learnt the name cap_perfmon in 2.36.</summary>
     public static readonly Version PerfmonLibcap = new(2, 36);
 
@@ -126,7 +129,7 @@ public static partial class PerfTool
 
     private static string Unquote(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"' || s[0] == '\'' && s[^1] == '\'') ? s[1..^1] : s;
 
-    private static string Expand(string s, IReadOnlyDictionary<string, string> variables)
+    private static string Expand(string s, Dictionary<string, string> variables)
         => VariablePattern().Replace(s, m => variables.TryGetValue(m.Groups[1].Value + m.Groups[2].Value, out var v) ? v : m.Value);
 
     /// <summary>The script's own directory, as <c>$(dirname "$0")</c>, <c>`dirname $0`</c> or <c>${0%/*}</c> give it.</summary>
@@ -168,7 +171,7 @@ public static partial class PerfTool
     private static partial Regex LibcapNamePattern();
 
     public static bool? KnowsPerfmon(string? libcapVersion)
-        => libcapVersion is not null && Version.TryParse(libcapVersion.Count(c => c == '.') == 0 ? libcapVersion + ".0" : libcapVersion, out var v)
+        => libcapVersion is not null && Version.TryParse(libcapVersion.Contains('.', StringComparison.Ordinal) ? libcapVersion : libcapVersion + ".0", out var v)
             ? v >= PerfmonLibcap : null;
 
     /// <summary>Runs <c>perf --version</c> (5 s at most) and returns its version word, or null when it cannot run.</summary>
@@ -266,7 +269,7 @@ public static partial class PerfTool
         try { n = IO.BoundedFile.ReadHead(file, head); }
         catch (PerfSecurityException) { return null; }
         string line = System.Text.Encoding.UTF8.GetString(head[2..n]).Split('\n')[0].Trim();
-        int end = line.IndexOfAny(new[] { ' ', '\t' });
+        int end = line.AsSpan().IndexOfAny(Blanks);
         string program = end < 0 ? line : line[..end];
         return program.Length == 0 ? null : program;
     }

@@ -327,7 +327,7 @@ public sealed class AccessRulesTests
     {
         Seccomp = 2,
         SeccompState = new SeccompState(2, programs.Select((p, i) => new SeccompFilterProgram(i, p)).ToList(), null,
-            SyscallAbi.X86_64, new SeccompContext(0, false), 42, Array.Empty<string>()),
+            SyscallAbi.X64, new SeccompContext(0, false), 42, Array.Empty<string>()),
     };
 
     private static BpfInstruction[] PerfEventOpen(uint action) => new BpfInstruction[]
@@ -395,7 +395,7 @@ public sealed class AccessRulesTests
     [Fact]
     public void An_unreadable_filter_is_named_with_its_reason()
     {
-        var s = Process() with { Seccomp = 2, SeccompState = new SeccompState(2, null, "only root may read it", SyscallAbi.X86_64, new SeccompContext(0, false), 42, Array.Empty<string>()) };
+        var s = Process() with { Seccomp = 2, SeccompState = new SeccompState(2, null, "only root may read it", SyscallAbi.X64, new SeccompContext(0, false), 42, Array.Empty<string>()) };
         var r = Decide(Kernel(2), s)[AccessScope.UserProfiling];
         Assert.Equal(AccessVerdict.Unknown, r.Verdict);
         Assert.Contains("only root may read it", r.Reason);

@@ -51,7 +51,7 @@ public sealed class AclKernelAgreementTests : IDisposable
     }
 
     /// <summary>"rwx" as access(2) answers for the uid and groups (setpriv drops every capability with the uid).</summary>
-    private static string KernelSays(string path, uint uid, uint gid, IReadOnlyCollection<uint> supplementary)
+    private static string KernelSays(string path, uint uid, uint gid, List<uint> supplementary)
     {
         var args = new List<string> { $"--reuid={uid}", $"--regid={gid}" };
         args.Add(supplementary.Count == 0 ? "--clear-groups" : "--groups=" + string.Join(",", supplementary));

@@ -1,7 +1,6 @@
-using PerfSecurity.Users;
 using System.Text;
 using PerfSecurity.Audit;
-using PerfSecurity.DataFiles;
+using PerfSecurity.Users;
 using Xunit;
 
 namespace PerfSecurity.Tests.Audit;

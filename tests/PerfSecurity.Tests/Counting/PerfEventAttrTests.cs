@@ -53,8 +53,11 @@ public sealed class PerfEventAttrTests
     [Fact]
     public void A_software_counter_opens_and_reads_on_this_kernel()
     {
-        var attr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 1, ExcludeKernel = true, ExcludeHv = true,
-            ReadFormat = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId };
+        var attr = new PerfEventAttr
+        {
+            Type = PerfEvents.TypeSoftware, Config = 1, ExcludeKernel = true, ExcludeHv = true,
+            ReadFormat = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId
+        };
         using FileDescriptor fd = PerfEvents.Open(ref attr, 0, -1);
         Assert.Equal((uint)PerfEventAttr.Size, attr.AttrSize);
         byte[] small = new byte[8];
@@ -71,15 +74,15 @@ public sealed class PerfEventAttrTests
     [Fact]
     public void A_group_reads_in_one_call_leader_first_with_one_pair_of_times()
     {
-        const ulong format = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId | PerfEvents.FormatGroup;
-        var leaderAttr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 1, ExcludeKernel = true, ExcludeHv = true, ReadFormat = format };
-        var memberAttr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 2, ExcludeKernel = true, ExcludeHv = true, ReadFormat = format };
+        const ulong Format = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId | PerfEvents.FormatGroup;
+        var leaderAttr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 1, ExcludeKernel = true, ExcludeHv = true, ReadFormat = Format };
+        var memberAttr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 2, ExcludeKernel = true, ExcludeHv = true, ReadFormat = Format };
         using FileDescriptor leader = PerfEvents.Open(ref leaderAttr, 0, -1);
         using FileDescriptor member = PerfEvents.Open(ref memberAttr, 0, -1, leader);
-        byte[] buffer = new byte[PerfEvents.ReadSize(format, 2)];
+        byte[] buffer = new byte[PerfEvents.ReadSize(Format, 2)];
         int n = PerfEvents.Read(leader, buffer);
-        Assert.Equal(PerfEvents.ReadSize(format, 2), n);
-        var r = PerfReadView.Parse(buffer.AsSpan(0, n), format);
+        Assert.Equal(PerfEvents.ReadSize(Format, 2), n);
+        var r = PerfReadView.Parse(buffer.AsSpan(0, n), Format);
         Assert.Equal(2, r.Count);
         Assert.Equal(PerfEvents.GetId(leader), r.Id(0));
         Assert.Equal(PerfEvents.GetId(member), r.Id(1));

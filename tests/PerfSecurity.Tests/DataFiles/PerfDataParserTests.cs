@@ -1,10 +1,10 @@
-using PerfSecurity.Acl;
-using PerfSecurity.Users;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using PerfSecurity.Acl;
 using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -253,8 +253,8 @@ public sealed class PerfDataParserTests
         var rng = new Random(20261129 + name.Length);
         var outcomes = new Dictionary<string, int>();
         var watch = Stopwatch.StartNew();
-        const int variants = 1500;
-        for (int i = 0; i < variants; i++)
+        const int Variants = 1500;
+        for (int i = 0; i < Variants; i++)
         {
             var data = (byte[])original.Clone();
             // Most mutations hit the header, attributes and feature table, where the size fields are.
@@ -277,7 +277,7 @@ public sealed class PerfDataParserTests
             string o = Outcome(data);
             outcomes[o] = outcomes.GetValueOrDefault(o) + 1;
         }
-        _out.WriteLine($"{name}: {variants} variants in {watch.ElapsedMilliseconds} ms: {string.Join(", ", outcomes.Select(kv => $"{kv.Key} {kv.Value}"))}");
+        _out.WriteLine($"{name}: {Variants} Variants in {watch.ElapsedMilliseconds} ms: {string.Join(", ", outcomes.Select(kv => $"{kv.Key} {kv.Value}"))}");
         Assert.True(outcomes.Keys.Count > 1, "the mutations should reach the error paths");
     }
 
@@ -311,7 +311,7 @@ public sealed class PerfDataParserTests
                 Outcome(data[..rng.Next(data.Length)]);
                 cases++;
             }
-            _out.WriteLine($"{cases} variants of a fresh {data.Length}-byte recording");
+            _out.WriteLine($"{cases} Variants of a fresh {data.Length}-byte recording");
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -1,4 +1,3 @@
-using PerfSecurity.Users;
 using System.Buffers.Binary;
 using System.Text;
 using CsCheck;
@@ -8,6 +7,7 @@ using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.Resources;
 using PerfSecurity.Settings;
+using PerfSecurity.Users;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -33,8 +33,8 @@ public sealed class ParserFuzzTests
 
     private static readonly Gen<string> CapTextGen = Gen.OneOf(
         Gen.String[Gen.Char["cap_perfmonsyldmi =+-eip,\t0123456789A"], 0, 80],
-        Gen.OneOf(CapWords).Array[0, 16].Select(w => string.Concat(w)),
-        Gen.OneOf(CapWords).Array[0, 12].Select(w => string.Join(' ', w)));
+        Gen.OneOfConst(CapWords).Array[0, 16].Select(w => string.Concat(w)),
+        Gen.OneOfConst(CapWords).Array[0, 12].Select(w => string.Join(' ', w)));
 
     [Fact]
     public void Capability_text_fuzz_never_throws_but_a_clear_error_and_round_trips()
@@ -62,8 +62,8 @@ public sealed class ParserFuzzTests
 
     private static readonly Gen<byte[]> XattrGen = Gen.OneOf(
         Gen.Byte.Array[0, 64],
-        Gen.Select(Gen.OneOf(0x01000000u, 0x02000000u, 0x03000000u, 0x04000000u, 0u), Gen.UInt[0, 1], Gen.OneOf(0u, 0u, 0u, 2u, 0x00FFFFFEu),
-                   Gen.OneOf(12, 20, 24, 0, 4, 16, 64), Gen.Byte.Array[64, 64])
+        Gen.Select(Gen.OneOfConst(0x01000000u, 0x02000000u, 0x03000000u, 0x04000000u, 0u), Gen.UInt[0, 1], Gen.OneOfConst(0u, 0u, 0u, 2u, 0x00FFFFFEu),
+                   Gen.OneOfConst(12, 20, 24, 0, 4, 16, 64), Gen.Byte.Array[64, 64])
             .Select((rev, eff, flags, len, rest) =>
             {
                 var b = new byte[len];
@@ -127,7 +127,7 @@ public sealed class ParserFuzzTests
             ProcessStatus? s = null;
             FuzzCase.Run(text.Length * 2, () => s = ProcessCapabilities.ParseStatus(1, text), () => FuzzCase.Show(text));
             // A prefix of the real file that holds a whole CapEff line reads the same value.
-            if (SelfStatus.StartsWith(text, StringComparison.Ordinal) && text.Contains("CapEff:") && text.IndexOf('\n', text.IndexOf("CapEff:")) > 0)
+            if (SelfStatus.StartsWith(text, StringComparison.Ordinal) && text.Contains("CapEff:") && text.IndexOf('\n', text.IndexOf("CapEff:", StringComparison.Ordinal)) > 0)
                 Assert.Equal(full.Effective, s!.Effective);
         }, iter: Iter, threads: FuzzCase.Threads);
         Report("/proc/pid/status", cases, 0);
@@ -146,7 +146,7 @@ public sealed class ParserFuzzTests
             FuzzCase.Run(text.Length * 2, () => l = ProcessLimits.Parse(text), () => FuzzCase.Show(text));
             if (SelfLimits.StartsWith(text, StringComparison.Ordinal))
                 foreach (var (name, pair) in l!)
-                    if (text.Contains(name) && text.IndexOf('\n', text.IndexOf(name)) > 0) Assert.Equal(full[name], pair);
+                    if (text.Contains(name) && text.IndexOf('\n', text.IndexOf(name, StringComparison.Ordinal)) > 0) Assert.Equal(full[name], pair);
         }, iter: Iter, threads: FuzzCase.Threads);
         Report("/proc/pid/limits", cases, 0);
     }
@@ -155,11 +155,11 @@ public sealed class ParserFuzzTests
 
     private static readonly Gen<string> LimitsLine = Gen.OneOf(
         Gen.Select(
-            Gen.OneOf("alice", "*", "@perf_users", "@1000:", "1000:2000", ":1000", "@:1001", "%perf_users", "root", "@", ":", "1:2:3", "@nosuch", "bob"),
-            Gen.OneOf("soft", "hard", "-", "SOFT", "both", ""),
-            Gen.OneOf("memlock", "nofile", "MEMLOCK", "nproc", "x"),
-            Gen.OneOf("unlimited", "infinity", "-1", "0", "64", "18446744073709551615", "18446744073709551616", "-2", "1e3", "8192", "ｕ"),
-            Gen.OneOf("", "", " # note", " extra", "#"))
+            Gen.OneOfConst("alice", "*", "@perf_users", "@1000:", "1000:2000", ":1000", "@:1001", "%perf_users", "root", "@", ":", "1:2:3", "@nosuch", "bob"),
+            Gen.OneOfConst("soft", "hard", "-", "SOFT", "both", ""),
+            Gen.OneOfConst("memlock", "nofile", "MEMLOCK", "nproc", "x"),
+            Gen.OneOfConst("unlimited", "infinity", "-1", "0", "64", "18446744073709551615", "18446744073709551616", "-2", "1e3", "8192", "ｕ"),
+            Gen.OneOfConst("", "", " # note", " extra", "#"))
             .Select((d, t, i, v, tail) => $"{d}\t{t} {i}  {v}{tail}"),
         Gen.String[Gen.Char["@*:%alice softhard-memlock0123456789#\t \r"], 0, 60]);
 
@@ -246,7 +246,7 @@ public sealed class ParserFuzzTests
     private static readonly Gen<string> AuditText = Gen.OneOf(
         ProcText(RawLog, "type=AVCmsg:audit(1.2:3) {}\"'=\x1d-\n"),
         ProcText(InterpretedLog, "type=SYSCALLmsg:audit(11/29/2026 20:01:02.123:4) {}\"=\n"),
-        Gen.OneOf("type=", "AVC", "SYSCALL", "EOE", " msg=audit(", "1795982462.123:456", "99999999999999.1:1", "11/29/2026 20:01:02.123:9", "):",
+        Gen.OneOfConst("type=", "AVC", "SYSCALL", "EOE", " msg=audit(", "1795982462.123:456", "99999999999999.1:1", "11/29/2026 20:01:02.123:9", "):",
                 "avc:", " denied ", "{", " perfmon ", "}", " capability=38", " capability=21", " tclass=capability2", " exe=\"/x\"", " comm='p'",
                 " uid=1000", "\x1d", " UID=\"alice\"", "=", "\"", "----", "\n", "time->", "\r\n", "\u00e9", "\0")
             .Array[0, 40].Select(w => string.Concat(w)));
@@ -288,7 +288,7 @@ public sealed class ParserFuzzTests
 
     /// <summary>Headers with the magic and plausible or wild size and offset fields, then random bytes.</summary>
     private static readonly Gen<byte[]> PerfDataGen = Gen.OneOf(
-        Gen.Select(Gen.OneOf(16UL, 104UL, 0UL, 4096UL, ulong.MaxValue), Gen.ULong.Array[12, 12], Gen.Byte.Array[0, 600])
+        Gen.Select(Gen.OneOfConst(16UL, 104UL, 0UL, 4096UL, ulong.MaxValue), Gen.ULong.Array[12, 12], Gen.Byte.Array[0, 600])
             .Select((headerSize, fields, tail) =>
             {
                 var b = new byte[16 + 96 + tail.Length];

@@ -31,7 +31,7 @@ public sealed class PerfUsersGroupAclTests : IDisposable
         return path;
     }
 
-    private PerfUsersGroupRequest Request(string path, PerfUsersGroupGrant grant)
+    private static PerfUsersGroupRequest Request(string path, PerfUsersGroupGrant grant)
         => new(Group, new PerfBinaryLocation(path, null), CapabilitySet.Of(CapabilityTable.Perfmon), Array.Empty<string>(), grant);
 
     private static PosixAcl? AclOf(string path) => PosixAclFile.ReadNoFollow(path).Acl;

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using PerfSecurity.Audit;
 using PerfSecurity.Capabilities;
 using PerfSecurity.DataFiles;
-using PerfBinary = PerfSecurity.Groups.PerfBinary;
+using PerfSecurity.Errors;
+using PerfSecurity.IO;
 using PerfSecurity.Settings;
 using PerfSecurity.Tooling;
 using PerfSecurity.Users;
-using PerfSecurity.Errors;
-using PerfSecurity.IO;
 using Xunit;
+using PerfBinary = PerfSecurity.Groups.PerfBinary;
 
 namespace PerfSecurity.Tests.IO;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -134,7 +135,7 @@ public sealed class ReportTests
         {
             var cells = row.QuerySelectorAll("td").Select(c => c.TextContent).ToList();
             Assert.Equal(8, cells.Count);
-            int i = int.Parse(cells[3]["PERF-X".Length..]);
+            int i = int.Parse(cells[3]["PERF-X".Length..], CultureInfo.InvariantCulture);
             Assert.Equal("host" + i, cells[1]);
             Assert.Equal(InCode(Nasty[i]), cells[4].Trim());
             Assert.Equal(InCode(Nasty[(i + 5) % Nasty.Length]), cells[5].Trim());

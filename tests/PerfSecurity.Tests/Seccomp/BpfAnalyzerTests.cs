@@ -49,9 +49,9 @@ public sealed class BpfAnalyzerTests
     {
         // libseccomp's 64-bit "args[2] == -1": high word first, then the low word.
         BpfInstruction[] p = { Ld(36), Jeq(0xffffffff, 0, 3), Ld(32), Jeq(0xffffffff, 0, 1), Ret(Errno(13)), Ret(Allow) };
-        var a = BpfAnalyzer.Analyze(p, Input(SyscallArgument.Unknown("attr"), SyscallArgument.Int(0), SyscallArgument.Int(-1)));
+        var a = BpfAnalyzer.Analyze(p, Input(SyscallArgument.Unknown("attr"), SyscallArgument.SignExtended(0), SyscallArgument.SignExtended(-1)));
         Assert.Equal(new[] { Errno(13), Allow }, Returns(a));
-        Assert.Equal(new[] { Allow }, Returns(BpfAnalyzer.Analyze(p, Input(SyscallArgument.Unknown("attr"), SyscallArgument.Int(0), SyscallArgument.Int(3)))));
+        Assert.Equal(new[] { Allow }, Returns(BpfAnalyzer.Analyze(p, Input(SyscallArgument.Unknown("attr"), SyscallArgument.SignExtended(0), SyscallArgument.SignExtended(3)))));
     }
 
     [Fact]

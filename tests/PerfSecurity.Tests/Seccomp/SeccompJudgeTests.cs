@@ -7,7 +7,7 @@ namespace PerfSecurity.Tests.Seccomp;
 public sealed class SeccompJudgeTests
 {
     private static readonly SyscallCall Call = new("perf_event_open", 298,
-        new[] { SyscallArgument.Unknown("attr"), SyscallArgument.Int(0), SyscallArgument.Int(-1), SyscallArgument.Int(-1), SyscallArgument.Exactly(8) });
+        new[] { SyscallArgument.Unknown("attr"), SyscallArgument.SignExtended(0), SyscallArgument.SignExtended(-1), SyscallArgument.SignExtended(-1), SyscallArgument.Exactly(8) });
     private static readonly SeccompContext Alone = new(0, false);
 
     private static SeccompFilterProgram Constant(int index, uint value) => new(index, new[] { Ret(value) });
@@ -109,8 +109,8 @@ public sealed class SeccompJudgeTests
             h[18] = (byte)machine; h[19] = (byte)(machine >> 8);
             return h;
         }
-        Assert.Same(SyscallAbi.X86_64, SyscallAbi.FromElfHeader(Header(2, 62)));
-        Assert.Same(SyscallAbi.Aarch64, SyscallAbi.FromElfHeader(Header(2, 183)));
+        Assert.Same(SyscallAbi.X64, SyscallAbi.FromElfHeader(Header(2, 62)));
+        Assert.Same(SyscallAbi.Arm64, SyscallAbi.FromElfHeader(Header(2, 183)));
         Assert.Null(SyscallAbi.FromElfHeader(Header(1, 3)));   // i386
         Assert.Null(SyscallAbi.FromElfHeader(Header(1, 62)));  // x32
     }

@@ -1,0 +1,86 @@
+using System.Globalization;
+using PerfSecurity.Errors;
+
+namespace PerfSecurity.Audit;
+
+/// <summary>One step of a repair plan and the findings it repairs: those that asked for exactly this change first.</summary>
+public sealed record PlannedStep(RepairStep Step, IReadOnlyList<Finding> AskedBy, IReadOnlyList<Finding> AlsoRepairs)
+{
+    /// <summary>The step's action with the profiles behind it, as ShouldProcess shows it.</summary>
+    public string Description
+    {
+        get
+        {
+            string asked = string.Join(", ", AskedBy.Select(f => f.Profile.ToString()).Distinct());
+            string also = string.Join(", ", AlsoRepairs.Select(f => f.Profile.ToString()).Distinct().Where(p => !AskedBy.Any(a => a.Profile.ToString() == p)));
+            string checks = string.Join(", ", AskedBy.Concat(AlsoRepairs).Select(f => f.Id).Distinct());
+            return $"{Step.Action} for {checks}, asked by {asked}{(also.Length > 0 ? $"; also satisfies {also}" : "")}";
+        }
+    }
+}
+
+/// <summary>
+/// Turns the findings given to one Repair-PerfSecurityFinding call into one plan: each sysctl is set once (now and
+/// for the next boot) to the strictest value any finding asks for, each file change is made once, and findings that
+/// cannot all pass with one value are refused before anything changes.
+/// </summary>
+public static class RepairPlanner
+{
+    public static IReadOnlyList<PlannedStep> Plan(IEnumerable<(AuditCheck Check, Finding Current)> repairs)
+    {
+        var wanted = repairs.SelectMany(r => FindingRepairer.Plan(r.Check, r.Current).Select(step => (Step: step, Finding: r.Current))).ToList();
+        var plan = new List<PlannedStep>();
+        // In the order first asked for; every later step with the same key folds into the first.
+        foreach (var group in wanted.GroupBy(w => KeyOf(w.Step)))
+        {
+            var all = group.ToList();
+            if (all[0].Step.Sysctl is null)
+            {
+                plan.Add(new PlannedStep(all[0].Step, all.Select(w => w.Finding).Distinct().ToList(), Array.Empty<Finding>()));
+                continue;
+            }
+            int strictest = all.Max(w => w.Step.Sysctl!.Value);
+            var refusing = all.Where(w => !w.Step.Sysctl!.Accepts(strictest)).ToList();
+            if (refusing.Count > 0) throw Conflict(all[0].Step.Sysctl!.Key, strictest, all, refusing);
+            var asking = all.Where(w => w.Step.Sysctl!.Value == strictest).ToList();
+            plan.Add(new PlannedStep(asking[0].Step, asking.Select(w => w.Finding).Distinct().ToList(),
+                all.Where(w => w.Step.Sysctl!.Value != strictest).Select(w => w.Finding).Distinct().ToList()));
+        }
+        return plan;
+    }
+
+    /// <summary>Makes one planned change; every failure comes back as PerfAuditRepairFailed naming the step's target.</summary>
+    public static void Apply(PlannedStep planned)
+    {
+        var step = planned.Step;
+        string checks = string.Join(", ", planned.AskedBy.Select(f => f.Id).Distinct());
+        try { step.Apply(); }
+        catch (PerfSecurityException) { throw; }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfAuditRepairFailed", e,
+                $"Cannot repair {checks} on '{step.Target}': {Native.Errno.Describe(e.Errno)}.{(e.IsPermissionError ? " Repairs need root: run pwsh as root (for example with sudo)." : "")}",
+                step.Target);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PerfSecurityException("PerfAuditRepairFailed", e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.WriteError,
+                $"Cannot repair {checks} on '{step.Target}': {e.Message}", step.Target, e);
+        }
+    }
+
+    private static string KeyOf(RepairStep step) => step.Sysctl is { } s
+        ? $"sysctl\0{s.Key}\0{(s.NextBoot ? "boot" : "now")}"
+        : $"file\0{step.Target}\0{step.Action}";
+
+    private static PerfSecurityException Conflict(string key, int strictest, List<(RepairStep Step, Finding Finding)> all, List<(RepairStep Step, Finding Finding)> refusing)
+    {
+        string Asks((RepairStep Step, Finding Finding) w) => $"{w.Finding.Profile} ({w.Finding.Id}) asks for {w.Step.Sysctl!.Value.ToString(CultureInfo.InvariantCulture)}";
+        string asking = string.Join(", ", all.Where(w => w.Step.Sysctl!.Value == strictest).Select(Asks).Distinct());
+        string refused = string.Join(", ", refusing.Select(w => $"{w.Finding.Profile} ({w.Finding.Id}) expects {w.Finding.Expected}").Distinct());
+        return new PerfSecurityException("PerfAuditRepairConflict", FailureKind.InvalidArgument,
+            $"The findings given cannot all pass with one value of {key}: {asking}, but {refused}. Nothing was changed. " +
+            "Repair the findings of one profile at a time (for example: Invoke-PerfSecurityAudit -Profile Kspp | Repair-PerfSecurityFinding), " +
+            "or leave out the profile you do not follow.", key);
+    }
+}
