@@ -299,6 +299,26 @@ Describe 'Measure-PerfCommand with groups, intervals and cgroups' -Tag Kernel {
         ($intervals | ForEach-Object { $_.Counters[1].Value } | Measure-Object -Sum).Sum / 1e6 | Should -BeGreaterOrEqual ($total.Elapsed.TotalMilliseconds - 1)
     }
 
+    It 'streams intervals while the command runs, and Ctrl+C ends the command' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModuleDir'; Measure-PerfCommand /bin/sleep 30 -Event task-clock -Interval 50ms")
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ($output.Count -lt 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $output.Count | Should -BeGreaterOrEqual 3 -Because 'intervals arrive while the command runs'
+        $output[0] | Should -BeOfType PerfSecurity.CounterInterval
+        $sleeper = Get-Process sleep -ErrorAction SilentlyContinue | Where-Object { $_.Parent.Id -eq $PID }
+        $sleeper | Should -Not -BeNullOrEmpty
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $handle.IsCompleted | Should -BeTrue
+        Get-Process -Id $sleeper.Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @($output | Where-Object { $_ -is [PerfSecurity.CommandMeasurement] }).Count | Should -Be 0
+        $ps.Dispose()
+    }
+
     It 'refuses -Interval with -Repeat' {
         { Measure-PerfCommand /bin/true -Interval 1s -Repeat 2 -ErrorAction Stop } | Should -Throw -ErrorId 'PerfCounterIntervalWithRepeat,*'
     }

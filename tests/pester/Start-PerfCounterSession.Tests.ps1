@@ -344,6 +344,10 @@ Describe 'Start-PerfCounterSession -Cgroup' -Tag Kernel {
                 $r.Message | Should -Match 'perf_event_paranoid 0 or lower; it is 2'
                 $a = Invoke-AsUser $CgUser { (Get-PerfAccess | Where-Object Scope -EQ CpuWide).Allowed }
                 $a.Output | Should -BeFalse
+                # perf stat -G refuses the same user at the same level.
+                $p = Invoke-AsUser $CgUser { param($n) (& perf stat '-x,' -a -e task-clock -G $n -- true 2>&1 | Out-String) } -ArgumentList (Split-Path -Leaf $Cg)
+                $p.Output | Should -Match 'perf_event_paranoid|Permission denied|Access to performance monitoring'
+                $p.Output | Should -Not -Match '(?m)^[0-9.]+,msec,task-clock'
             }
             # A cgroup's counters run only while its tasks do: a shell that wakes every 20 ms is put in it.
             $busy = Start-Process /bin/sh -ArgumentList '-c', '"while :; do sleep 0.02; done"' -PassThru
@@ -354,6 +358,8 @@ Describe 'Start-PerfCounterSession -Cgroup' -Tag Kernel {
                     $r.ErrorId | Should -BeNullOrEmpty
                     $r.Output.Counted | Should -BeTrue
                     $r.Output.Value | Should -BeGreaterThan 0
+                    $p = Invoke-AsUser $CgUser { param($n) (& perf stat '-x,' -a -e context-switches -G $n -- sleep 0.3 2>&1 | Out-String) } -ArgumentList (Split-Path -Leaf $Cg)
+                    $p.Output | Should -Match '(?m)^[0-9]+,,context-switches,' -Because 'perf stat -G counts the cgroup for the same user at paranoid 0'
                 }
             }
             finally { $busy.Kill(); $busy.WaitForExit() }

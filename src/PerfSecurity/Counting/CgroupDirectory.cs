@@ -14,24 +14,14 @@ public sealed class CgroupDirectory : IDisposable
 {
     private const int MaxLinks = 40;
 
-    private CgroupDirectory(string path, string name, MountEntry mount, FileDescriptor handle)
+    private CgroupDirectory(string path, FileDescriptor handle)
     {
         Path = path;
-        Name = name;
-        Mount = mount;
         Handle = handle;
     }
 
     /// <summary>The directory as walked: absolute, through root's links only.</summary>
     public string Path { get; }
-
-    /// <summary>The cgroup's path in its hierarchy, as /proc/&lt;pid&gt;/cgroup and perf stat -G name it ("/" for the root).</summary>
-    public string Name { get; }
-
-    public MountEntry Mount { get; }
-
-    /// <summary>"cgroup2", or "cgroup" for a v1 hierarchy.</summary>
-    public string Hierarchy => Mount.FileSystemType;
 
     /// <summary>An ordinary read-only descriptor of the directory (the kernel refuses O_PATH ones with EBADF).</summary>
     internal FileDescriptor Handle { get; }
@@ -96,11 +86,9 @@ public sealed class CgroupDirectory : IDisposable
                 real.Add(name);
             }
             string walked = "/" + string.Join("/", real);
-            MountEntry mount = MountOf(current, walked, path, mountInfo, cgroups);
-            string rest = walked == mount.MountPoint ? "" : mount.MountPoint == "/" ? walked : walked[mount.MountPoint.Length..];
-            string inHierarchy = mount.Root.TrimEnd('/') + rest;
+            CheckMount(current, walked, path, mountInfo, cgroups);
             FileDescriptor handle = FileSystem.OpenAt(current, ".", FileSystem.O_RDONLY | FileSystem.O_DIRECTORY, shownAs: walked);
-            return new CgroupDirectory(walked, inHierarchy.Length == 0 ? "/" : inHierarchy, mount, handle);
+            return new CgroupDirectory(walked, handle);
         }
         finally
         {
@@ -117,8 +105,9 @@ public sealed class CgroupDirectory : IDisposable
         return names;
     }
 
-    // The mount the directory is on: the same device as the descriptor, at the longest mount point above the path.
-    private static MountEntry MountOf(FileDescriptor dir, string walked, string given, string mountInfo, string cgroups)
+    // The mount the directory is on (the same device as the descriptor, at the longest mount point above the path)
+    // must be a cgroup hierarchy with the perf_event controller.
+    private static void CheckMount(FileDescriptor dir, string walked, string given, string mountInfo, string cgroups)
     {
         ulong device = FileSystem.Stat(dir).Device;
         MountEntry? mount = MountTable.Read(mountInfo)
@@ -132,7 +121,6 @@ public sealed class CgroupDirectory : IDisposable
             throw new PerfSecurityException("PerfCounterCgroupNoPerfEvent", FailureKind.InvalidArgument,
                 $"'{walked}' is in the {(mount.FileSystemType == "cgroup2" ? "cgroup v2" : "cgroup v1 (" + string.Join(",", mount.SuperOptions.Where(IsController)) + ")")} hierarchy at {mount.MountPoint}, " +
                 $"which does not have the perf_event controller, so the kernel cannot count its tasks: {PerfEventHierarchies(mountInfo, cgroups)}.", given);
-        return mount;
     }
 
     private static bool IsController(string option) => option is not ("rw" or "ro") && !option.Contains('=', StringComparison.Ordinal);

@@ -23,9 +23,5 @@ public sealed class EventGroup
 
     public EventDefinition Leader => Members[0];
 
-    /// <summary>Events counted each on its own, as separate -Event strings are.</summary>
-    public static IReadOnlyList<EventGroup> Alone(IEnumerable<EventDefinition> events)
-        => events.Select(e => new EventGroup(new[] { e }, null)).ToList();
-
     public override string ToString() => Text ?? Leader.Name;
 }
