@@ -5,12 +5,6 @@ using PerfSecurity.Settings;
 namespace PerfSecurity.Access;
 
 /// <summary>
-/// The capabilities a subject ends up with, and the caveats found on the way. <see cref="ExecFailure"/> says why
-/// executing the subject's file fails altogether, when it does.
-/// </summary>
-public readonly record struct ResolvedCredentials(CapabilitySet Effective, bool IsRoot, IReadOnlyList<string> Notes, string? FileNote, string? ExecFailure = null);
-
-/// <summary>
 /// The kernel's perf_events permission rules (kernel/events/core.c, kernel/kallsyms.c, the distribution
 /// restrict patch, perf_mmap accounting), execve's capability rules (security/commoncap.c) and the process's
 /// seccomp filters (kernel/seccomp.c) as a pure function of <see cref="KernelFacts"/> and <see cref="SubjectFacts"/>.

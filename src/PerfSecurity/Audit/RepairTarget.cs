@@ -7,17 +7,6 @@ using PerfSecurity.Tooling;
 
 namespace PerfSecurity.Audit;
 
-/// <summary>What a finding's Target names for its check, which decides what Repair may change.</summary>
-public enum RepairTargetKind
-{
-    /// <summary>A system-wide setting: the finding has no target.</summary>
-    None,
-    /// <summary>A perf binary (see <see cref="RepairTarget.IsPerfBinary"/>).</summary>
-    PerfBinary,
-    /// <summary>A perf.data file.</summary>
-    PerfDataFile,
-}
-
 /// <summary>
 /// Opens the file a repair changes and proves, on the descriptor it returns, that the file is what the check covers.
 /// A finding is input, not evidence: its Target may have been typed, edited or swapped since the audit, so nothing

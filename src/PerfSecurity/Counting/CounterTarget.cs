@@ -3,15 +3,6 @@ using PerfSecurity.Errors;
 
 namespace PerfSecurity.Counting;
 
-public enum CounterTargetKind
-{
-    Process,
-    Cpu,
-    SystemWide,
-    /// <summary>The tasks of one cgroup, counted on each CPU (PERF_FLAG_PID_CGROUP, perf stat -G).</summary>
-    Cgroup,
-}
-
 /// <summary>
 /// Where counters are opened: every thread of a process (pid = tid, cpu = -1), CPUs (pid = -1), or a cgroup on
 /// CPUs (pid = the cgroup directory's descriptor).

@@ -1,8 +1,5 @@
 namespace PerfSecurity.Counting;
 
-/// <summary>What stays the same from one reading of an event to the next: its name, its group and its unit.</summary>
-public sealed record CounterEvent(string Event, string? Group, string? GroupLeader, double Scale, string? Unit, bool IsClock);
-
 /// <summary>
 /// Sums of one event over its descriptors (threads or CPUs), before scaling, as perf stat aggregates. Slot is the
 /// event's place in the session's list; members of a group share its Enabled and Running times. Unschedulable is

@@ -3,9 +3,6 @@ using System.Text;
 
 namespace PerfSecurity.Counting;
 
-/// <summary>One line of /proc/self/mountinfo (proc(5)): the device, the root of the mount, where it is, what it is.</summary>
-public sealed record MountEntry(ulong Device, string Root, string MountPoint, string FileSystemType, string[] SuperOptions);
-
 /// <summary>The mounts of this process's mount namespace, read from /proc/self/mountinfo.</summary>
 public static class MountTable
 {
