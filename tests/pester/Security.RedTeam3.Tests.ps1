@@ -1,0 +1,80 @@
+# A third round of attacks of a hostile local user, against the capability scanner, the repair planner and what
+# came with them, replayed with real users. Each asserts that nothing of the user's choice was followed, changed or
+# weakened.
+BeforeAll {
+    . "$PSScriptRoot/common.ps1"
+    $script:Rt3Tag = Get-Random -Minimum 10000 -Maximum 99999
+    $script:Rt3Attacker = New-TestUser 'psrtc'
+    # The attacker's own directory, as under /tmp or /home.
+    $script:Rt3UserDir = "/tmp/psrtc-$Rt3Tag"
+    $null = New-Item -ItemType Directory $Rt3UserDir
+    & chown "${Rt3Attacker}:" $Rt3UserDir
+    # Root's files, on a path only root can change; the swapper lives there too (0755, so the attacker may run it).
+    $script:Rt3RootDir = New-RootOnlyDirectory 'psrtc'
+    $script:Rt3Swapper = "$Rt3RootDir/swap"
+    & gcc -O2 -o $Rt3Swapper "$PSScriptRoot/tools/swap.c"
+    if ($LASTEXITCODE -ne 0) { throw 'gcc failed to build the swapper' }
+
+    function script:Start-Rt3Swapper([string] $Directory, [string[]] $Operations) {
+        # tools/swap.c as the attacker, in $Directory, until Stop-Rt3Swapper; returns the process.
+        $psi = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
+        foreach ($a in @('--reuid', $Rt3Attacker, '--regid', $Rt3Attacker, '--init-groups', $Rt3Swapper) + $Operations) { $psi.ArgumentList.Add($a) }
+        $psi.WorkingDirectory = $Directory
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $p = [System.Diagnostics.Process]::Start($psi)
+        Start-Sleep -Milliseconds 50
+        if ($p.HasExited) { throw "The swapper did not start: $($p.StandardError.ReadToEnd())" }
+        $p
+    }
+    function script:Stop-Rt3Swapper($Process) {
+        # SIGTERM lets it finish its round (no name left missing); returns the rounds it made.
+        & kill -TERM $Process.Id
+        $Process.WaitForExit()
+        [long]('0' + $Process.StandardOutput.ReadToEnd().Trim())
+    }
+}
+
+AfterAll {
+    Remove-Item -Recurse -Force $Rt3UserDir, $Rt3RootDir -ErrorAction SilentlyContinue
+    Remove-TestUser $Rt3Attacker
+}
+
+Describe 'Get-PerfCapability -Recurse over a user''s directory whose folders the user swaps for links' -Tag Security, Unprivileged, Slow {
+    BeforeAll {
+        # Root's capable files in 16 folders of a directory only root may read, and the user's look-alike tree: a real
+        # folder 'a' with the same 16 (empty) folders, and a link 'l' to root's directory. The user exchanges the two
+        # names without pause, so a folder listed as a/dN by the scan may be opened after 'a' became the link.
+        $script:Rt3Secret = "$Rt3RootDir/secret"
+        $null = New-Item -ItemType Directory $Rt3Secret
+        & chmod 700 $Rt3Secret
+        Copy-Item /bin/true "$Rt3Secret/cap"
+        & setcap cap_net_raw+ep "$Rt3Secret/cap"
+        foreach ($i in 0..15) {
+            $null = New-Item -ItemType Directory "$Rt3Secret/d$i"
+            & ln "$Rt3Secret/cap" "$Rt3Secret/d$i/cap"
+        }
+        $script:Rt3Tree = "$Rt3UserDir/scan"
+        $plant = "mkdir $Rt3Tree && cd $Rt3Tree && mkdir a && for i in `$(seq 0 15); do mkdir a/d`$i; done && ln -s $Rt3Secret l"
+        & setpriv --reuid $Rt3Attacker --regid $Rt3Attacker --init-groups sh -c $plant
+        if ($LASTEXITCODE -ne 0) { throw 'the attacker could not plant the tree' }
+    }
+
+    It 'never reads root''s folder through the link, nor reports its files under the user''s path (2,000 scans)' {
+        (Get-PerfCapability -Recurse -LiteralPath $Rt3Secret).Count | Should -Be 17 -Because 'root''s files are capable'
+        $swapper = Start-Rt3Swapper $Rt3Tree @('x', 'a', 'l')
+        $found = [System.Collections.Generic.List[string]]::new()
+        $refused = 0
+        try {
+            for ($i = 0; $i -lt 2000; $i++) {
+                $r = @(Get-PerfCapability -Recurse -LiteralPath $Rt3Tree -ThrottleLimit (1 + $i % 2) -WarningVariable warned -WarningAction SilentlyContinue)
+                foreach ($f in $r) { $found.Add("scan $i reported $($f.Path)") }
+                $refused += @($warned | Where-Object { "$_" -match 'symbolic links|Not a directory' }).Count
+            }
+        }
+        finally { $rounds = Stop-Rt3Swapper $swapper }
+        $rounds | Should -BeGreaterThan 0
+        $refused | Should -BeGreaterThan 0 -Because 'some scans met a swapped folder (otherwise the race never ran)'
+        $found | Should -BeNullOrEmpty -Because 'the user''s tree holds no capable file: each one reported is root''s, read through the user''s link'
+    }
+}
