@@ -78,3 +78,36 @@ Describe 'Get-PerfCapability -Recurse over a user''s directory whose folders the
         $found | Should -BeNullOrEmpty -Because 'the user''s tree holds no capable file: each one reported is root''s, read through the user''s link'
     }
 }
+
+Describe 'Findings of a user''s choosing that would lower perf_event_paranoid' -Tag Security, Unprivileged, Kernel {
+    BeforeAll {
+        $script:Rt3Paranoid = Save-ParanoidState
+        $script:Rt3Findings = "$Rt3UserDir/findings.json"
+    }
+    AfterEach { Restore-ParanoidState $Rt3Paranoid }
+
+    It 'leaves paranoid 3 alone when the admin pipes the user''s <Case> (Scap asks for exactly 2)' -TestCases @(
+        @{ Case = 'PERF-PARANOID-RUNTIME finding'; Json = '[{"Id":"PERF-PARANOID-RUNTIME","Profile":"Scap","Status":"Fail","Expected":"3"}]' }
+        @{ Case = 'PERF-PARANOID-PERSISTED finding, with -Force'; Json = '[{"Id":"PERF-PARANOID-PERSISTED","Profile":"Scap","Status":"Fail"}]'; Force = $true }
+    ) {
+        # The user writes the file; the administrator, hardened at 3 (Kspp, or what Debian's kernel boots with), pipes it in.
+        & setpriv --reuid $Rt3Attacker --regid $Rt3Attacker --init-groups sh -c "printf '%s' '$Json' > $Rt3Findings"
+        $LASTEXITCODE | Should -Be 0
+        Set-ParanoidRuntime 3
+        [IO.File]::WriteAllText($DropIn, "kernel.perf_event_paranoid = 3`n")
+        Get-Content -Raw $Rt3Findings | ConvertFrom-Json | Repair-PerfSecurityFinding -Force:([bool]$Force) -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
+        Get-ParanoidRuntime | Should -Be 3 -Because 'the repair lowered the running level'
+        [IO.File]::ReadAllText($DropIn) | Should -Be "kernel.perf_event_paranoid = 3`n" -Because 'the repair lowered the level of the next boot'
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'PerfAuditRepairWeakens,*'
+        $failed[0].Exception.Message | Should -BeLike '*would lower kernel.perf_event_paranoid from 3 to 2*Nothing was changed*'
+    }
+
+    It 'still raises a level that a profile finds too low' {
+        Set-ParanoidRuntime 1
+        [IO.File]::WriteAllText($DropIn, "kernel.perf_event_paranoid = 1`n")
+        '[{"Id":"PERF-PARANOID-RUNTIME","Profile":"Scap"}]' | ConvertFrom-Json | Repair-PerfSecurityFinding -Confirm:$false
+        Get-ParanoidRuntime | Should -Be 2
+        (Get-PerfParanoid).NextBootLevel | Should -Be 2
+    }
+}
