@@ -3,6 +3,7 @@
 # weakened.
 BeforeAll {
     . "$PSScriptRoot/common.ps1"
+    . "$PSScriptRoot/hostile.ps1"
     $script:Rt3Tag = Get-Random -Minimum 10000 -Maximum 99999
     $script:Rt3Attacker = New-TestUser 'psrtc'
     # The attacker's own directory, as under /tmp or /home.
@@ -109,5 +110,24 @@ Describe 'Findings of a user''s choosing that would lower perf_event_paranoid' -
         '[{"Id":"PERF-PARANOID-RUNTIME","Profile":"Scap"}]' | ConvertFrom-Json | Repair-PerfSecurityFinding -Confirm:$false
         Get-ParanoidRuntime | Should -Be 2
         (Get-PerfParanoid).NextBootLevel | Should -Be 2
+    }
+}
+
+Describe 'Measure-PerfCommand run by root on a FIFO of a user''s' -Tag Security, Unprivileged {
+    BeforeAll {
+        # An executable FIFO: root may "execute" it by its mode, and reading its #! line waited for a writer forever.
+        $script:Rt3Bin = "$Rt3UserDir/bin"
+        & setpriv --reuid $Rt3Attacker --regid $Rt3Attacker --init-groups sh -c "mkdir $Rt3Bin && mkfifo $Rt3Bin/rt3tool && chmod 755 $Rt3Bin/rt3tool"
+        if ($LASTEXITCODE -ne 0) { throw 'the attacker could not plant the FIFO' }
+    }
+
+    It 'refuses <Case> at once instead of waiting for a writer' -TestCases @(
+        @{ Case = 'the FIFO by its path'; Script = "Measure-PerfCommand '{0}/rt3tool' -Event task-clock" }
+        @{ Case = 'the FIFO found on root''s PATH (the user''s directory first)'; Script = "`$env:PATH = '{0}:' + `$env:PATH; Measure-PerfCommand rt3tool -Event task-clock" }
+    ) {
+        $r = Invoke-Bounded ($Script -f $Rt3Bin) -Seconds 60
+        $r.TimedOut | Should -BeFalse -Because 'opening the FIFO for its #! line blocked the administrator''s session'
+        $r.ErrorId | Should -BeLike 'PerfCounterCommandNotExecutable,*' -Because $r.Message
+        $r.Message | Should -BeLike '*not a regular file*'
     }
 }
