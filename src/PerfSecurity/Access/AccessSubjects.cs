@@ -26,8 +26,16 @@ public static class AccessSubjects
         return new KernelFacts(level, kernel.Flavor, kernel.Version, kptr, online.Length > 0 ? online.Max() : 0);
     }
 
-    /// <summary>A running process as it is now.</summary>
-    public static SubjectFacts ForProcess(int pid)
+    /// <summary>A running process as it is now; about to execute <paramref name="filePath"/> when one is given.</summary>
+    public static SubjectFacts ForProcess(int pid, string? filePath = null)
+    {
+        SubjectFacts subject = ForProcessAlone(pid);
+        if (filePath is null) return subject;
+        var (gid, groups) = GroupsOfProcess(pid);
+        return Executing(subject, filePath, gid, groups);
+    }
+
+    private static SubjectFacts ForProcessAlone(int pid)
     {
         if (pid <= 0)
             throw new PerfSecurityException("PerfAccessInvalidProcessId", FailureKind.InvalidArgument,
@@ -49,8 +57,12 @@ public static class AccessSubjects
     private static PerfSecurityException Exited(int pid)
         => new("PerfAccessProcessNotFound", FailureKind.ObjectNotFound, $"Process {pid} exited while its seccomp filters were being read.", pid);
 
-    /// <summary>A fresh login of a user (no ambient or inheritable capabilities, PID 1's bounding set); root holds that set.</summary>
-    public static SubjectFacts ForUser(string userName)
+    /// <summary>
+    /// A fresh login of a user (no ambient or inheritable capabilities, PID 1's bounding set; root holds that set),
+    /// about to execute <paramref name="filePath"/> when one is given, with the groups that login gets. The user is
+    /// looked up once, through NSS.
+    /// </summary>
+    public static SubjectFacts ForUser(string userName, string? filePath = null)
     {
         if (string.IsNullOrWhiteSpace(userName))
             throw new PerfSecurityException("PerfAccessInvalidUserName", FailureKind.InvalidArgument, "The user name is empty.", userName);
@@ -59,7 +71,8 @@ public static class AccessSubjects
                 $"There is no user '{userName}' in the account databases (getpwnam found nothing).", userName);
         // Logins descend from PID 1 and keep its bounding set (a container or a restricted init lacks some).
         CapabilitySet bounding = ProcessCapabilities.Read(1)?.Bounding is { IsEmpty: false } b ? b : CapabilitySet.All;
-        return SubjectFacts.Login(user.Name, user.Uid, bounding);
+        SubjectFacts subject = SubjectFacts.Login(user.Name, user.Uid, bounding);
+        return filePath is null ? subject : Executing(subject, filePath, user.Gid, Accounts.GroupIdsOf(user.Name, user.Gid));
     }
 
     /// <summary>The subject about to execute <paramref name="path"/>: its capabilities, mode and mount are read here.</summary>
@@ -97,7 +110,7 @@ public static class AccessSubjects
         var chain = new List<FileStatus> { status };
         chain.AddRange(Directories(path));
         bool executable = CanExecute(chain, subject.Uid, gid, groups);
-        bool setuidRoot = (status.Mode & 0x800) != 0 && status.Uid == 0;
+        bool setuidRoot = (status.Mode & FileStatus.S_ISUID) != 0 && status.Uid == 0;
         return subject with
         {
             File = new ExecutedFile(path, caps, executable, noSuid, setuidRoot),
@@ -114,14 +127,14 @@ public static class AccessSubjects
         for (int i = 0; i < chain.Count; i++)
         {
             FileStatus s = chain[i];
-            uint mode = s.Mode & 0x1FF;
+            uint mode = s.Mode & FileStatus.PermissionBits;
             if (uid == 0)
             {
                 // DAC override: directories always searchable; a file needs some execute bit.
-                if (i == 0 && (mode & 0x49) == 0) return false;
+                if (i == 0 && (mode & FileStatus.AnyExecute) == 0) return false;
                 continue;
             }
-            uint bit = s.Uid == uid ? 0x40u : (s.Gid == gid || groups.Contains(s.Gid)) ? 0x08u : 0x01u;
+            uint bit = s.Uid == uid ? FileStatus.S_IXUSR : (s.Gid == gid || groups.Contains(s.Gid)) ? FileStatus.S_IXGRP : FileStatus.S_IXOTH;
             if ((mode & bit) == 0) return false;
         }
         return true;

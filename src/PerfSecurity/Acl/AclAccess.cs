@@ -1,39 +1,4 @@
-using System.Globalization;
-using PerfSecurity.Native;
-
 namespace PerfSecurity.Acl;
-
-/// <summary>Who a grant of execute permission reaches.</summary>
-public enum AclGrantKind
-{
-    /// <summary>The file's owner (user:: or the mode's owner bits).</summary>
-    Owner,
-    /// <summary>Members of the file's group (group:: under the mask, or the mode's group bits).</summary>
-    OwningGroup,
-    /// <summary>A named user entry (user:NAME:...).</summary>
-    User,
-    /// <summary>Members of a named group entry (group:NAME:...).</summary>
-    Group,
-    /// <summary>Everyone else (other:: or the mode's other bits).</summary>
-    Others,
-}
-
-/// <summary>One principal the kernel lets execute a file, and what it effectively may do.</summary>
-public sealed record AclGrant(AclGrantKind Kind, uint Id, AclPermissions Effective)
-{
-    /// <summary>"user:alice", "group:staff", "owner root", "group root (owning group)", "others".</summary>
-    public string Describe() => Kind switch
-    {
-        AclGrantKind.Owner => $"owner {Accounts.UserById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
-        AclGrantKind.OwningGroup => $"group {Accounts.GroupById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)} (owning group)",
-        AclGrantKind.User => $"user:{Accounts.UserById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
-        AclGrantKind.Group => $"group:{Accounts.GroupById(Id)?.Name ?? Id.ToString(CultureInfo.InvariantCulture)}",
-        _ => "others",
-    };
-
-    /// <summary>Whether the grant is an extended ACL entry (user:NAME or group:NAME), not something the mode shows.</summary>
-    public bool IsNamedEntry => Kind is AclGrantKind.User or AclGrantKind.Group;
-}
 
 /// <summary>
 /// The kernel's permission check for a caller without CAP_DAC_OVERRIDE: acl_permission_check in fs/namei.c and

@@ -1,61 +1,8 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using PerfSecurity.Errors;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Acl;
-
-/// <summary>The tag of an ACL entry, with the values of include/uapi/linux/posix_acl.h.</summary>
-public enum AclTag : ushort
-{
-    UserObj = 0x01,
-    User = 0x02,
-    GroupObj = 0x04,
-    Group = 0x08,
-    Mask = 0x10,
-    Other = 0x20,
-}
-
-/// <summary>ACL_READ, ACL_WRITE, ACL_EXECUTE: the same bits as one triplet of the file mode.</summary>
-[Flags]
-public enum AclPermissions : ushort
-{
-    None = 0,
-    Execute = 1,
-    Write = 2,
-    Read = 4,
-    ReadExecute = Read | Execute,
-    All = Read | Write | Execute,
-}
-
-/// <summary>One entry: a tag, its permissions and, for named users and groups, the uid or gid.</summary>
-public readonly record struct AclEntry(AclTag Tag, AclPermissions Permissions, uint Id = AclEntry.UndefinedId)
-{
-    /// <summary>ACL_UNDEFINED_ID: what the kernel stores as the id of an unnamed entry.</summary>
-    public const uint UndefinedId = uint.MaxValue;
-
-    /// <summary>A user:NAME or group:NAME entry (the ones setfacl -m u:/g: adds).</summary>
-    public bool IsNamed => Tag is AclTag.User or AclTag.Group;
-
-    /// <summary>"r-x" as getfacl prints permissions.</summary>
-    public static string PermissionText(AclPermissions p)
-        => new(new[] { (p & AclPermissions.Read) != 0 ? 'r' : '-', (p & AclPermissions.Write) != 0 ? 'w' : '-', (p & AclPermissions.Execute) != 0 ? 'x' : '-' });
-
-    /// <summary>The entry as getfacl prints it ("user:alice:r-x", "mask::r-x"); <paramref name="name"/> names a uid/gid (null: numeric, as getfacl -n).</summary>
-    public string ToText(Func<AclTag, uint, string?>? name = null)
-    {
-        string qualifier = IsNamed ? name?.Invoke(Tag, Id) ?? Id.ToString(CultureInfo.InvariantCulture) : "";
-        string tag = Tag switch
-        {
-            AclTag.UserObj or AclTag.User => "user",
-            AclTag.GroupObj or AclTag.Group => "group",
-            AclTag.Mask => "mask",
-            _ => "other",
-        };
-        return $"{tag}:{qualifier}:{PermissionText(Permissions)}";
-    }
-
-    public override string ToString() => ToText();
-}
 
 /// <summary>
 /// A POSIX access ACL as the kernel stores it in the system.posix_acl_access extended attribute
@@ -239,6 +186,12 @@ public sealed class PosixAcl : IEquatable<PosixAcl>
 
     /// <summary>The entries as getfacl prints them, one per line.</summary>
     public string[] ToText(Func<AclTag, uint, string?>? name = null) => _entries.Select(e => e.ToText(name)).ToArray();
+
+    /// <summary>The entries as getfacl prints them, named users and groups by name (through NSS; the number when there is none).</summary>
+    public string[] ToNamedText() => ToText(NameOf);
+
+    /// <summary>The name of a named entry's user or group, through NSS; the number when there is none.</summary>
+    public static string NameOf(AclTag tag, uint id) => tag == AclTag.User ? UserNames.Of(id) : GroupNames.Of(id);
 
     public bool Equals(PosixAcl? other) => other is not null && _entries.AsSpan().SequenceEqual(other._entries);
     public override bool Equals(object? obj) => Equals(obj as PosixAcl);

@@ -3,9 +3,6 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.Acl;
 
-/// <summary>What a file's access ACL is: none, one, or a filesystem that has no POSIX ACLs.</summary>
-public readonly record struct AclReading(PosixAcl? Acl, bool Supported);
-
 /// <summary>Reads and writes system.posix_acl_access, on a held descriptor or (for reports) a path that is not followed.</summary>
 public static class PosixAclFile
 {

@@ -19,12 +19,13 @@ public sealed class AuditContext
     };
 
     private readonly IReadOnlyList<string>? _explicitPaths;
-    private IReadOnlyList<PerfBinary>? _binaries;
+    private IReadOnlyList<AuditedBinary>? _binaries;
     private SysctlConfiguration? _sysctl;
     private IReadOnlyList<SudoersRule>? _sudoers;
     private IReadOnlyList<PerfDataFile>? _dataFiles;
     private PerfToolInfo? _tool;
     private bool _toolRead;
+    private IReadOnlyList<int>? _perfTop;
     private readonly List<string> _unreadable = new();
     private readonly string? _perfPath;
     private readonly IReadOnlyList<string>? _libraryDirectories;
@@ -72,14 +73,14 @@ public sealed class AuditContext
     }
 
     /// <summary>The perf binaries to judge: those given with -Path, or every perf-named or perf-capable file found.</summary>
-    public IReadOnlyList<PerfBinary> Binaries => _binaries ??= FindBinaries();
+    public IReadOnlyList<AuditedBinary> Binaries => _binaries ??= FindBinaries();
 
     /// <summary>The binaries that carry file capabilities.</summary>
-    public IEnumerable<PerfBinary> CapableBinaries => Binaries.Where(b => b.Capabilities is not null);
+    public IEnumerable<AuditedBinary> CapableBinaries => Binaries.Where(b => b.Capabilities is not null);
 
-    private List<PerfBinary> FindBinaries()
+    private List<AuditedBinary> FindBinaries()
     {
-        var result = new List<PerfBinary>();
+        var result = new List<AuditedBinary>();
         var seen = new HashSet<(ulong, ulong)>();
         if (_explicitPaths is not null)
         {
@@ -123,7 +124,7 @@ public sealed class AuditContext
         => fileName == "perf" || fileName.StartsWith("perf_", StringComparison.Ordinal) || fileName.StartsWith("perf-", StringComparison.Ordinal)
            || fileName.StartsWith("perf.", StringComparison.Ordinal);
 
-    private void AddBinary(string path, bool explicitly, List<PerfBinary> result, HashSet<(ulong, ulong)> seen)
+    private void AddBinary(string path, bool explicitly, List<AuditedBinary> result, HashSet<(ulong, ulong)> seen)
     {
         FileStatus st;
         try { st = FileSystem.Stat(path, followLinks: false); }
@@ -143,7 +144,7 @@ public sealed class AuditContext
         string name = Path.GetFileName(path);
         bool perfCapable = caps is not null && (caps.Permitted | caps.Inheritable).Intersect(CapabilitySet.Of(CapabilityTable.Perfmon, CapabilityTable.SysAdmin)).Count > 0;
         if (!explicitly && !IsPerfName(name) && !perfCapable) return;
-        result.Add(new PerfBinary(path, st, caps, Capabilities.PerfProgram.IsScriptFile(path)));
+        result.Add(new AuditedBinary(path, st, caps, IO.FileEntry.IsScript(path)));
     }
 
     public IReadOnlyList<SudoersRule> SudoersRules => _sudoers ??= SudoersRule.Load(SudoersPath, this);
@@ -157,7 +158,7 @@ public sealed class AuditContext
         {
             if (_toolRead) return _tool;
             _toolRead = true;
-            string? perf = _perfPath ?? Capabilities.PerfProgram.FindOnPath("perf");
+            string? perf = _perfPath ?? Tooling.PerfLocator.FindOnPath();
             if (perf is null) return null;
             try { _tool = Tooling.PerfTool.Inspect(perf, runVersion: false, _libraryDirectories); }
             catch (PerfSecurityException e) { NoteUnreadable(perf, e.Message); }
@@ -165,10 +166,10 @@ public sealed class AuditContext
         }
     }
 
-    /// <summary>Whether some process runs "perf top" now (argv[0] named perf*, first argument "top").</summary>
-    public bool PerfTopRunning() => RunningPerfTop().Any();
+    /// <summary>The processes that run "perf top" (argv[0] named perf*, first argument "top"), read from /proc once per audit.</summary>
+    public IReadOnlyList<int> PerfTopProcesses => _perfTop ??= RunningPerfTop().ToList();
 
-    public static IEnumerable<int> RunningPerfTop()
+    private static IEnumerable<int> RunningPerfTop()
     {
         IEnumerable<string> dirs;
         try { dirs = Directory.EnumerateDirectories("/proc").ToList(); }
@@ -185,12 +186,4 @@ public sealed class AuditContext
             if (argv.Length >= 2 && IsPerfName(Path.GetFileName(argv[0])) && argv[1] == "top") yield return pid;
         }
     }
-}
-
-/// <summary>A perf binary and what the checks need to know of it.</summary>
-public sealed record PerfBinary(string Path, FileStatus Status, FileCapabilityData? Capabilities, bool IsScript)
-{
-    public string CapabilityText => Capabilities?.Text ?? "(none)";
-    public string ModeText => Convert.ToString(Status.Permissions, 8).PadLeft(4, '0');
-    public string GroupName => Accounts.GroupById(Status.Gid)?.Name ?? Status.Gid.ToString(CultureInfo.InvariantCulture);
 }

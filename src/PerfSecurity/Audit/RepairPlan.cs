@@ -1,5 +1,6 @@
 using System.Globalization;
 using PerfSecurity.Errors;
+using PerfSecurity.Native;
 
 namespace PerfSecurity.Audit;
 

@@ -3,6 +3,7 @@ using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
 using PerfSecurity.Native;
+using PerfSecurity.Tooling;
 
 namespace PerfSecurity.Audit;
 
@@ -40,9 +41,9 @@ public static class RepairTarget
 
     private static bool ResolverNames(FileStatus status)
     {
-        var perf = PerfProgram.Find();
-        // A PATH entry or link a user controls would let that user name any capable file "perf" (the binary too).
-        if (perf is null || SecurePath.FindWeakness(perf.Path) is not null) return false;
+        var perf = PerfLocator.Find();
+        // A PATH entry, link or script a user controls would let that user name any capable file "perf" (the binary too).
+        if (perf is null || perf.Weakness is not null) return false;
         foreach (string? candidate in new[] { perf.Path, perf.Binary })
         {
             if (candidate is null) continue;

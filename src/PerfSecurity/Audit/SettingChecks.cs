@@ -65,7 +65,7 @@ public sealed class ParanoidPersistedCheck : AuditCheck
             yield break;
         }
         var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
-        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = context.SysctlConfig.NextBootParanoid(context.Kernel.Flavor);
         var status = ProfileRules.ParanoidStatus(profile, next);
         string actual = winner is null ? $"{next} (kernel default; {listing})" : $"{next} ({winner.File}:{winner.Line})";
         yield return Make(profile, status, rule.Severity, rule.Expected, actual, remediation, rule.Reference, repairable: true);
@@ -98,7 +98,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
         int? level = context.ReadSysctl(Sysctl.ParanoidKey);
         if (level is null) yield break;
         var winner = context.SysctlConfig.Effective(Sysctl.ParanoidKey);
-        int next = context.SysctlConfig.EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(context.Kernel.Flavor);
+        int next = context.SysctlConfig.NextBootParanoid(context.Kernel.Flavor);
         int target = Math.Max(level.Value, next);
         yield return Make(profile, level.Value == next ? FindingStatus.Pass : FindingStatus.Fail, FindingSeverity.Medium,
             $"runtime = next boot", $"runtime {level}, next boot {next} ({winner?.File ?? "kernel default"})",
@@ -108,7 +108,7 @@ public sealed class ParanoidDriftCheck : AuditCheck
     public override IEnumerable<RepairStep> Repair(Finding finding)
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
-        int next = SysctlConfiguration.Load().EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : ParanoidLevel.BootDefault(KernelInfo.Current.Flavor);
+        int next = SysctlConfiguration.Load().NextBootParanoid(KernelInfo.Current.Flavor);
         int target = Math.Max(level, next); // the stricter of the two: a repair never weakens
         // Any value at least as strict ends the drift, as long as runtime and next boot get the same one.
         foreach (var step in SysctlRepair.Steps(Sysctl.ParanoidKey, target, v => v >= target)) yield return step;

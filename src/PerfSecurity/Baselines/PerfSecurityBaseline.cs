@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -9,23 +8,9 @@ using PerfSecurity.Groups;
 using PerfSecurity.Native;
 using PerfSecurity.Resources;
 using PerfSecurity.Settings;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Baselines;
-
-/// <summary>A perf sysctl: its runtime value and the value the sysctl configuration sets for the next boot (null: none).</summary>
-public sealed record BaselineSysctl(string Name, string? Runtime, string? NextBoot, string? NextBootSource);
-
-/// <summary>A perf binary: owner, group, mode, access ACL (getfacl's short text, empty without one) and file capabilities.</summary>
-public sealed record BaselineBinary(string Path, string Owner, string Group, string Mode, string Acl, string? Capabilities);
-
-/// <summary>A perf users group and its members (listed in /etc/group or by primary group).</summary>
-public sealed record BaselineGroup(string Name, uint? Gid, string[] Members);
-
-/// <summary>A sudoers rule that runs a capability shell, the SHA-256 of its sudoers file, and its script with its SHA-256.</summary>
-public sealed record BaselineShell(string Rule, string SudoersFile, string? SudoersSha256, string? Script, string? ScriptSha256, string? ScriptOwner, string? ScriptMode);
-
-/// <summary>The RLIMIT_MEMLOCK (soft, KiB; null = unlimited) a member gets at login, and where it comes from.</summary>
-public sealed record BaselineMemlock(string User, ulong? MemlockKb, string Source);
 
 /// <summary>
 /// The perf security state of a host, as Export-PerfSecurityBaseline writes it to JSON and Compare-PerfSecurityBaseline
@@ -70,8 +55,8 @@ public sealed record PerfSecurityBaseline(
         foreach (var b in context.Binaries.OrderBy(b => b.Path, StringComparer.Ordinal))
         {
             BinaryAcl acl = BinaryAcl.Read(b);
-            binaries.Add(new BaselineBinary(b.Path, Accounts.UserById(b.Status.Uid)?.Name ?? b.Status.Uid.ToString(CultureInfo.InvariantCulture), b.GroupName, b.ModeText,
-                acl.Acl is null ? "" : string.Join(",", acl.Acl.ToText(AclNames)), b.Capabilities?.Text));
+            binaries.Add(new BaselineBinary(b.Path, UserNames.Of(b.Status.Uid), b.GroupName, b.ModeText,
+                acl.Acl is null ? "" : string.Join(",", acl.Acl.ToNamedText()), b.Capabilities?.Text));
             if (b.Capabilities is null) continue;
             // The groups that guard a capable binary: its own group (unless root's), or the one its ACL grants.
             if (acl.Guard is { Kind: AclGrantKind.Group or AclGrantKind.OwningGroup } g && g.Id != 0 && Accounts.GroupById(g.Id) is { } guard)
@@ -88,7 +73,7 @@ public sealed record PerfSecurityBaseline(
                 try
                 {
                     var st = FileSystem.Stat(r.Script);
-                    owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString(CultureInfo.InvariantCulture);
+                    owner = UserNames.Of(st.Uid);
                     mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
                 }
                 catch (SystemCallException e) { context.NoteUnreadable(r.Script, Errno.Describe(e.Errno)); }
@@ -121,7 +106,6 @@ public sealed record PerfSecurityBaseline(
             binaryPaths?.ToArray(), sysctls, binaries, groups, shells, memlock);
     }
 
-    private static string? AclNames(AclTag tag, uint id) => tag == AclTag.User ? Accounts.UserById(id)?.Name : Accounts.GroupById(id)?.Name;
 
     private static string? Sha256(string path, AuditContext context)
     {
@@ -147,7 +131,20 @@ public sealed record PerfSecurityBaseline(
     /// </summary>
     public void WriteFile(string path)
     {
-        string json = ToJson();
+        try { Write(path, ToJson()); }
+        catch (SystemCallException e)
+        {
+            throw PerfSecurityException.FromSystemCall("PerfBaselineWriteFailed", e, $"Cannot write the baseline to '{path}': {Errno.Describe(e.Errno)}.", path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PerfSecurityException("PerfBaselineWriteFailed", e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.WriteError,
+                $"Cannot write the baseline to '{path}': {e.Message}", path, e);
+        }
+    }
+
+    private static void Write(string path, string json)
+    {
         uint uid = FileSystem.GetEffectiveUserId();
         if (uid == 0)
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PerfSecurity.Errors;
 using PerfSecurity.Native;
 
 namespace PerfSecurity.Capabilities;

@@ -22,13 +22,6 @@ public sealed class ConvertFromPerfSecureBitsCommand : PerfCmdlet
     }
 }
 
-/// <summary>Completes SECBIT_* names, each with its meaning as tooltip.</summary>
-public sealed class SecureBitsNameCompleter : FixedSetCompleter
-{
-    protected override IEnumerable<(string, string)> Values()
-        => SecureBitsText.All().Select(t => (t.Name, $"0x{(int)t.Bit:x}: {t.Meaning}"));
-}
-
 /// <summary>Keeps number literals as typed (0357 stays octal); integers become their decimal text.</summary>
 internal sealed class SecureBitsTransformationAttribute : ArgumentTransformationAttribute
 {

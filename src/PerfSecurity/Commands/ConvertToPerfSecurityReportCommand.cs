@@ -33,7 +33,7 @@ public sealed class ConvertToPerfSecurityReportCommand : PerfCmdlet
         {
             if (item is null) continue;
             try { _findings.Add(ToFinding(item)); }
-            catch (PerfSecurityException e) { WriteError(new ErrorRecord(e, e.ErrorId, CategoryOf(e.Kind), item)); }
+            catch (PerfSecurityException e) { WriteFailure(e, item); }
         }
     }
 

@@ -54,14 +54,5 @@ public sealed class ExportPerfSecurityBaselineCommand : PerfCmdlet
         // Readable by all: it holds settings, names and hashes, no secrets.
         try { baseline.WriteFile(file); }
         catch (PerfSecurityException e) { ThrowFailure(e); }
-        catch (SystemCallException e)
-        {
-            ThrowFailure(PerfSecurityException.FromSystemCall("PerfBaselineWriteFailed", e, $"Cannot write the baseline to '{file}': {Native.Errno.Describe(e.Errno)}.", file));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            ThrowFailure(new PerfSecurityException("PerfBaselineWriteFailed", e is UnauthorizedAccessException ? FailureKind.PermissionDenied : FailureKind.WriteError,
-                $"Cannot write the baseline to '{file}': {e.Message}", file, e));
-        }
     }
 }

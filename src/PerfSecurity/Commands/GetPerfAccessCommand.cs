@@ -2,7 +2,6 @@ using System.Management.Automation;
 using PerfSecurity.Access;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
-using PerfSecurity.Native;
 
 namespace PerfSecurity.Commands;
 
@@ -43,27 +42,10 @@ public sealed class GetPerfAccessCommand : PerfCmdlet
     {
         Try(() =>
         {
-            SubjectFacts subject;
-            uint gid;
-            IReadOnlyCollection<uint> groups;
-            if (ParameterSetName == UserSet)
-            {
-                subject = AccessSubjects.ForUser(UserName);
-                Accounts.UserEntry user = Accounts.UserByName(subject.UserName!)!.Value;
-                gid = user.Gid;
-                groups = Accounts.GroupIdsOf(user.Name, user.Gid);
-            }
-            else
-            {
-                int pid = ProcessId ?? Environment.ProcessId;
-                subject = AccessSubjects.ForProcess(pid);
-                (gid, groups) = FilePath is null ? (0u, Array.Empty<uint>()) : AccessSubjects.GroupsOfProcess(pid);
-            }
-            if (FilePath is not null)
-            {
-                string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(FilePath);
-                subject = AccessSubjects.Executing(subject, path, gid, groups);
-            }
+            string? path = FilePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(FilePath);
+            SubjectFacts subject = ParameterSetName == UserSet
+                ? AccessSubjects.ForUser(UserName, path)
+                : AccessSubjects.ForProcess(ProcessId ?? Environment.ProcessId, path);
             foreach (AccessRule rule in AccessRules.Decide(_kernel!, subject))
                 WriteObject(rule);
         });

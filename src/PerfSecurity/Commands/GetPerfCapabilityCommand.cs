@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 using PerfSecurity.Module;
+using PerfSecurity.Tooling;
 
 namespace PerfSecurity.Commands;
 
@@ -28,7 +29,6 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = Math.Min(Environment.ProcessorCount, 16);
 
-    private readonly Stopwatch _progressClock = Stopwatch.StartNew();
     private long _scanned;
     private int _activity;
 
@@ -41,43 +41,29 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
         }
         foreach (string path in ResolvePaths(Path, LiteralPath))
         {
-            if (Stopping) return;
-            if (Recurse && IsRealDirectory(path)) Scan(path);
+            if (StopToken.IsCancellationRequested) return;
+            // A directory itself, not a link to one: getcap -r does not follow links.
+            if (Recurse && FileEntry.IsDirectory(path)) Scan(path);
             else ReadOne(path, followLinks: true, reportMissing: true);
         }
     }
 
-    // A directory itself, not a link to one (getcap -r does not follow links); lstat keeps names that are not UTF-8.
-    private static bool IsRealDirectory(string path)
-    {
-        try { return Native.FileSystem.Stat(path, followLinks: false).IsDirectory; }
-        catch (SystemCallException) { return false; }
-    }
-
     private void ReportPerfOnPath()
     {
-        var perf = PerfProgram.Find();
+        var perf = PerfLocator.Find();
         if (perf is null)
         {
-            WriteFailure(new PerfSecurityException("PerfCapabilityPerfNotFound", FailureKind.ObjectNotFound,
-                "No executable named perf is on PATH. Install perf (Debian: linux-perf, Ubuntu: linux-tools-generic, Fedora: perf) or give -Path.", "perf"));
+            WriteFailure(PerfLocator.NotFound("PerfCapabilityPerfNotFound"));
             return;
         }
-        string target = perf.Path;
-        if (perf.IsScript)
-        {
-            if (perf.Binary is null)
-            {
-                WriteWarning($"{perf.Path} is a wrapper script, and the kernel ignores file capabilities on scripts. The binary it runs could not be told; give its path with -Path.");
-            }
-            else
-            {
-                WriteWarning($"{perf.Path} is a wrapper script, and the kernel ignores file capabilities on scripts. It runs {perf.Binary}; showing that binary's capabilities.");
-                target = perf.Binary;
-            }
-        }
+        if (perf.Binary is null)
+            WriteWarning($"{perf.Stop}. Give the path of the perf binary with -Path.");
+        else if (perf.IsScript)
+            WriteWarning($"{perf.WrapperPath} is a wrapper script, and the kernel ignores file capabilities on scripts. It runs {perf.Binary}; showing that binary's capabilities.");
+        // A link that was not followed is read as the link itself: its owner may point it anywhere.
+        string target = perf.Binary ?? perf.End;
         WriteVerbose($"perf on PATH: {perf.Path}{(target != perf.Path ? $" (runs {target})" : "")}.");
-        if (!ReadOne(target, followLinks: true, reportMissing: true))
+        if (!ReadOne(target, followLinks: perf.Binary is not null, reportMissing: true))
             WriteVerbose($"{target} has no file capabilities.");
     }
 
@@ -111,16 +97,12 @@ public sealed class GetPerfCapabilityCommand : FileCapabilityCmdlet
             Found = (path, data) => WriteObject(new FileCapability(path, data)),
             Failed = WriteFailure,
             FolderSkipped = (dir, why) => WriteWarning($"Cannot read the folder '{dir}': {why}."),
-            ShouldStop = () => Stopping,
+            ShouldStop = () => StopToken.IsCancellationRequested,
         };
-        scanner.Scan(root, () =>
-        {
-            if (_progressClock.ElapsedMilliseconds < 200) return;
-            _progressClock.Restart();
-            WriteProgress(new ProgressRecord(activity, activityText, $"{_scanned + scanner.FilesChecked} files checked") { CurrentOperation = scanner.CurrentFolder });
-        });
+        scanner.Scan(root, () => WriteProgressThrottled(() =>
+            new ProgressRecord(activity, activityText, $"{_scanned + scanner.FilesChecked} files checked") { CurrentOperation = scanner.CurrentFolder }));
         _scanned += scanner.FilesChecked;
-        if (!Stopping)
+        if (!StopToken.IsCancellationRequested)
             WriteProgress(new ProgressRecord(activity, activityText, "Done") { RecordType = ProgressRecordType.Completed });
     }
 }

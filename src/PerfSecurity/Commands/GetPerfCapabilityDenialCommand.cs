@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PerfSecurity.Audit;
 using PerfSecurity.Errors;
@@ -9,12 +8,13 @@ namespace PerfSecurity.Commands;
 
 [Cmdlet(VerbsCommon.Get, "PerfCapabilityDenial", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CapabilityDenial))]
-public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet, IDisposable
+public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    /// <summary>A missing log is reported by the open, with the advice about auditd.</summary>
+    private static readonly PathPolicy Logs = new("PerfAuditLog", "PerfAuditLogNotFound", OpenReportsMissing: true);
     private DenialCollector? _collector;
-    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>Audit logs, raw or as printed by ausearch (with or without -i). Default: /var/log/audit/audit.log.</summary>
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -34,27 +34,21 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet, IDisposable
     protected override void BeginProcessing()
         => _collector = new DenialCollector(MyInvocation.BoundParameters.ContainsKey(nameof(Since)) ? Since : null, AccountDatabase.Load());
 
-    protected override void StopProcessing() => _cancel.Cancel();
-
-    public void Dispose() => _cancel.Dispose();
-
     protected override void ProcessRecord()
     {
-        foreach (string file in ResolvePaths())
+        foreach (string file in ResolvePaths(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null, Logs))
         {
             WriteVerbose($"Reading {file}");
             var progress = new ProgressRecord(1, "Reading audit records", file);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
             void Report(long done, long total)
             {
-                if (clock.ElapsedMilliseconds < 200 || total <= 0) return;
-                clock.Restart();
+                if (total <= 0) return;
                 progress.PercentComplete = (int)Math.Min(100, done * 100 / total);
-                WriteProgress(progress);
+                WriteProgressThrottled(progress);
             }
             try
             {
-                AuditLogFile.Read(file, _collector!, Report, _cancel.Token);
+                AuditLogFile.Read(file, _collector!, Report, StopToken);
                 progress.RecordType = ProgressRecordType.Completed;
                 WriteProgress(progress);
             }
@@ -74,27 +68,5 @@ public sealed class GetPerfCapabilityDenialCommand : PerfCmdlet, IDisposable
         if (stats.BadLines > 0)
             WriteWarning($"{stats.BadLines} of {stats.Lines} lines are not readable audit records and were skipped (first: {string.Join("; ", stats.BadLineSamples)}).");
         foreach (var d in _collector.Results()) WriteObject(d);
-    }
-
-    private IEnumerable<string> ResolvePaths()
-    {
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string p in LiteralPath) yield return SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-            yield break;
-        }
-        foreach (string p in Path)
-        {
-            Collection<string>? resolved = null;
-            try { resolved = GetResolvedProviderPathFromPSPath(p, out _); }
-            catch (ItemNotFoundException) { }
-            if (resolved is null || resolved.Count == 0)
-            {
-                // Let the open report it, with the hint about auditd for the default log.
-                yield return SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-                continue;
-            }
-            foreach (string r in resolved) yield return r;
-        }
     }
 }

@@ -1,7 +1,5 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PerfSecurity.DataFiles;
-using PerfSecurity.Errors;
 using PerfSecurity.Module;
 using PerfSecurity.Users;
 
@@ -13,8 +11,8 @@ public sealed class GetPerfDataExposureCommand : PerfCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    private static readonly PathPolicy Files = new("PerfData", "PerfDataFileNotFound");
     private AccountDatabase? _accounts;
-    private volatile bool _stopping;
 
     /// <summary>perf.data files (wildcards allowed), or directories with -Recurse.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -33,42 +31,15 @@ public sealed class GetPerfDataExposureCommand : PerfCmdlet
 
     protected override void BeginProcessing() => _accounts = AccountDatabase.Load();
 
-    protected override void StopProcessing() => _stopping = true;
-
     protected override void ProcessRecord()
     {
-        foreach (string file in ResolvePaths())
+        foreach (string file in ResolvePaths(ParameterSetName == LiteralPathSet ? null : Path, ParameterSetName == LiteralPathSet ? LiteralPath : null, Files))
         {
-            if (_stopping) return;
+            if (StopToken.IsCancellationRequested) return;
             if (Recurse && Directory.Exists(file)) Scan(file);
             else Try(() => WriteObject(DataExposureAnalyzer.Read(file, _accounts!)));
         }
     }
-
-    private IEnumerable<string> ResolvePaths()
-    {
-        if (ParameterSetName == LiteralPathSet)
-        {
-            foreach (string p in LiteralPath)
-            {
-                string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-                if (File.Exists(resolved) || Directory.Exists(resolved) || new FileInfo(resolved).LinkTarget is not null) yield return resolved;
-                else WriteNotFound(p);
-            }
-            yield break;
-        }
-        foreach (string p in Path)
-        {
-            Collection<string>? resolved = null;
-            try { resolved = GetResolvedProviderPathFromPSPath(p, out ProviderInfo provider); }
-            catch (ItemNotFoundException) { }
-            if (resolved is null || resolved.Count == 0) { WriteNotFound(p); continue; }
-            foreach (string r in resolved) yield return r;
-        }
-    }
-
-    private void WriteNotFound(string path)
-        => WriteFailure(new PerfSecurityException("PerfDataFileNotFound", FailureKind.ObjectNotFound, $"Cannot find the file '{path}'.", path));
 
     private void Scan(string directory)
     {
@@ -76,11 +47,11 @@ public sealed class GetPerfDataExposureCommand : PerfCmdlet
         int examined = 0, found = 0;
         foreach (string file in PerfDataFiles.Enumerate(directory))
         {
-            if (_stopping) return;
+            if (StopToken.IsCancellationRequested) return;
             examined++;
             progress.StatusDescription = $"{examined} files examined, {found} perf.data files";
             progress.CurrentOperation = file;
-            WriteProgress(progress);
+            WriteProgressThrottled(progress);
             if (!PerfDataFiles.HasPerfMagic(file)) continue;
             found++;
             Try(() => WriteObject(DataExposureAnalyzer.Read(file, _accounts!)));

@@ -29,21 +29,7 @@ public sealed class GetPerfEventCommand : PerfCmdlet
     protected override void ProcessRecord()
     {
         // Patterns filter the list ignoring case; a literal name is an event string, whose case matters to perf.
-        var patterns = Name.Select(n => WildcardPattern.ContainsWildcardCharacters(n) ? new WildcardPattern(n, WildcardOptions.IgnoreCase) : null).ToList();
-        var literals = Name.Select(WildcardPattern.Unescape).ToList();
-        var matched = new bool[Name.Length];
-        bool Matches(EventInfo e)
-        {
-            bool any = false;
-            for (int i = 0; i < patterns.Count; i++)
-            {
-                bool hit = patterns[i] is WildcardPattern p
-                    ? p.IsMatch(e.Name) || e.Aliases.Any(p.IsMatch)
-                    : e.Name == literals[i] || e.Aliases.Contains(literals[i]);
-                if (hit) { matched[i] = true; any = true; }
-            }
-            return any;
-        }
+        var names = new NameFilter(Name, StringComparison.Ordinal);
 
         PerfEventType[] types = Type ?? Enum.GetValues<PerfEventType>();
         foreach (PerfEventType type in types.Distinct())
@@ -52,14 +38,14 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             {
                 IEnumerable<EventInfo> events = type switch
                 {
-                    PerfEventType.Tracepoint => TracepointEvents(explicitly: Type is not null, patterns),
+                    PerfEventType.Tracepoint => TracepointEvents(explicitly: Type is not null, names.HasPatterns),
                     PerfEventType.Pmu => EventCatalog.Pmu(),
                     _ => EventCatalog.Generic(type),
                 };
                 foreach (EventInfo e in events)
                 {
-                    if (Stopping) return;
-                    if (Matches(e)) WriteObject(Supported ? e.WithSupported(Probe(EventCatalog.ToDefinition(e))) : e);
+                    if (StopToken.IsCancellationRequested) return;
+                    if (names.Matches(e.Name, e.Aliases)) WriteObject(Supported ? e.WithSupported(Probe(EventCatalog.ToDefinition(e))) : e);
                 }
             }
             catch (PerfSecurityException e)
@@ -69,12 +55,11 @@ public sealed class GetPerfEventCommand : PerfCmdlet
         }
 
         // A literal name that is no listed event may still be an event string (page-faults:u, cpu/event=0x3c/).
-        for (int i = 0; i < Name.Length; i++)
+        foreach (string literal in names.Unmatched)
         {
-            if (matched[i] || patterns[i] is not null) continue;
             try
             {
-                EventDefinition def = new EventResolver(verbose: TellTracefs).Resolve(literals[i]);
+                EventDefinition def = new EventResolver(verbose: TellTracefs).Resolve(literal);
                 if (Type is not null && !Type.Contains(def.Kind)) continue;
                 EventInfo info = EventCatalog.FromDefinition(def);
                 WriteObject(Supported ? info.WithSupported(Probe(def)) : info);
@@ -94,7 +79,7 @@ public sealed class GetPerfEventCommand : PerfCmdlet
     // An alias still needing its "=?" values cannot be opened as listed: not tried.
     private static bool? Probe(EventDefinition def) => def.Parameters.Count > 0 ? null : EventCatalog.Probe(def);
 
-    private IEnumerable<EventInfo> TracepointEvents(bool explicitly, List<WildcardPattern?> patterns)
+    private IEnumerable<EventInfo> TracepointEvents(bool explicitly, bool patterns)
     {
         // Tracepoint names hold a ':'; a list that can name one mounts tracefs when missing, as perf list does.
         bool mayNameTracepoint = explicitly || Name.Any(n => n.Contains(':', StringComparison.Ordinal) || WildcardPattern.ContainsWildcardCharacters(n));
@@ -105,7 +90,7 @@ public sealed class GetPerfEventCommand : PerfCmdlet
             if (explicitly)
                 WriteFailure(new PerfSecurityException("PerfEventTracefsNotMounted", FailureKind.ResourceUnavailable, NotMounted));
             // A literal tracepoint gets its own error from the resolver; patterns would silently match nothing.
-            else if (!_warnedTracefs && patterns.Any(p => p is not null))
+            else if (!_warnedTracefs && patterns)
                 WriteWarning(NotMounted);
             _warnedTracefs = true;
             yield break;

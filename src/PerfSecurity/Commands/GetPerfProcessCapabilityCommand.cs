@@ -43,36 +43,25 @@ public sealed class GetPerfProcessCapabilityCommand : PerfCmdlet
             return;
         }
 
-        var patterns = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
-        var unmatched = new HashSet<string>(Name?.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)) ?? Enumerable.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        var names = Name is null ? null : new NameFilter(Name);
         var pids = ProcessCapabilities.ProcessIds().ToList();
         var progress = new ProgressRecord(1, "Reading process capabilities", $"{pids.Count} processes in /proc");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         int i = 0;
         // Read by several threads, written here in pid order; leaving the loop ends the other threads.
         foreach (var entry in ProcessStatusReader.Read(pids, _initialUserNamespace, ThrottleLimit))
         {
-            if (Stopping) return;
-            if (clock.ElapsedMilliseconds >= 200)
-            {
-                // Throttled: a progress record costs more than reading a process.
-                clock.Restart();
-                progress.PercentComplete = i * 100 / pids.Count;
-                progress.CurrentOperation = $"process {entry.ProcessId}";
-                WriteProgress(progress);
-            }
+            if (StopToken.IsCancellationRequested) return;
+            progress.PercentComplete = i * 100 / pids.Count;
+            progress.CurrentOperation = $"process {entry.ProcessId}";
+            WriteProgressThrottled(progress);
             i++;
             if (entry.Status is not { } s) continue; // exited during the scan
-            if (patterns is not null)
-            {
-                if (!patterns.Any(p => p.IsMatch(s.Name))) continue;
-                unmatched.RemoveWhere(n => string.Equals(n, s.Name, StringComparison.OrdinalIgnoreCase));
-            }
+            if (names is not null && !names.Matches(s.Name)) continue;
             WriteObject(Wrap(s, entry.InChildUserNamespace));
         }
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
-        foreach (string n in unmatched)
+        foreach (string n in names?.Unmatched ?? Enumerable.Empty<string>())
             WriteFailure(new PerfSecurityException("PerfProcessNotFound", FailureKind.ObjectNotFound, $"There is no process named '{n}'.", n));
     }
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PerfSecurity.Errors;
 using PerfSecurity.Module;
 using PerfSecurity.Settings;
 
@@ -25,22 +26,13 @@ public sealed class GetPerfSysctlCommand : PerfCmdlet
 
     protected override void ProcessRecord()
     {
-        var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
-        var matched = new bool[patterns.Count];
+        var names = new NameFilter(Name);
         foreach (SysctlSetting setting in KernelSettings.GetSysctls(ResolveDirectory(Root), MyInvocation.BoundParameters.ContainsKey(nameof(BootPath)) ? BootPath : null))
         {
-            bool any = false;
-            for (int i = 0; i < patterns.Count; i++)
-            {
-                if (patterns[i].IsMatch(setting.Name)) { matched[i] = true; any = true; }
-            }
-            if (any) WriteObject(setting);
+            if (names.Matches(setting.Name)) WriteObject(setting);
         }
-        for (int i = 0; i < patterns.Count; i++)
-        {
-            if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(Name[i]))
-                WriteError(new ErrorRecord(new ItemNotFoundException($"'{Name[i]}' is not a perf-related sysctl of this kernel. Known: {string.Join(", ", Sysctl.PerfKeys())}."),
-                    "PerfSysctlNotFound", ErrorCategory.ObjectNotFound, Name[i]));
-        }
+        foreach (string name in names.Unmatched)
+            WriteFailure(new PerfSecurityException("PerfSysctlNotFound", FailureKind.ObjectNotFound,
+                $"'{name}' is not a perf-related sysctl of this kernel. Known: {string.Join(", ", Sysctl.PerfKeys())}.", name));
     }
 }

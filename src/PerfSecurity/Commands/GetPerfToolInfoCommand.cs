@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Management.Automation;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
@@ -35,32 +34,17 @@ public sealed class GetPerfToolInfoCommand : PerfCmdlet
         }
     }
 
+    /// <summary>A missing file is reported by the inspection (PerfToolFileNotFound).</summary>
+    private static readonly PathPolicy Files = new("PerfTool", "PerfToolFileNotFound", OpenReportsMissing: true);
+
     private IEnumerable<string> Targets()
     {
-        if (LiteralPath is not null)
+        if (Path is null && LiteralPath is null)
         {
-            foreach (string p in LiteralPath) yield return SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-            yield break;
+            // The perf a shell would run, as the one perf resolver finds it.
+            try { return new[] { PerfLocator.FindOnPath() ?? throw PerfLocator.NotFound("PerfToolNotFound") }; }
+            catch (PerfSecurityException e) { ThrowFailure(e); }
         }
-        if (Path is null)
-        {
-            string? perf = Capabilities.PerfProgram.FindOnPath("perf");
-            if (perf is null)
-                ThrowFailure(new PerfSecurityException("PerfToolNotFound", FailureKind.ObjectNotFound,
-                    "No perf program on PATH. Install it (Debian: linux-perf) or give its location with -Path.", "perf"));
-            else yield return perf;
-            yield break;
-        }
-        foreach (string p in Path)
-        {
-            Collection<string> resolved;
-            try { resolved = GetResolvedProviderPathFromPSPath(p, out _); }
-            catch (ItemNotFoundException)
-            {
-                WriteFailure(new PerfSecurityException("PerfToolFileNotFound", FailureKind.ObjectNotFound, $"The file '{p}' does not exist.", p));
-                continue;
-            }
-            foreach (string r in resolved) yield return r;
-        }
+        return ResolvePaths(Path, LiteralPath, Files);
     }
 }

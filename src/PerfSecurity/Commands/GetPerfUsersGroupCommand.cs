@@ -25,7 +25,7 @@ public sealed class GetPerfUsersGroupCommand : PerfCmdlet
         try
         {
             string? path = Path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            binary = PerfBinary.Locate(path);
+            binary = PerfUsersGroupTarget.Locate(path);
         }
         catch (PerfSecurityException e) when (Path is null && e.ErrorId == "PerfUsersGroupPerfNotFound")
         {

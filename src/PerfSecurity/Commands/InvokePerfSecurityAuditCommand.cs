@@ -7,9 +7,9 @@ namespace PerfSecurity.Commands;
 
 [Cmdlet(VerbsLifecycle.Invoke, "PerfSecurityAudit")]
 [OutputType(typeof(Finding))]
-public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet, IDisposable
+public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet
 {
-    private readonly CancellationTokenSource _stop = new();
+    private static readonly PathPolicy Paths = new("PerfAudit", "PerfAuditPathNotFound");
     private readonly List<string> _paths = new();
     private readonly List<string> _dataPaths = new();
 
@@ -39,22 +39,8 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        if (Path is not null) _paths.AddRange(Resolve(Path));
-        if (DataPath is not null) _dataPaths.AddRange(Resolve(DataPath));
-    }
-
-    private IEnumerable<string> Resolve(string[] paths)
-    {
-        foreach (string p in paths)
-        {
-            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p);
-            if (!File.Exists(full) && !Directory.Exists(full))
-            {
-                WriteFailure(new PerfSecurityException("PerfAuditPathNotFound", FailureKind.ObjectNotFound, $"The path '{full}' does not exist.", p));
-                continue;
-            }
-            yield return full;
-        }
+        if (Path is not null) _paths.AddRange(ResolvePaths(Path, null, Paths));
+        if (DataPath is not null) _dataPaths.AddRange(ResolvePaths(DataPath, null, Paths));
     }
 
     protected override void EndProcessing()
@@ -81,7 +67,7 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet, IDisposable
                 progress.PercentComplete = Math.Clamp(percent, -1, 100);
                 WriteProgress(progress);
             },
-            token: _stop.Token,
+            token: StopToken,
             auditLogPath: SessionState.Path.GetUnresolvedProviderPathFromPSPath(AuditLogPath));
         try
         {
@@ -90,7 +76,7 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet, IDisposable
                 WriteObject(finding);
             }
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested) { }
         catch (PerfSecurityException e) { ThrowFailure(e); }
         finally
         {
@@ -99,8 +85,4 @@ public sealed class InvokePerfSecurityAuditCommand : PerfCmdlet, IDisposable
         }
         foreach (string u in context.Unreadable) WriteVerbose($"Not readable: {u}");
     }
-
-    protected override void StopProcessing() => _stop.Cancel();
-
-    public void Dispose() => _stop.Dispose();
 }

@@ -2,7 +2,6 @@ using System.Management.Automation;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
 using PerfSecurity.Module;
-using PerfSecurity.Native;
 
 namespace PerfSecurity.Commands;
 
@@ -74,7 +73,7 @@ public sealed class InvokePerfSecurityComplianceCommand : PerfCmdlet
         StagedOutputFile? staged = null;
         try
         {
-            if (output is not null && FileSystem.GetEffectiveUserId() == 0) staged = StagedOutputFile.Create(output, "PerfComplianceOutput");
+            staged = StagedOutputFile.ForRoot(output, "PerfComplianceOutput");
         }
         catch (PerfSecurityException e)
         {
@@ -83,7 +82,7 @@ public sealed class InvokePerfSecurityComplianceCommand : PerfCmdlet
         using (staged)
         {
             var results = InvokeCommand.InvokeScript(false, ScriptBlock.Create(RunSuite), null, pester.Path, suite, data, OutputFormat, staged?.StagingPath ?? output);
-            try { staged?.Commit(0, FileSystem.GetEffectiveGroupId()); }
+            try { staged?.Commit(); }
             catch (PerfSecurityException e) { ThrowFailure(e); }
             Report(results, pester, suite, output);
         }
@@ -98,8 +97,8 @@ public sealed class InvokePerfSecurityComplianceCommand : PerfCmdlet
         int Count(string name) => run!.Properties[name]?.Value is { } v ? Convert.ToInt32(v, System.Globalization.CultureInfo.InvariantCulture) : 0;
         TimeSpan duration = run!.Properties["Duration"]?.Value is TimeSpan t ? t : TimeSpan.Zero;
         if (Count("FailedContainersCount") > 0 || Count("FailedBlocksCount") > 0)
-            WriteError(new ErrorRecord(new PerfSecurityException("PerfComplianceSuiteFailed", FailureKind.InvalidOperation,
-                "The compliance suite itself failed (a container or a block, not a finding); see Pester's output above."), "PerfComplianceSuiteFailed", ErrorCategory.InvalidResult, suite));
+            WriteFailure(new PerfSecurityException("PerfComplianceSuiteFailed", FailureKind.InvalidResult,
+                "The compliance suite itself failed (a container or a block, not a finding); see Pester's output above.", suite));
         WriteObject(new ComplianceResult(Profile, Count("PassedCount"), Count("FailedCount"), Count("SkippedCount"), Count("InconclusiveCount"),
             output, output is null ? null : OutputFormat, duration));
     }

@@ -51,7 +51,7 @@ public sealed class NewPerfUsersGroupCommand : PerfCmdlet
         {
             string? path = Path is null ? null : KernelPath(Path);
             KernelInfo kernel = KernelInfo.Current;
-            PerfBinaryLocation binary = PerfBinary.Locate(path, kernel, forChange: true);
+            PerfBinaryLocation binary = PerfUsersGroupTarget.Locate(path, kernel, forChange: true);
             if (binary.Note is { } note) WriteWarning(note);
             else WriteVerbose($"Binary: {binary.Path}");
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Management.Automation;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
@@ -29,8 +28,7 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
     {
         try
         {
-            KernelSettings.ValidateParanoidLevel(Level);
-            Apply();
+            Apply(ParanoidChange.Plan(Level, Persist));
         }
         catch (PerfSecurityException e)
         {
@@ -38,22 +36,17 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
         }
     }
 
-    private void Apply()
+    private void Apply(ParanoidChange change)
     {
-        string value = Level.ToString(CultureInfo.InvariantCulture);
-        bool runtimeDone = Sysctl.Read(Sysctl.ParanoidKey) == value;
-        BootPath host = BootPaths.Detect().Path;
-        bool persistDone = !Persist || SysctlConfiguration.Load("/", host).WritesTo(Sysctl.ParanoidKey).LastOrDefault(w => w.Accepted) is { } a
-            && a.Result == value && a.Source.File == KernelSettings.DropInPath();
-
-        bool persisted = Persist && persistDone;
-        if (runtimeDone && persistDone)
+        string value = change.Value;
+        bool persisted = Persist && change.PersistDone;
+        if (change.Done)
         {
             WriteVerbose($"{Sysctl.ParanoidKey} is already {value}{(Persist ? " and persisted" : "")}; nothing to change.");
         }
         else
         {
-            if (!runtimeDone && ShouldProcess(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {value} (runtime)"))
+            if (!change.RuntimeDone && ShouldProcess(Sysctl.PathOf(Sysctl.ParanoidKey), $"Set {Sysctl.ParanoidKey} to {value} (runtime)"))
             {
                 // Asked only once the change is really going ahead: -WhatIf never prompts.
                 if (Level == -1 && !Force && !ShouldContinue(
@@ -63,45 +56,15 @@ public sealed class SetPerfParanoidCommand : PerfCmdlet
                 KernelSettings.SetRuntime(Sysctl.ParanoidKey, value);
             }
 
-            if (!persistDone && ShouldProcess(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {value} for the next boot"))
+            if (!change.PersistDone && ShouldProcess(KernelSettings.DropInPath(), $"Persist {Sysctl.ParanoidKey} = {value} for the next boot"))
             {
                 KernelSettings.Persist(Sysctl.ParanoidKey, value);
                 persisted = true;
             }
         }
-        if (persisted) WarnIfOverridden(value, host);
+        if (persisted)
+            foreach (string warning in change.NextBootWarnings()) WriteWarning(warning);
 
         if (PassThru) WriteObject(KernelSettings.GetParanoid());
-    }
-
-    // The drop-in must decide the next boot under the boot path this host uses; say so when another line does,
-    // and also when it would not decide it under the other boot path (an image moved to another init, a changed init).
-    private void WarnIfOverridden(string value, BootPath host)
-    {
-        foreach (BootPath path in new[] { host, BootPaths.Other(host) })
-        {
-            var config = SysctlConfiguration.Load("/", path);
-            foreach (string problem in config.Problems) if (path == host) WriteWarning(problem);
-            SysctlWrite? winner = config.WritesTo(Sysctl.ParanoidKey).LastOrDefault(w => w.Accepted);
-            if (winner is not null && winner.Source.File == KernelSettings.DropInPath() && winner.Result == value) continue;
-            string tool = path == BootPath.Systemd ? "systemd-sysctl" : "sysctl --system";
-            string why;
-            if (winner is not null)
-                why = $"{winner.Source.File} line {winner.Source.Line} sets {Sysctl.ParanoidKey} = {winner.Result}"
-                    + (winner.Source.File == KernelSettings.DropInPath() ? "" : $" and is applied after {KernelSettings.DropInPath()}");
-            else if (config.BlockedBy is not null)
-                why = $"{config.BlockedBy} stops it before anything is applied";
-            else
-            {
-                // systemd keeps one line per key, the last: an exclusion or a value the kernel refuses replaces the drop-in's.
-                var lines = config.LinesNaming(Sysctl.ParanoidKey);
-                var last = lines.Count == 0 ? null : lines[^1];
-                why = last is null ? "no line sets it"
-                    : $"{last.File} line {last.Line} ({(last.Excludes ? "an exclusion" : $"'{last.Value}', which the kernel refuses")}) replaces the drop-in's line, so nothing is written";
-            }
-            WriteWarning(path == host
-                ? $"{why}, so the next boot ({tool}, which this host uses) does not give {value}. Remove or change that line."
-                : $"This host boots with {(host == BootPath.Systemd ? "systemd-sysctl" : "sysctl --system")}, where the drop-in decides; under {tool} {why}, and the next boot would not give {value}. Remove or change that line if the system may boot that way.");
-        }
     }
 }

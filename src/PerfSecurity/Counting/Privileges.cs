@@ -18,7 +18,7 @@ public static class Privileges
     public static uint? OwnerOf(int pid)
     {
         try { return FileSystem.Stat($"/proc/{pid}").Uid; }
-        catch (Errors.SystemCallException) { return null; }
+        catch (Native.SystemCallException) { return null; }
     }
 
     public static string UserName(uint uid) => Users.UserNames.Of(uid);

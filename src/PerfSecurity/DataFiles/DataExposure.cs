@@ -1,14 +1,5 @@
 namespace PerfSecurity;
 
-/// <summary>How much a perf.data file exposes, from what it holds and who can read it.</summary>
-[Newtonsoft.Json.JsonConverter(typeof(Newtonsoft.Json.Converters.StringEnumConverter))] // by name in JSON and (Types.ps1xml) in CliXML/remoting
-public enum DataExposureRisk
-{
-    Low,
-    Medium,
-    High,
-}
-
 /// <summary>Which of the kernel document's four data categories a perf.data file holds, and who can read it.</summary>
 public sealed class DataExposure
 {
@@ -80,6 +71,4 @@ public sealed class DataExposure
     public long DataSize { get; }
     /// <summary>Executables and libraries named with their build ids.</summary>
     public int BuildIdCount { get; }
-
-    public bool HasCategory(int category) => Array.IndexOf(Categories, category) >= 0;
 }

@@ -50,8 +50,7 @@ public static class DataExposureAnalyzer
         // Read at the offsets the header names (pread), never sequentially to an end: no size bound is needed.
         using (fd)
         {
-            using var source = new FileByteSource(fd, (long)st.Size);
-            var header = PerfDataParser.Parse(source, path);
+            var header = PerfDataParser.Parse(new FileByteSource(fd, (long)st.Size, path), path);
             return Analyze(path, header, st, accounts, PosixAclFile.Read(fd, path).Acl);
         }
     }
@@ -174,62 +173,19 @@ public static class DataExposureAnalyzer
         {
             FileStatus.S_IFDIR => 'd',
             FileStatus.S_IFLNK => 'l',
-            0x2000 => 'c',
-            0x6000 => 'b',
-            0x1000 => 'p',
-            0xC000 => 's',
+            FileStatus.S_IFCHR => 'c',
+            FileStatus.S_IFBLK => 'b',
+            FileStatus.S_IFIFO => 'p',
+            FileStatus.S_IFSOCK => 's',
             _ => '-',
         };
         var c = new char[10];
         c[0] = type;
         string rwx = "rwx";
         for (int i = 0; i < 9; i++) c[i + 1] = (mode & (1u << (8 - i))) != 0 ? rwx[i % 3] : '-';
-        if ((mode & 0x800) != 0) c[3] = c[3] == 'x' ? 's' : 'S';
-        if ((mode & 0x400) != 0) c[6] = c[6] == 'x' ? 's' : 'S';
-        if ((mode & 0x200) != 0) c[9] = c[9] == 'x' ? 't' : 'T';
+        if ((mode & FileStatus.S_ISUID) != 0) c[3] = c[3] == 'x' ? 's' : 'S';
+        if ((mode & FileStatus.S_ISGID) != 0) c[6] = c[6] == 'x' ? 's' : 'S';
+        if ((mode & FileStatus.S_ISVTX) != 0) c[9] = c[9] == 'x' ? 't' : 'T';
         return new string(c);
     }
-}
-
-/// <summary>Finds candidate perf.data files under a directory without opening anything that could block.</summary>
-public static class PerfDataFiles
-{
-    /// <summary>Regular files under <paramref name="directory"/> (symlinks not followed), unreadable folders skipped.</summary>
-    public static IEnumerable<string> Enumerate(string directory)
-    {
-        var options = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-            ReturnSpecialDirectories = false,
-        };
-        foreach (string path in Directory.EnumerateFiles(directory, "*", options))
-        {
-            FileStatus st;
-            try { st = FileSystem.Stat(path, followLinks: false); }
-            catch (SystemCallException) { continue; }
-            if (st.IsRegularFile) yield return path;
-        }
-    }
-
-    /// <summary>Whether the file starts with a perf.data magic; unreadable files count as candidates so their error is reported.</summary>
-    public static bool HasPerfMagic(string path)
-    {
-        Span<byte> b = stackalloc byte[8];
-        try { return IsMagic(b[..IO.BoundedFile.ReadHead(path, b)]); }
-        catch (PerfSecurityException e) when (e.Kind == FailureKind.PermissionDenied) { return true; }
-        catch (PerfSecurityException) { return false; }
-    }
-
-    /// <summary>Whether the open file starts with a perf.data magic (read with pread at offset 0).</summary>
-    public static bool HasPerfMagic(FileDescriptor fd)
-    {
-        Span<byte> b = stackalloc byte[8];
-        return IsMagic(b[..FileSystem.ReadHead(fd, b)]);
-    }
-
-    private static bool IsMagic(ReadOnlySpan<byte> head)
-        => head.Length == 8 && System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(head)
-            is PerfDataFormat.Magic or PerfDataFormat.MagicSwapped or PerfDataFormat.MagicVersion1;
 }

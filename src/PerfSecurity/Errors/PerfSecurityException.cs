@@ -1,21 +1,6 @@
-namespace PerfSecurity.Errors;
+using PerfSecurity.Native;
 
-/// <summary>How a failure is classified; the cmdlet layer maps it to a PowerShell ErrorCategory of the same name.</summary>
-public enum FailureKind
-{
-    InvalidArgument,
-    InvalidData,
-    InvalidOperation,
-    ObjectNotFound,
-    PermissionDenied,
-    NotImplemented,
-    NotInstalled,
-    ResourceUnavailable,
-    LimitsExceeded,
-    SecurityError,
-    WriteError,
-    ReadError,
-}
+namespace PerfSecurity.Errors;
 
 /// <summary>
 /// A failure the core reports to its callers: a stable error id, a kind, the object it concerns,
@@ -55,21 +40,4 @@ public sealed class PerfSecurityException : Exception
         Native.Errno.EMFILE or Native.Errno.ENFILE or Native.Errno.ENOSPC => FailureKind.LimitsExceeded,
         _ => FailureKind.InvalidOperation,
     };
-}
-
-/// <summary>A system call that failed, with its errno and what it was called on.</summary>
-public sealed class SystemCallException : Exception
-{
-    public SystemCallException(string call, int errno, string? target = null)
-        : base(Text.DisplayText.Escape($"{call}{(target is null ? "" : $" '{target}'")}: {Native.Errno.Describe(errno)}"))
-    {
-        Call = call;
-        Errno = errno;
-        TargetName = target;
-    }
-
-    public string Call { get; }
-    public int Errno { get; }
-    public string? TargetName { get; }
-    public bool IsPermissionError => Errno is Native.Errno.EPERM or Native.Errno.EACCES;
 }

@@ -9,9 +9,6 @@ using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 
-/// <summary>What New-PerfCapabilityShell is asked to write.</summary>
-public sealed record CapabilityShellRequest(string Path, string Group, CapabilitySet Capabilities, string SudoersPath, bool NoPassword);
-
 /// <summary>
 /// The kernel document's privileged environment: a root-owned script that makes capsh raise the capabilities
 /// into the ambient set, lock the secure bits (239) and become the sudo caller; and a sudoers drop-in that lets

@@ -3,9 +3,6 @@ using PerfSecurity.Errors;
 
 namespace PerfSecurity.Groups;
 
-/// <summary>What a finished external tool left behind.</summary>
-public sealed record ToolResult(string Tool, int ExitCode, string StandardOutput, string StandardError);
-
 /// <summary>
 /// Runs the owners of the shared system databases (groupadd, gpasswd, usermod, visudo): no shell,
 /// a fixed search path instead of the caller's PATH, the C locale so that messages are stable.

@@ -1,26 +1,9 @@
 using PerfSecurity.Acl;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
-
-/// <summary>How New-PerfUsersGroup lets the group execute the binary.</summary>
-public enum PerfUsersGroupGrant
-{
-    /// <summary>The binary's group becomes the perf users group (chgrp), as the kernel document shows.</summary>
-    Group,
-    /// <summary>
-    /// The binary keeps its group; the ACL entry group:NAME:r-x lets the perf users group execute it, and the
-    /// owning group's entry loses its permissions.
-    /// </summary>
-    Acl,
-}
-
-/// <summary>One change to the binary's access ACL: the ShouldProcess step, what it says, and the edit it makes.</summary>
-/// <param name="Step">The step of the procedure this change belongs to.</param>
-/// <param name="Action">What the change does, as ShouldProcess says it.</param>
-/// <param name="Edit">From the ACL read from the descriptor (null: none), the file's status and the group's gid, the ACL to write (null: nothing to write).</param>
-public sealed record PerfUsersGroupAclChange(PerfUsersGroupStep Step, string Action, Func<PosixAcl?, FileStatus, uint, PosixAcl?> Edit);
 
 /// <summary>
 /// The POSIX ACL part of the perf users group procedure. A named entry (setfacl -m u:NAME or g:NAME, or inherited
@@ -61,7 +44,7 @@ public static class PerfUsersGroupAcl
                 AclPermissions owning = acl?.GroupObj.Permissions ?? (AclPermissions)((mode >> 3) & 7);
                 if (owning != AclPermissions.None)
                     changes.Add(new(PerfUsersGroupStep.RemoveAclEntry,
-                        $"Remove the permissions of the owning group '{GroupName(owningGid)}': the ACL entry group::{AclEntry.PermissionText(owning)} becomes group::--- (fsetxattr)",
+                        $"Remove the permissions of the owning group '{GroupNames.Of(owningGid)}': the ACL entry group::{AclEntry.PermissionText(owning)} becomes group::--- (fsetxattr)",
                         (a, st, _) => (a ?? PosixAcl.FromMode(st.Permissions)).WithUnnamed(AclTag.GroupObj, AclPermissions.None)));
             }
         }
@@ -71,7 +54,7 @@ public static class PerfUsersGroupAcl
             if (e.Permissions == AclPermissions.None) continue;
             if (e.Tag == AclTag.User && e.Id == 0) continue;
             if (e.Tag == AclTag.Group && e.Id == groupGid) continue;
-            changes.Add(new(PerfUsersGroupStep.RemoveAclEntry, $"Remove the ACL entry {e.ToText(Name)} (fsetxattr)",
+            changes.Add(new(PerfUsersGroupStep.RemoveAclEntry, $"Remove the ACL entry {e.ToText(PosixAcl.NameOf)} (fsetxattr)",
                 (a, _, _) => a?.WithoutNamed(e.Tag, e.Id)));
         }
         return changes;
@@ -99,8 +82,4 @@ public static class PerfUsersGroupAcl
             yield return $"the group (gid {groupGid}) may not execute it";
     }
 
-    private static string? Name(AclTag tag, uint id)
-        => tag == AclTag.User ? Accounts.UserById(id)?.Name : Accounts.GroupById(id)?.Name;
-
-    private static string GroupName(uint gid) => Accounts.GroupById(gid)?.Name ?? gid.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,9 +1,9 @@
-using System.Globalization;
 using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
 using PerfSecurity.Settings;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
 
@@ -53,14 +53,14 @@ public static class PerfUsersGroupInspector
                 throw PerfSecurityException.FromSystemCall("PerfUsersGroupReadFailed", e, $"Cannot inspect '{file}': {Errno.Describe(e.Errno)}.", file);
             }
             FileCapabilityData? caps = FileCapabilities.Read(file, followLinks: false);
-            owner = Accounts.UserById(st.Uid)?.Name ?? st.Uid.ToString(CultureInfo.InvariantCulture);
-            fileGroup = Accounts.GroupById(st.Gid)?.Name ?? st.Gid.ToString(CultureInfo.InvariantCulture);
+            owner = UserNames.Of(st.Uid);
+            fileGroup = GroupNames.Of(st.Gid);
             mode = Convert.ToString(st.Permissions, 8).PadLeft(4, '0');
             capsText = caps?.Text;
             bool capable = caps is not null && !caps.Permitted.IsEmpty;
             // Who may execute it, as the kernel decides with the access ACL (the mode alone when there is none).
             PosixAcl? access = PosixAclFile.ReadNoFollow(file).Acl;
-            acl = access?.ToText(AclNames) ?? Array.Empty<string>();
+            acl = access?.ToNamedText() ?? Array.Empty<string>();
             var executors = AclAccess.Executors(st.Uid, st.Gid, st.Permissions, access);
             var outside = AclAccess.Outsiders(executors, group?.Gid);
             outsiders = outside.Select(o => o.Describe()).ToArray();
@@ -89,14 +89,13 @@ public static class PerfUsersGroupInspector
         bool grantedByAcl = false)
     {
         if (capable && (st.Permissions & 0x1) != 0) yield return WorldExecutableWithCapabilities;
-        else if ((st.Permissions & 0x7) != 0) yield return OthersHaveAccess;
+        else if ((st.Permissions & FileStatus.S_IRWXO) != 0) yield return OthersHaveAccess;
         if (group is { } g && st.Gid != g.Gid && !grantedByAcl) yield return WrongGroup;
         if (st.Uid != 0) yield return NotRootOwned;
-        if ((st.Permissions & 0x12) != 0) yield return Writable;
+        if ((st.Permissions & FileStatus.GroupOrOtherWrite) != 0) yield return Writable;
         if (group is not null && !capable) yield return CapabilitiesLost;
         if (capable && kernel.HasCapPerfmon && !permitted.Contains(CapabilityTable.Perfmon) && !permitted.Contains(CapabilityTable.SysAdmin))
             yield return NoPerfmon;
     }
 
-    private static string? AclNames(AclTag tag, uint id) => tag == AclTag.User ? Accounts.UserById(id)?.Name : Accounts.GroupById(id)?.Name;
 }

@@ -1,28 +1,10 @@
-using System.Globalization;
 using PerfSecurity.Acl;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
 using PerfSecurity.Native;
+using PerfSecurity.Users;
 
 namespace PerfSecurity.Groups;
-
-/// <summary>The steps of the kernel document's procedure, in the order they run.</summary>
-public enum PerfUsersGroupStep
-{
-    CreateGroup,
-    RemoveCapabilities,
-    Chown,
-    Chmod,
-    GrantAclEntry,
-    RemoveAclEntry,
-    SetCapabilities,
-    Verify,
-    AddMember,
-}
-
-/// <summary>What New-PerfUsersGroup is asked to do.</summary>
-public sealed record PerfUsersGroupRequest(string GroupName, PerfBinaryLocation Binary, CapabilitySet Capabilities, IReadOnlyList<string> Members,
-    PerfUsersGroupGrant Grant = PerfUsersGroupGrant.Group);
 
 /// <summary>
 /// The kernel document's procedure on one descriptor: groupadd, then on the binary opened once with O_NOFOLLOW:
@@ -164,7 +146,7 @@ public static class PerfUsersGroupSetup
                 Step(PerfUsersGroupStep.RemoveCapabilities, Path,
                     $"Remove the file capabilities '{caps.Text}' while the ownership or mode is not yet final", () => RemoveCapabilities(fd));
             if (chown && byAcl)
-                Step(PerfUsersGroupStep.Chown, Path, $"Change owner to root, keeping the group '{Accounts.GroupById(owningGid)?.Name ?? owningGid.ToString(CultureInfo.InvariantCulture)}' (fchown)",
+                Step(PerfUsersGroupStep.Chown, Path, $"Change owner to root, keeping the group '{GroupNames.Of(owningGid)}' (fchown)",
                     () => FileSystem.FChown(fd, 0, owningGid, Path));
             else if (chown)
                 Step(PerfUsersGroupStep.Chown, Path, $"Change owner and group to root:{groupText} (fchown)",

@@ -58,7 +58,7 @@ public static class ScriptLocation
             if (home.Length == 0 || home[0] != '/') continue;
             yield return (home, f[0]);
             string real;
-            try { real = FileSystem.RealPath(home); } catch (Errors.SystemCallException) { continue; }
+            try { real = FileSystem.RealPath(home); } catch (SystemCallException) { continue; }
             if (real != home && real != "/") yield return (real, f[0]);
         }
         yield return ("/home", null);

@@ -66,7 +66,7 @@ public static class AtomicFile
         string prefix = "." + target.Name + ".";
         List<string> names;
         try { names = FileSystem.ListDirectory(target.Directory, target.DirectoryPath); }
-        catch (Errors.SystemCallException) { return; }
+        catch (SystemCallException) { return; }
         foreach (string name in names)
         {
             if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith(".tmp", StringComparison.Ordinal)) continue;
@@ -78,6 +78,6 @@ public static class AtomicFile
 
     private static void TryUnlink(ResolvedPath target, string name)
     {
-        try { FileSystem.UnlinkAt(target.Directory, name); } catch (Errors.SystemCallException) { }
+        try { FileSystem.UnlinkAt(target.Directory, name); } catch (SystemCallException) { }
     }
 }

@@ -3,32 +3,6 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.IO;
 
-/// <summary>How <see cref="SecurePath"/> walks a path.</summary>
-[Flags]
-public enum PathOptions
-{
-    None = 0,
-    /// <summary>A symbolic link in the last place is followed like the others (root-owned in a trusted directory) instead of refused.</summary>
-    FollowFinalLink = 1,
-    /// <summary>The last name may be missing (a file about to be created); its directory must exist.</summary>
-    AllowMissing = 2,
-    /// <summary>No sticky-directory exception: every directory on the way must be root-owned and writable by root alone.</summary>
-    RootOnlyDirectories = 4,
-}
-
-/// <summary>Why a walk stopped; the ErrorId is the caller's area followed by the suffix of each kind.</summary>
-public enum PathRefusalKind
-{
-    /// <summary>Someone other than root could change what the path names (…UntrustedPath, SecurityError).</summary>
-    Untrusted,
-    /// <summary>A component does not exist or vanished during the walk (…FileNotFound).</summary>
-    NotFound,
-    /// <summary>The last component is a symbolic link, which is never followed there (…TargetIsSymlink).</summary>
-    FinalLink,
-    /// <summary>A system call failed or a component is not a directory (…OpenFailed).</summary>
-    Failed,
-}
-
 /// <summary>
 /// Race-free resolution of a path for a change made as root. The path is walked one component at a time from a
 /// descriptor of "/" with openat(O_PATH|O_NOFOLLOW); before a name is looked up, the directory it is looked up in
@@ -84,8 +58,30 @@ public static class SecurePath
         realPath = resolved.RealPath;
         FileStatus st = resolved.Status!.Value;
         if (st.Uid != 0) return $"'{resolved.RealPath}' belongs to {Who(st.Uid)}";
-        if ((st.Permissions & 0x12) != 0) return $"'{resolved.RealPath}' is writable by {((st.Permissions & 0x2) != 0 ? "every user" : "its group")}";
+        if ((st.Permissions & FileStatus.GroupOrOtherWrite) != 0) return $"'{resolved.RealPath}' is writable by {((st.Permissions & FileStatus.S_IWOTH) != 0 ? "every user" : "its group")}";
         return null;
+    }
+
+    /// <summary>
+    /// Whether only root can change where the symbolic link <paramref name="path"/> leads: every directory on the way
+    /// as <see cref="Resolve"/> wants it, and the link itself root's. A sentence naming the first weakness, or null.
+    /// For read-only uses, like <see cref="FindWeakness(string, PathOptions)"/>; never throws for a bad path.
+    /// </summary>
+    public static string? LinkWeakness(string path)
+    {
+        Outcome outcome;
+        try { outcome = Walk(path, PathOptions.None); }
+        catch (SystemCallException e) { return $"'{path}' cannot be resolved ({e.Message})"; }
+        if (outcome.Result is { } result)
+        {
+            result.Dispose();
+            return null; // not a link: nothing is followed
+        }
+        if (outcome.Refusal!.Kind != PathRefusalKind.FinalLink) return outcome.Refusal.Sentence;
+        FileStatus st;
+        try { st = FileSystem.Stat(path, followLinks: false); }
+        catch (SystemCallException e) { return $"'{path}' cannot be examined ({e.Message})"; }
+        return st.Uid == 0 ? null : $"'{path}' is a symbolic link that belongs to {Who(st.Uid)}";
     }
 
     internal static PerfSecurityException ToException(Refusal r, string path, string area) => r.Kind switch
@@ -142,7 +138,7 @@ public static class SecurePath
                 bool stickyException = false;
                 if (writers is not null)
                 {
-                    bool sticky = (current.Status.Permissions & 0x200) != 0 && current.Status.Uid == 0;
+                    bool sticky = (current.Status.Permissions & FileStatus.S_ISVTX) != 0 && current.Status.Uid == 0;
                     if (!sticky || (options & PathOptions.RootOnlyDirectories) != 0)
                         return Refuse(PathRefusalKind.Untrusted, writers);
                     stickyException = true;
@@ -282,8 +278,8 @@ public static class SecurePath
     private static string? Writers(Directory d)
     {
         if (d.Status.Uid != 0) return $"'{d.RealPath}' belongs to {Who(d.Status.Uid)}";
-        if ((d.Status.Permissions & 0x2) != 0) return $"'{d.RealPath}' is writable by every user";
-        if ((d.Status.Permissions & 0x10) != 0) return $"'{d.RealPath}' is writable by its group (gid {d.Status.Gid})";
+        if ((d.Status.Permissions & FileStatus.S_IWOTH) != 0) return $"'{d.RealPath}' is writable by every user";
+        if ((d.Status.Permissions & FileStatus.S_IWGRP) != 0) return $"'{d.RealPath}' is writable by its group (gid {d.Status.Gid})";
         return null;
     }
 

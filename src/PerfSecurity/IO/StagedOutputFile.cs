@@ -7,7 +7,7 @@ namespace PerfSecurity.IO;
 /// A file that a tool opening by name (Pester's test result writer follows links and truncates) writes for root.
 /// The target is walked first (<see cref="SecurePath"/>: a link or a directory another user planted on the way is
 /// refused before the tool runs); the tool writes into a private directory (root's, mode 0700, in a directory only
-/// root can rename it from); <see cref="Commit"/> then puts the bytes in place through the walked directory
+/// root can rename it from); <see cref="Commit()"/> then puts the bytes in place through the walked directory
 /// (<see cref="AtomicFile"/>). Root's write can never land on a file a user chose.
 /// </summary>
 public sealed class StagedOutputFile : IDisposable
@@ -55,6 +55,16 @@ public sealed class StagedOutputFile : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// A staged file for a write the caller makes as root, or null when there is no <paramref name="path"/> or the
+    /// caller is not root (a user's tool writes where the user's own permissions let it).
+    /// </summary>
+    public static StagedOutputFile? ForRoot(string? path, string area)
+        => path is not null && FileSystem.GetEffectiveUserId() == 0 ? Create(path, area) : null;
+
+    /// <summary>As <see cref="Commit(uint, uint)"/>, owned by root and the caller's group.</summary>
+    public void Commit() => Commit(0, FileSystem.GetEffectiveGroupId());
 
     /// <summary>Replaces the target with what the tool wrote (mode 0644, owner and group given); nothing when it wrote nothing.</summary>
     public void Commit(uint owner, uint group)

@@ -3,20 +3,6 @@ using System.Globalization;
 namespace PerfSecurity.Namespaces;
 
 /// <summary>
-/// The namespaces of a process that differ from the host's, as their /proc/PID/ns links name them
-/// ("pid:[4026532301]"); null where the namespace is the host's or cannot be read (the links need ptrace read access).
-/// </summary>
-public sealed record NamespaceSet(string? Pid, string? User, string? Cgroup, string? Mount)
-{
-    public static readonly NamespaceSet Host = new(null, null, null, null);
-
-    public bool IsHost => Pid is null && User is null && Cgroup is null && Mount is null;
-
-    /// <summary>"user:[4026532301], pid:[4026532303]".</summary>
-    public override string ToString() => string.Join(", ", new[] { User, Pid, Cgroup, Mount }.Where(n => n is not null));
-}
-
-/// <summary>
 /// Reads /proc/PID/ns and compares it with the host's: PID 1's links, or where those cannot be read (they need
 /// ptrace read access to PID 1), the initial namespaces' fixed inode numbers (include/uapi/linux/nsfs.h, init_ns_ino).
 /// </summary>

@@ -2,7 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace PerfSecurity.Native;
 
-/// <summary>getpwnam_r/getpwuid_r/getgrnam_r/getgrgid_r/getgrouplist: users and groups through NSS, as login does.</summary>
+/// <summary>
+/// getpwnam_r/getpwuid_r/getgrnam_r/getgrgid_r/getgrouplist and the getpwent_r/getgrent_r enumerations: users and
+/// groups through NSS, as login does, so accounts from LDAP or SSSD count like those of /etc/passwd. The one way the
+/// module reads the account databases (Users/ builds on it).
+/// </summary>
 public static unsafe partial class Accounts
 {
     // struct passwd and struct group: pointers and ids, the same layout on every 64-bit Linux.
@@ -42,6 +46,27 @@ public static unsafe partial class Accounts
     [LibraryImport("libc", EntryPoint = "getgrouplist", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int GetGroupList(string user, uint group, uint* groups, int* ngroups);
 
+    [LibraryImport("libc", EntryPoint = "setpwent")]
+    private static partial void SetPwEnt();
+
+    [LibraryImport("libc", EntryPoint = "getpwent_r")]
+    private static partial int GetPwEnt(Passwd* pwd, byte* buf, nuint buflen, Passwd** result);
+
+    [LibraryImport("libc", EntryPoint = "endpwent")]
+    private static partial void EndPwEnt();
+
+    [LibraryImport("libc", EntryPoint = "setgrent")]
+    private static partial void SetGrEnt();
+
+    [LibraryImport("libc", EntryPoint = "getgrent_r")]
+    private static partial int GetGrEnt(Group* grp, byte* buf, nuint buflen, Group** result);
+
+    [LibraryImport("libc", EntryPoint = "endgrent")]
+    private static partial void EndGrEnt();
+
+    // The enumerations keep their position in the C library, one per process.
+    private static readonly object EnumerationLock = new();
+
     public readonly record struct UserEntry(string Name, uint Uid, uint Gid, string Home, string Shell);
     public readonly record struct GroupEntry(string Name, uint Gid, string[] Members);
 
@@ -64,6 +89,30 @@ public static unsafe partial class Accounts
             }
             count = Math.Max(n, count * 2);
         }
+    }
+
+    /// <summary>
+    /// Every user NSS enumerates (getpwent_r): the local files, and the directory services configured to enumerate
+    /// (SSSD does not by default, so a lookup by name or id may still find users this list lacks).
+    /// </summary>
+    public static IReadOnlyList<UserEntry> AllUsers() => Enumerate(SetPwEnt, () => LookupUser((p, b, n, r) => GetPwEnt(p, b, n, r)), EndPwEnt);
+
+    /// <summary>Every group NSS enumerates (getgrent_r); see <see cref="AllUsers"/>.</summary>
+    public static IReadOnlyList<GroupEntry> AllGroups() => Enumerate(SetGrEnt, () => LookupGroup((g, b, n, r) => GetGrEnt(g, b, n, r)), EndGrEnt);
+
+    private static List<T> Enumerate<T>(Action start, Func<T?> next, Action end) where T : struct
+    {
+        var all = new List<T>();
+        lock (EnumerationLock)
+        {
+            start();
+            try
+            {
+                while (next() is { } entry) all.Add(entry);
+            }
+            finally { end(); }
+        }
+        return all;
     }
 
     private delegate int UserCall(Passwd* pwd, byte* buf, nuint len, Passwd** result);

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
@@ -13,22 +12,22 @@ public static partial class FileSystem
     public const int AT_REMOVEDIR = 0x200;
 
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
-    private static partial int OpenAtRaw(int dirfd, string path, int flags, uint mode);
+    private static partial int OpenAtRaw(FileDescriptor dirfd, string path, int flags, uint mode);
 
     [LibraryImport("libc", EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
-    private static unsafe partial nint ReadLinkAtRaw(int dirfd, string path, byte* buffer, nuint size);
+    private static unsafe partial nint ReadLinkAtRaw(FileDescriptor dirfd, string path, byte* buffer, nuint size);
 
     [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
-    private static partial int RenameAtRaw(int olddirfd, string oldpath, int newdirfd, string newpath);
+    private static partial int RenameAtRaw(FileDescriptor olddirfd, string oldpath, FileDescriptor newdirfd, string newpath);
 
     [LibraryImport("libc", EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
-    private static partial int UnlinkAtRaw(int dirfd, string path, int flags);
+    private static partial int UnlinkAtRaw(FileDescriptor dirfd, string path, int flags);
 
     /// <summary>openat(2), always close-on-exec; <paramref name="shownAs"/> names the file in an error.</summary>
     public static FileDescriptor OpenAt(FileDescriptor directory, string name, int flags, uint mode = 0, string? shownAs = null)
     {
         int fd;
-        do { fd = OpenAtRaw(directory.Value, name, flags | O_CLOEXEC, mode); } while (fd < 0 && Errno.Last == Errno.EINTR);
+        do { fd = OpenAtRaw(directory, name, flags | O_CLOEXEC, mode); } while (fd < 0 && Errno.Last == Errno.EINTR);
         if (fd < 0) throw new SystemCallException("openat", Errno.Last, shownAs ?? name);
         return new FileDescriptor(fd);
     }
@@ -37,7 +36,7 @@ public static partial class FileSystem
     public static int TryOpenAt(FileDescriptor directory, string name, int flags, out FileDescriptor? result)
     {
         int fd;
-        do { fd = OpenAtRaw(directory.Value, name, flags | O_CLOEXEC, 0); } while (fd < 0 && Errno.Last == Errno.EINTR);
+        do { fd = OpenAtRaw(directory, name, flags | O_CLOEXEC, 0); } while (fd < 0 && Errno.Last == Errno.EINTR);
         if (fd < 0)
         {
             result = null;
@@ -55,7 +54,7 @@ public static partial class FileSystem
         {
             byte[] buffer = new byte[size];
             nint n;
-            fixed (byte* p = buffer) n = ReadLinkAtRaw(link.Value, "", p, (nuint)size);
+            fixed (byte* p = buffer) n = ReadLinkAtRaw(link, "", p, (nuint)size);
             if (n < 0) throw new SystemCallException("readlinkat", Errno.Last, shownAs);
             // readlink truncates silently: a full buffer may mean a longer target (PATH_MAX is 4096).
             if (n < size) return PathBytes.Decode(buffer.AsSpan(0, (int)n));
@@ -67,14 +66,14 @@ public static partial class FileSystem
     /// <summary>renameat(2) within or between directories held open.</summary>
     public static void RenameAt(FileDescriptor fromDirectory, string from, FileDescriptor toDirectory, string to, string? shownAs = null)
     {
-        if (RenameAtRaw(fromDirectory.Value, from, toDirectory.Value, to) != 0)
+        if (RenameAtRaw(fromDirectory, from, toDirectory, to) != 0)
             throw new SystemCallException("renameat", Errno.Last, shownAs ?? to);
     }
 
     /// <summary>unlinkat(2) of a name in a directory held open; false when the name was already gone.</summary>
     public static bool UnlinkAt(FileDescriptor directory, string name, int flags = 0, string? shownAs = null)
     {
-        if (UnlinkAtRaw(directory.Value, name, flags) == 0) return true;
+        if (UnlinkAtRaw(directory, name, flags) == 0) return true;
         int e = Errno.Last;
         if (e == Errno.ENOENT) return false;
         throw new SystemCallException("unlinkat", e, shownAs ?? name);
@@ -89,7 +88,7 @@ public static partial class FileSystem
         byte[] buffer = new byte[32768];
         while (true)
         {
-            int n = ReadDirectoryEntries(dir.Value, buffer);
+            int n = ReadDirectoryEntries(dir, buffer);
             if (n < 0) throw new SystemCallException("getdents64", -n, shownAs);
             if (n == 0) return names;
             // struct linux_dirent64: u64 ino, s64 off, u16 reclen, u8 type, char name[].

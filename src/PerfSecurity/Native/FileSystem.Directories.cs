@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
@@ -35,6 +34,9 @@ public static partial class FileSystem
 
     [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
     private static unsafe partial nint GetDents64Raw(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
+    private static unsafe partial nint GetDents64Raw(FileDescriptor fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
     private static unsafe partial int StatxBytesRaw(int dirfd, byte* path, int flags, uint mask, StatxBuffer* buffer);
@@ -132,7 +134,21 @@ public static partial class FileSystem
         }
     }
 
-    /// <summary>Fills <paramref name="buffer"/> with linux_dirent64 records; 0 at the end, -errno on failure.</summary>
+    /// <summary>Fills <paramref name="buffer"/> with linux_dirent64 records from a directory held open; 0 at the end, -errno on failure.</summary>
+    public static unsafe int ReadDirectoryEntries(FileDescriptor fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            nint n;
+            do { n = GetDents64Raw(fd, p, (nuint)buffer.Length); } while (n < 0 && Errno.Last == Errno.EINTR);
+            return n < 0 ? -Errno.Last : (int)n;
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="ReadDirectoryEntries(FileDescriptor, Span{byte})"/> on a raw descriptor: the capability scanner
+    /// opens and closes its own directories by number, millions of times, without a SafeHandle for each.
+    /// </summary>
     public static unsafe int ReadDirectoryEntries(int fd, Span<byte> buffer)
     {
         fixed (byte* p = buffer)

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
@@ -10,15 +9,18 @@ public static partial class FileSystem
     private static unsafe partial nint PReadRaw(FileDescriptor fd, byte* buffer, nuint count, long offset);
 
     /// <summary>The first bytes of an open file (pread at offset 0), for the #! and magic-number checks.</summary>
-    public static unsafe int ReadHead(FileDescriptor fd, Span<byte> buffer)
+    public static int ReadHead(FileDescriptor fd, Span<byte> buffer) => PRead(fd, buffer, 0);
+
+    /// <summary>One pread(2) at <paramref name="offset"/> (retried on EINTR): the bytes read, 0 at the end of the file.</summary>
+    public static unsafe int PRead(FileDescriptor fd, Span<byte> buffer, long offset, string? shownAs = null)
     {
         fixed (byte* p = buffer)
         {
             while (true)
             {
-                nint n = PReadRaw(fd, p, (nuint)buffer.Length, 0);
+                nint n = PReadRaw(fd, p, (nuint)buffer.Length, offset);
                 if (n >= 0) return (int)n;
-                if (Errno.Last != Errno.EINTR) throw new SystemCallException("pread", Errno.Last);
+                if (Errno.Last != Errno.EINTR) throw new SystemCallException("pread", Errno.Last, shownAs);
             }
         }
     }

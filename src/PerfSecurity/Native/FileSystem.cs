@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
@@ -36,19 +35,19 @@ public static partial class FileSystem
     internal static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint ReadRaw(int fd, byte* buffer, nuint count);
+    private static unsafe partial nint ReadRaw(FileDescriptor fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static unsafe partial nint WriteRaw(int fd, byte* buffer, nuint count);
+    private static unsafe partial nint WriteRaw(FileDescriptor fd, byte* buffer, nuint count);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int FSyncRaw(int fd);
+    private static partial int FSyncRaw(FileDescriptor fd);
 
     [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
-    private static partial int FChmodRaw(int fd, uint mode);
+    private static partial int FChmodRaw(FileDescriptor fd, uint mode);
 
     [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
-    private static partial int FChownRaw(int fd, uint owner, uint group);
+    private static partial int FChownRaw(FileDescriptor fd, uint owner, uint group);
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial int RenameRaw(string from, string to);
@@ -58,6 +57,9 @@ public static partial class FileSystem
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static unsafe partial int StatxRaw(int dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int StatxAtRaw(FileDescriptor dirfd, string path, int flags, uint mask, StatxBuffer* buffer);
 
     [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static partial IntPtr RealPathRaw(string path, IntPtr resolved);
@@ -100,7 +102,7 @@ public static partial class FileSystem
         {
             while (true)
             {
-                nint n = ReadRaw(fd.Value, p, (nuint)buffer.Length);
+                nint n = ReadRaw(fd, p, (nuint)buffer.Length);
                 if (n >= 0) return (int)n;
                 int e = Errno.Last;
                 if (e != Errno.EINTR) throw new SystemCallException("read", e);
@@ -115,7 +117,7 @@ public static partial class FileSystem
             int done = 0;
             while (done < data.Length)
             {
-                nint n = WriteRaw(fd.Value, p + done, (nuint)(data.Length - done));
+                nint n = WriteRaw(fd, p + done, (nuint)(data.Length - done));
                 if (n < 0)
                 {
                     int e = Errno.Last;
@@ -129,17 +131,17 @@ public static partial class FileSystem
 
     public static void FSync(FileDescriptor fd, string? target = null)
     {
-        if (FSyncRaw(fd.Value) != 0) throw new SystemCallException("fsync", Errno.Last, target);
+        if (FSyncRaw(fd) != 0) throw new SystemCallException("fsync", Errno.Last, target);
     }
 
     public static void FChmod(FileDescriptor fd, uint mode, string? target = null)
     {
-        if (FChmodRaw(fd.Value, mode) != 0) throw new SystemCallException("fchmod", Errno.Last, target);
+        if (FChmodRaw(fd, mode) != 0) throw new SystemCallException("fchmod", Errno.Last, target);
     }
 
     public static void FChown(FileDescriptor fd, uint owner, uint group, string? target = null)
     {
-        if (FChownRaw(fd.Value, owner, group) != 0) throw new SystemCallException("fchown", Errno.Last, target);
+        if (FChownRaw(fd, owner, group) != 0) throw new SystemCallException("fchown", Errno.Last, target);
     }
 
     public static void Rename(string from, string to)
@@ -194,7 +196,7 @@ public static partial class FileSystem
     public static unsafe FileStatus Stat(FileDescriptor fd)
     {
         StatxBuffer b;
-        if (StatxRaw(fd.Value, "", AT_EMPTY_PATH, StatxBuffer.BasicStats, &b) != 0)
+        if (StatxAtRaw(fd, "", AT_EMPTY_PATH, StatxBuffer.BasicStats, &b) != 0)
             throw new SystemCallException("statx", Errno.Last);
         return new FileStatus(b.Mode, b.Uid, b.Gid, b.Size, b.Nlink, b.Ino, ((ulong)b.DevMajor << 32) | b.DevMinor,
             ((ulong)b.RdevMajor << 32) | b.RdevMinor);
@@ -224,18 +226,4 @@ public static partial class FileSystem
         public uint DevMinor;
         private fixed ulong _spare2[14];
     }
-}
-
-/// <summary>What statx says of a file; SpecialDevice is the major:minor of a device node (major in the high half).</summary>
-public readonly record struct FileStatus(uint Mode, uint Uid, uint Gid, ulong Size, uint LinkCount, ulong Inode, ulong Device, ulong SpecialDevice = 0)
-{
-    public const uint S_IFMT = 0xF000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_IFLNK = 0xA000;
-    public const uint S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFSOCK = 0xC000;
-    public bool IsRegularFile => (Mode & S_IFMT) == S_IFREG;
-    /// <summary>The character device 1:3, /dev/null: reads as empty (the usual way to mask a configuration file).</summary>
-    public bool IsNullDevice => (Mode & S_IFMT) == S_IFCHR && SpecialDevice == (1UL << 32 | 3);
-    public bool IsDirectory => (Mode & S_IFMT) == S_IFDIR;
-    public bool IsSymbolicLink => (Mode & S_IFMT) == S_IFLNK;
-    /// <summary>Permission bits including setuid/setgid/sticky (07777).</summary>
-    public uint Permissions => Mode & 0xFFF;
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 

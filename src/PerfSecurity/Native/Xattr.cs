@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PerfSecurity.Errors;
 
 namespace PerfSecurity.Native;
 
@@ -9,7 +8,7 @@ public static partial class Xattr
     private const int XATTR_SIZE_MAX = 65536;
 
     [LibraryImport("libc", EntryPoint = "fgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial nint FGetRaw(int fd, string name, byte* value, nuint size);
+    private static unsafe partial nint FGetRaw(FileDescriptor fd, string name, byte* value, nuint size);
 
     [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Custom, StringMarshallingCustomType = typeof(PathMarshaller))]
     private static unsafe partial nint LGetRaw(string path, string name, byte* value, nuint size);
@@ -21,14 +20,14 @@ public static partial class Xattr
     private static unsafe partial nint GetRaw(string path, string name, byte* value, nuint size);
 
     [LibraryImport("libc", EntryPoint = "fsetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int FSetRaw(int fd, string name, byte* value, nuint size, int flags);
+    private static unsafe partial int FSetRaw(FileDescriptor fd, string name, byte* value, nuint size, int flags);
 
     [LibraryImport("libc", EntryPoint = "fremovexattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int FRemoveRaw(int fd, string name);
+    private static partial int FRemoveRaw(FileDescriptor fd, string name);
 
     /// <summary>The attribute's value, or null when the file has none (ENODATA).</summary>
     public static unsafe byte[]? Get(FileDescriptor fd, string name)
-        => GetWith((p, n) => FGetRaw(fd.Value, name, p, n), "fgetxattr", null);
+        => GetWith((p, n) => FGetRaw(fd, name, p, n), "fgetxattr", null);
 
     /// <summary>The attribute of the path itself (a symlink is not followed), or null when there is none.</summary>
     public static unsafe byte[]? GetNoFollow(string path, string name)
@@ -78,7 +77,7 @@ public static partial class Xattr
     {
         fixed (byte* p = value)
         {
-            if (FSetRaw(fd.Value, name, p, (nuint)value.Length, 0) != 0)
+            if (FSetRaw(fd, name, p, (nuint)value.Length, 0) != 0)
                 throw new SystemCallException("fsetxattr", Errno.Last, target);
         }
     }
@@ -86,7 +85,7 @@ public static partial class Xattr
     /// <summary>Removes the attribute; returns false when there was none.</summary>
     public static bool Remove(FileDescriptor fd, string name, string? target = null)
     {
-        if (FRemoveRaw(fd.Value, name) == 0) return true;
+        if (FRemoveRaw(fd, name) == 0) return true;
         int e = Errno.Last;
         if (e == Errno.ENODATA) return false;
         throw new SystemCallException("fremovexattr", e, target);

@@ -5,26 +5,6 @@ using PerfSecurity.IO;
 namespace PerfSecurity.Resources;
 
 /// <summary>
-/// One line of limits.conf as pam_limits reads it: up to four fields (domain, type, item, value; type, item and
-/// value in lower case, a fifth field ignored) and how many there were.
-/// </summary>
-public sealed record LimitsEntry(string Domain, string Type, string Item, string Value, int Fields, string File, int Line);
-
-/// <summary>A user as pam_limits matches them: name, uid, primary gid, and group membership.</summary>
-public sealed record PamUser(string Name, uint Uid, uint Gid, Func<string, bool> InGroupNamed, Func<uint, bool> InGroupId);
-
-/// <summary>
-/// What pam_limits sets for one item (memlock, nofile) before it calls setrlimit: the pair (soft clipped to hard),
-/// the lines that decided soft and hard (null: the starting value stayed), or the "&lt;domain&gt; -" line that
-/// turns pam_limits off for the user (then nothing is set at all).
-/// </summary>
-public sealed record PamLimitResult(LimitPair Limit, string? SoftSource, string? HardSource, string? NoLimitsLine)
-{
-    /// <summary>The soft value read was above the hard one and was lowered to it.</summary>
-    public bool SoftLowered { get; init; }
-}
-
-/// <summary>
 /// pam_limits (Linux-PAM 1.5.2, with Debian's patches): /etc/security/limits.conf, then
 /// /etc/security/limits.d/*.conf in byte order (glob(3): hidden files are not matched). Each line is matched
 /// in order against the user: their name or a uid range ("1000:", ":1005", "1000:2000") ranks first, then
@@ -322,30 +302,5 @@ public sealed class LimitsConfiguration
             if (x.Overflow || x.Consumed == 0 || x.Consumed != max.Length) return new(RangeKind.Error, 0, 0);
             return kind == RangeKind.One ? new(RangeKind.One, (uint)x.Value, (uint)x.Value) : new(RangeKind.MinMax, min, (uint)x.Value);
         }
-    }
-}
-
-/// <summary>C's strtoul/strtoull in base 10 (64-bit): leading white space, a sign, digits; "-n" wraps around.</summary>
-public static class CNumber
-{
-    /// <summary>The value, how many characters were used (0: no number), and whether it overflowed (then ULONG_MAX).</summary>
-    public static (ulong Value, int Consumed, bool Overflow) StrToULong(string s)
-    {
-        int i = 0;
-        while (i < s.Length && s[i] is ' ' or (>= '\t' and <= '\r')) i++;
-        bool negative = false;
-        if (i < s.Length && s[i] is '+' or '-') { negative = s[i] == '-'; i++; }
-        int digits = i;
-        ulong value = 0;
-        bool overflow = false;
-        for (; i < s.Length && s[i] is >= '0' and <= '9'; i++)
-        {
-            ulong d = (ulong)(s[i] - '0');
-            if (value > (ulong.MaxValue - d) / 10) overflow = true;
-            else value = value * 10 + d;
-        }
-        if (i == digits) return (0, 0, false);
-        if (overflow) return (ulong.MaxValue, i, true);
-        return (negative ? unchecked(0UL - value) : value, i, false);
     }
 }

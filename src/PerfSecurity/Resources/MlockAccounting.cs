@@ -1,8 +1,5 @@
 namespace PerfSecurity.Resources;
 
-/// <summary>Where the first mapping fails in a simulated run, 1-based.</summary>
-public readonly record struct MappingFailure(int Process, int Buffer);
-
 /// <summary>
 /// The kernel's accounting of perf ring buffers (perf_mmap): each buffer charges its pages (data + 1 header)
 /// to the user's locked_vm up to perf_event_mlock_kb × online CPUs; what goes beyond is charged to the

@@ -3,9 +3,6 @@ using PerfSecurity.Errors;
 
 namespace PerfSecurity.Resources;
 
-/// <summary>A soft/hard pair of a resource limit; null means unlimited.</summary>
-public readonly record struct LimitPair(ulong? Soft, ulong? Hard);
-
 /// <summary>Reads a process's resource limits from /proc/&lt;pid&gt;/limits (any process, not only our own).</summary>
 public static class ProcessLimits
 {

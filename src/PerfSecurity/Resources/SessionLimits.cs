@@ -4,25 +4,6 @@ using PerfSecurity.IO;
 
 namespace PerfSecurity.Resources;
 
-/// <summary>A session's limit for one item, and a sentence saying where it comes from.</summary>
-public sealed record SessionLimit(LimitPair Limit, string Source);
-
-/// <summary>The process that opens a session (sshd, login, or the shell that runs su, sudo or runuser).</summary>
-/// <param name="Description">The program, as a person names it.</param>
-/// <param name="Limits">Its limits by /proc/&lt;pid&gt;/limits name; null when it is not a known process.</param>
-/// <param name="CanRaise">Whether it may raise a hard limit (CAP_SYS_RESOURCE).</param>
-public sealed record SessionOpener(string Description, IReadOnlyDictionary<string, LimitPair>? Limits, bool CanRaise)
-{
-    /// <summary>Reads a running process.</summary>
-    public static SessionOpener FromProcess(int pid)
-    {
-        var limits = ProcessLimits.Read(pid);
-        var status = ProcessCapabilities.Read(pid);
-        bool raise = status?.Effective.Contains(CapabilityTable.SysResource) == true;
-        return new SessionOpener($"process {pid} ({status?.Name ?? "?"})", limits, raise);
-    }
-}
-
 /// <summary>
 /// How a user's next session gets its resource limits: pam_limits' configuration on top of the starting values,
 /// and whether the process that opens the session may set them (docs/pam-limits.md).

@@ -1,14 +1,5 @@
 namespace PerfSecurity.Seccomp;
 
-/// <summary>A value a filter may return, and the seccomp_data words (bit per word) its path depended on.</summary>
-public readonly record struct BpfReturn(uint Value, ushort DependsOn);
-
-/// <summary>
-/// Every value a filter may return for an input whose words are ranges. <see cref="Complete"/> is false when the
-/// list may miss values: a return of an unknown accumulator, or a program with too many paths to follow.
-/// </summary>
-public sealed record BpfAnalysis(IReadOnlyList<BpfReturn> Returns, bool Complete, ushort DependsOn);
-
 /// <summary>
 /// Runs a classic BPF seccomp program as the kernel does (32-bit unsigned arithmetic, forward jumps, division by a
 /// zero X returns 0) on an input whose words may be ranges. Where a jump depends on a word that is not one value,

@@ -1,6 +1,7 @@
 using System.Text;
 using PerfSecurity.Errors;
 using PerfSecurity.IO;
+using PerfSecurity.Native;
 
 namespace PerfSecurity.Settings;
 
@@ -28,10 +29,9 @@ public static class KernelSettings
             : detected;
         var config = SysctlConfiguration.Load(root, path.Path);
         var writes = config.WritesTo(Sysctl.ParanoidKey);
-        SysctlWrite? winner = writes.LastOrDefault(w => w.Accepted);
-        int? persisted = winner?.Result is string v ? int.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : null;
-        return new ParanoidSetting(level, persisted, winner?.Source.File,
-            writes.Select(w => $"{w.Source.File}:{w.Source.Line}").ToArray(), KernelInfo.Current, path, config.Problems.ToArray());
+        KernelInfo kernel = KernelInfo.Current;
+        return new ParanoidSetting(level, config.PersistedParanoid, config.NextBootParanoid(kernel.Flavor), config.Effective(Sysctl.ParanoidKey)?.File,
+            writes.Select(w => $"{w.Source.File}:{w.Source.Line}").ToArray(), kernel, path, config.Problems.ToArray());
     }
 
     public static IEnumerable<SysctlSetting> GetSysctls(string root = "/", BootPath? bootPath = null)

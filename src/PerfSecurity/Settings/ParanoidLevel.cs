@@ -1,9 +1,5 @@
 namespace PerfSecurity.Settings;
 
-/// <summary>What a kernel.perf_event_paranoid level lets an unprivileged process do (no CAP_PERFMON or CAP_SYS_ADMIN).</summary>
-public readonly record struct ParanoidPermissions(
-    bool UserProfiling, bool KernelProfiling, bool CpuWide, bool RawTracepoints, bool MlockLimitEnforced, bool DeniesAll);
-
 /// <summary>The kernel's rules for kernel.perf_event_paranoid (kernel/events/core.c and the distribution patches).</summary>
 public static class ParanoidLevel
 {

@@ -5,7 +5,7 @@ namespace PerfSecurity;
 /// <summary>kernel.perf_event_paranoid now and at the next boot, and what it permits unprivileged processes.</summary>
 public sealed class ParanoidSetting
 {
-    public ParanoidSetting(int level, int? persistedLevel, string? persistedIn, string[] alsoSetIn, KernelInfo kernel,
+    public ParanoidSetting(int level, int? persistedLevel, int nextBootLevel, string? persistedIn, string[] alsoSetIn, KernelInfo kernel,
         BootPathInfo bootPath, string[] configurationProblems)
     {
         BootPath = bootPath.Path;
@@ -17,7 +17,7 @@ public sealed class ParanoidSetting
         AlsoSetIn = alsoSetIn;
         KernelFlavor = kernel.Flavor;
         KernelRelease = kernel.Release;
-        NextBootLevel = persistedLevel ?? ParanoidLevel.BootDefault(kernel.Flavor);
+        NextBootLevel = nextBootLevel;
         InSync = NextBootLevel == level;
         var p = ParanoidLevel.Permissions(level, kernel.Flavor);
         UserProfiling = p.UserProfiling;
@@ -54,39 +54,4 @@ public sealed class ParanoidSetting
     public bool RawTracepoints { get; }
     public bool MlockLimitEnforced { get; }
     public string Description { get; }
-}
-
-/// <summary>A perf-related sysctl now and at the next boot.</summary>
-public sealed class SysctlSetting
-{
-    public SysctlSetting(string name, string? value, string? persistedValue, string? persistedIn, string? defaultValue, string description, BootPath bootPath)
-    {
-        BootPath = bootPath;
-        Name = name;
-        Value = value;
-        PersistedValue = persistedValue;
-        PersistedIn = persistedIn;
-        DefaultValue = defaultValue;
-        string? nextBoot = persistedValue ?? defaultValue;
-        InSync = value is null || nextBoot is null || Normalize(nextBoot) == Normalize(value);
-        Description = description;
-    }
-
-    public string Name { get; }
-    /// <summary>The sysctl key (same as Name), a real property rather than a types-file alias: no type table update at import.</summary>
-    public string Key => Name;
-    /// <summary>The runtime value, or null when this kernel lacks the setting (offline image).</summary>
-    public string? Value { get; }
-    /// <summary>The value the kernel keeps at the next boot from the sysctl configuration (decimal), or null when no line sets one.</summary>
-    public string? PersistedValue { get; }
-    /// <summary>Whose rules were followed: systemd-sysctl or procps sysctl --system.</summary>
-    public BootPath BootPath { get; }
-    public string? PersistedIn { get; }
-    /// <summary>The kernel's default, where it is fixed.</summary>
-    public string? DefaultValue { get; }
-    /// <summary>False when the next boot would apply another value than the runtime one.</summary>
-    public bool InSync { get; }
-    public string Description { get; }
-
-    private static string Normalize(string v) => string.Join(' ', v.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

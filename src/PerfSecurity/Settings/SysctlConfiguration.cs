@@ -1,34 +1,9 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using PerfSecurity.IO;
 
 namespace PerfSecurity.Settings;
-
-/// <summary>One line of a sysctl configuration file, as the boot path reads it.</summary>
-/// <param name="Key">The key in dotted form (kernel.perf_event_paranoid), or the pattern (kernel.perf_event_*).</param>
-/// <param name="Value">The value as it is written to the kernel (null for an exclusion line).</param>
-/// <param name="File">The configuration file.</param>
-/// <param name="Line">The line number in that file, from 1.</param>
-/// <param name="IgnoreErrors">The key starts with '-': a write that fails is not an error.</param>
-public sealed record SysctlAssignment(string Key, string? Value, string File, int Line, bool IgnoreErrors)
-{
-    /// <summary>The key is a glob pattern: it sets every matching key that no line names explicitly.</summary>
-    public bool IsPattern { get; init; }
-    /// <summary>"-key" without "=": sets nothing and keeps pattern lines away from that key.</summary>
-    public bool Excludes { get; init; }
-    /// <summary>Where the tool writes, relative to /proc/sys, byte for byte (Latin-1 text).</summary>
-    internal string Target { get; init; } = "";
-    /// <summary>The value byte for byte (Latin-1 text).</summary>
-    internal string? RawValue { get; init; }
-}
-
-/// <summary>A write the boot path makes to a sysctl, and whether the kernel keeps it.</summary>
-/// <param name="Source">The line that makes the write.</param>
-/// <param name="Result">The value the kernel keeps, in decimal, or null when it refuses the write.</param>
-public sealed record SysctlWrite(SysctlAssignment Source, string? Result)
-{
-    public bool Accepted => Result is not null;
-}
 
 /// <summary>
 /// The sysctl values the next boot applies, computed the way the boot path does it: systemd-sysctl 252
@@ -94,6 +69,19 @@ public sealed class SysctlConfiguration
 
     /// <summary>The value the kernel keeps for <paramref name="key"/> at the next boot (decimal), or null when nothing sets it.</summary>
     public string? EffectiveValue(string key) => WritesTo(key).LastOrDefault(w => w.Accepted)?.Result;
+
+    /// <summary>The perf_event_paranoid level a line persists for the next boot, or null when no line sets one.</summary>
+    public int? PersistedParanoid => EffectiveValue(Sysctl.ParanoidKey) is string v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>
+    /// The perf_event_paranoid level after the next boot: the persisted one, or the kernel's built-in default when no
+    /// line sets one. The one place that answers this, for Get-PerfParanoid, the audit and its repairs.
+    /// </summary>
+    public int NextBootParanoid(KernelFlavor flavor) => PersistedParanoid ?? ParanoidLevel.BootDefault(flavor);
+
+    /// <summary>Whether our drop-in's line is the one that decides <paramref name="key"/> at the next boot, with <paramref name="value"/>.</summary>
+    public bool DropInDecides(string key, string value, string root = "/")
+        => WritesTo(key).LastOrDefault(w => w.Accepted) is { } winner && winner.Result == value && winner.Source.File == KernelSettings.DropInPath(root);
 
     /// <summary>Every line whose write reaches <paramref name="key"/>, in the order applied (accepted or not).</summary>
     public IReadOnlyList<SysctlAssignment> AllFor(string key) => WritesTo(key).Select(w => w.Source).ToList();

@@ -3,10 +3,11 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PerfSecurity.Capabilities;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 
 namespace PerfSecurity.Tooling;
 
-/// <summary>Finds the perf program, follows wrapper scripts to the real ELF, and reads how it is linked.</summary>
+/// <summary>What the perf program is: where <see cref="PerfLocator"/> leads, its version, how it is linked and the libcap it finds.</summary>
 public static partial class PerfTool
 {
     private static readonly SearchValues<char> Blanks = SearchValues.Create(" \t");
@@ -21,49 +22,6 @@ public static partial class PerfTool
         "/lib64", "/usr/lib64", "/lib", "/usr/lib",
     };
 
-    /// <summary>
-    /// Follows symlinks and wrapper scripts (their <c>exec</c> line) to the program that finally runs.
-    /// Returns every step, the first being <paramref name="path"/>.
-    /// </summary>
-    public static IReadOnlyList<string> ResolveChain(string path)
-    {
-        var chain = new List<string> { path };
-        string current = path;
-        for (int depth = 0; depth < 8; depth++)
-        {
-            // $0 of a script is the name it was run by, before any link is followed.
-            string invokedAs = current;
-            // Every link on the way is a step of its own, as `ls -l` would show them one by one.
-            for (int hop = 0; hop < IO.SecurePath.MaxLinks && LinkTarget(current) is { } linked; hop++)
-            {
-                if (chain.Contains(linked)) return chain;
-                chain.Add(linked);
-                current = linked;
-            }
-            if (!PerfProgram.IsScriptFile(current)) return chain;
-            string? next = ExecTarget(current, invokedAs);
-            // Distribution wrappers pick the binary by kernel release (uname -r): the capability core knows them.
-            if (next is null || !File.Exists(next))
-                next = PerfProgram.WrappedBinary(current, null, Settings.KernelInfo.Current.Release) ?? next;
-            if (next is null || chain.Contains(next)) return chain;
-            chain.Add(next);
-            current = next;
-        }
-        return chain;
-    }
-
-    /// <summary>The absolute path a symbolic link names (one hop), or null when <paramref name="path"/> is not a link.</summary>
-    private static string? LinkTarget(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.LinkTarget is not { } target) return null;
-            return Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(path) ?? "/", target));
-        }
-        catch (IOException) { return null; }
-    }
-
     private static string RealPath(string path)
     {
         try
@@ -73,79 +31,6 @@ public static partial class PerfTool
         }
         catch (IOException) { return path; }
     }
-
-    /// <summary>
-    /// The program a wrapper script execs: the first word after <c>exec</c> (options of exec skipped),
-    /// with simple <c>NAME=value</c> variables of the script expanded; a bare name is looked up on PATH.
-    /// </summary>
-    public static string? ExecTarget(string scriptPath, string? invokedAs = null)
-    {
-        string? text = IO.BoundedFile.TryReadAllText(scriptPath, IO.BoundedFile.TextLimit);
-        return text is null ? null : ExecTarget(text.Split('\n'), Path.GetDirectoryName(scriptPath) ?? "/", Path.GetDirectoryName(invokedAs ?? scriptPath));
-    }
-
-    /// <param name="lines">The script.</param>
-    /// <param name="scriptDirectory">Where a relative program name is looked for.</param>
-    /// <param name="invokedDirectory">The directory of the name the script was run by ($0), for <c>$(dirname "$0")</c>; default <paramref name="scriptDirectory"/>.</param>
-    public static string? ExecTarget(IEnumerable<string> lines, string scriptDirectory, string? invokedDirectory = null)
-    {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string raw in lines)
-        {
-            string line = raw.Trim();
-            if (line.Length == 0 || line[0] == '#') continue;
-            var assign = AssignmentPattern().Match(line);
-            if (assign.Success)
-            {
-                variables[assign.Groups[1].Value] = Expand(Unquote(assign.Groups[2].Value), variables);
-                continue;
-            }
-            var exec = ExecPattern().Match(ExpandScriptDirectory(line, invokedDirectory ?? scriptDirectory));
-            if (!exec.Success) continue;
-            foreach (string word in SplitWords(exec.Groups[1].Value))
-            {
-                if (word.StartsWith('-')) continue; // exec -a NAME: the name is the next word, not the program
-                string program = Expand(word, variables);
-                if (program.Length == 0 || program.Contains('$', StringComparison.Ordinal)) return null;
-                if (program.Contains('/', StringComparison.Ordinal))
-                    return Path.IsPathRooted(program) ? program : Path.GetFullPath(Path.Combine(scriptDirectory, program));
-                return PerfProgram.FindOnPath(program) ?? program;
-            }
-        }
-        return null;
-    }
-
-    private static IEnumerable<string> SplitWords(string text)
-    {
-        bool skipNext = false;
-        foreach (Match m in WordPattern().Matches(text))
-        {
-            string w = Unquote(m.Value);
-            if (skipNext) { skipNext = false; continue; }
-            if (w == "-a") { skipNext = true; continue; }
-            yield return w;
-        }
-    }
-
-    private static string Unquote(string s) => s.Length >= 2 && (s[0] == '"' && s[^1] == '"' || s[0] == '\'' && s[^1] == '\'') ? s[1..^1] : s;
-
-    private static string Expand(string s, Dictionary<string, string> variables)
-        => VariablePattern().Replace(s, m => variables.TryGetValue(m.Groups[1].Value + m.Groups[2].Value, out var v) ? v : m.Value);
-
-    /// <summary>The script's own directory, as <c>$(dirname "$0")</c>, <c>`dirname $0`</c> or <c>${0%/*}</c> give it.</summary>
-    private static string ExpandScriptDirectory(string s, string scriptDirectory)
-        => ScriptDirectoryPattern().Replace(s, scriptDirectory);
-
-    [GeneratedRegex(@"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(\S*)$")]
-    private static partial Regex AssignmentPattern();
-    [GeneratedRegex(@"(?:^|[;&|]\s*)exec\s+(.+)$")]
-    private static partial Regex ExecPattern();
-    [GeneratedRegex(@"""[^""]*""|'[^']*'|\S+")]
-    private static partial Regex WordPattern();
-    [GeneratedRegex(@"\$\(dirname\s+(?:""\$0""|'\$0'|\$0)\s*\)|`dirname\s+(?:""\$0""|\$0)\s*`|\$\{0%/\*\}")]
-    private static partial Regex ScriptDirectoryPattern();
-    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)")]
-    private static partial Regex VariablePattern();
 
     /// <summary>The system libcap.so.2 and its version from the real file name, or nulls.</summary>
     public static (string? Path, string? Version) FindLibcap(IEnumerable<string>? directories = null)
@@ -222,12 +107,15 @@ public static partial class PerfTool
     {
         if (!File.Exists(path))
             throw new PerfSecurityException("PerfToolFileNotFound", FailureKind.ObjectNotFound, $"The file '{path}' does not exist.", path);
-        var chain = ResolveChain(path);
-        string real = chain[^1];
-        bool isScript = PerfProgram.IsScriptFile(path);
+        PerfLocation location = PerfLocator.Locate(path);
+        IReadOnlyList<string> chain = location.Chain;
+        string real = location.End;
+        bool isScript = location.IsScript;
+        // What the chain ends at is read, unless it is a link that was not followed: its owner may point it anywhere.
+        string? readable = location.Binary ?? (FileEntry.IsSymbolicLink(real) ? null : real);
 
         ElfFile? elf = null;
-        if (!PerfProgram.IsScriptFile(real) && File.Exists(real)) elf = ElfFile.Read(real);
+        if (location.Binary is { } binary && File.Exists(binary)) elf = ElfFile.Read(binary);
         bool? linksLibcap = elf is null ? null : elf.Needed.Any(n => n.StartsWith("libcap.so", StringComparison.Ordinal));
         // Running the program for its version runs it as the caller (root, often): only a program that root alone
         // can change, on a path only root can change, is run; any other is read, never executed.
@@ -237,7 +125,7 @@ public static partial class PerfTool
 
         var (libcapPath, libcapVersion) = FindLibcap(libraryDirectories);
         bool? knowsPerfmon = KnowsPerfmon(libcapVersion);
-        string? caps = File.Exists(real) ? FileCapabilities.Read(real)?.Text : null;
+        string? caps = readable is not null && File.Exists(readable) ? FileCapabilities.Read(readable)?.Text : null;
 
         return new PerfToolInfo(path, real, isScript, chain.ToArray(), version, elf?.BuildId, linksLibcap, elf?.Needed ?? Array.Empty<string>(),
             libcapPath, libcapVersion, knowsPerfmon, caps, Consequences(isScript, real, linksLibcap, libcapVersion, knowsPerfmon, caps).ToArray(), notRun);
@@ -263,7 +151,7 @@ public static partial class PerfTool
     /// <summary>The program on a script's #! line, or null for a file that is not a script.</summary>
     private static string? Interpreter(string file)
     {
-        if (!PerfProgram.IsScriptFile(file)) return null;
+        if (!FileEntry.IsScript(file)) return null;
         Span<byte> head = stackalloc byte[256];
         int n;
         try { n = IO.BoundedFile.ReadHead(file, head); }

@@ -4,8 +4,6 @@ using PerfSecurity.Text;
 
 namespace PerfSecurity.Users;
 
-public enum AccountKind { User, Group }
-
 /// <summary>
 /// The one check of every user and group name the module writes into a file (a sudoers rule) or passes to a tool
 /// (groupadd, gpasswd, usermod): shadow-utils' rule for new names, and, for names that must already exist, an NSS

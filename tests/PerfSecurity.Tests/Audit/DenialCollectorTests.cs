@@ -7,7 +7,7 @@ namespace PerfSecurity.Tests.Audit;
 
 public sealed class DenialCollectorTests
 {
-    private static readonly AccountDatabase Accounts = new(
+    private static readonly AccountDatabase Accounts = Fixtures.Accounts(
         "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\ncarol:x:1002:1002::/:/bin/sh\n", "root:x:0:\n");
     private static readonly DateTime Base = DateTime.UnixEpoch.AddSeconds(1795982462); // 2026-11-29 20:01:02 UTC
 

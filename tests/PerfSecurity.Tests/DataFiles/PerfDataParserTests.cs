@@ -19,7 +19,7 @@ public sealed class PerfDataParserTests
     private static byte[] Bytes(string name) => File.ReadAllBytes(Fixture(name));
     private static PerfDataHeader Parse(byte[] data) => PerfDataParser.Parse(new MemoryByteSource(data), "mem.data");
 
-    private static readonly AccountDatabase Accounts = new(
+    private static readonly AccountDatabase Accounts = PerfSecurity.Tests.Fixtures.Accounts(
         "root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\ncarol:x:1002:1003::/:/bin/sh\n",
         "root:x:0:\nalice:x:1000:\nbob:x:1001:\nperf_users:x:1002:bob\nsolo:x:1003:\n");
 

@@ -241,7 +241,7 @@ public sealed class ParserFuzzTests
     private static readonly string RawLog = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "audit", "raw.log"));
     private static readonly string InterpretedLog = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "audit", "interpreted.log"));
 
-    private static readonly AccountDatabase Accounts = new("root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n", "root:x:0:\nalice:x:1000:\n");
+    private static readonly AccountDatabase Accounts = Fixtures.Accounts("root:x:0:0::/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n", "root:x:0:\nalice:x:1000:\n");
 
     private static readonly Gen<string> AuditText = Gen.OneOf(
         ProcText(RawLog, "type=AVCmsg:audit(1.2:3) {}\"'=\x1d-\n"),

@@ -129,7 +129,7 @@ public sealed class PerfUsersGroupSetupFailureTests : IDisposable
         string wrapper = Path.Combine(_dir, "perf");
         File.WriteAllText(wrapper, $"#!/bin/sh\nexec {real} \"$@\"\n");
         var kernel = new KernelInfo("6.18.0", new Version(6, 18), KernelFlavor.Mainline, null);
-        var loc = PerfBinary.Locate(wrapper, kernel);
+        var loc = PerfUsersGroupTarget.Locate(wrapper, kernel);
         Assert.Equal(real, loc.Path);
         Assert.Equal(wrapper, loc.WrapperPath);
     }

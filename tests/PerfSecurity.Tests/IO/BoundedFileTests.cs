@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using PerfSecurity.Audit;
-using PerfSecurity.Capabilities;
 using PerfSecurity.DataFiles;
 using PerfSecurity.Errors;
+using PerfSecurity.Groups;
 using PerfSecurity.IO;
 using PerfSecurity.Settings;
 using PerfSecurity.Tooling;
 using PerfSecurity.Users;
 using Xunit;
-using PerfBinary = PerfSecurity.Groups.PerfBinary;
 
 namespace PerfSecurity.Tests.IO;
 
@@ -98,8 +97,8 @@ public sealed class BoundedFileTests : IDisposable
     {
         foreach (string bad in new[] { _fifo, "/dev/zero", _sparse })
         {
-            Assert.Null(Within(() => Assert.False(PerfProgram.IsScriptFile(bad))));
-            Assert.Null(Within(() => Assert.Null(PerfTool.ExecTarget(bad))));
+            Assert.Null(Within(() => Assert.False(FileEntry.IsScript(bad))));
+            Assert.Null(Within(() => Assert.Null(WrapperScript.BinaryOf(bad, bad, KernelInfo.Current))));
             Assert.Null(Within(() => Assert.False(SudoersRule.RunsCapsh(bad))));
             Assert.Null(Within(() => Assert.False(PerfDataFiles.HasPerfMagic(bad))));
             var elf = Assert.IsType<PerfSecurityException>(Within(() => ElfFile.Read(bad)));
@@ -110,7 +109,7 @@ public sealed class BoundedFileTests : IDisposable
             {
                 var data = Assert.IsType<PerfSecurityException>(Within(() => DataExposureAnalyzer.Read(bad, AccountDatabase.Load())));
                 Assert.Equal("PerfDataNotRegularFile", data.ErrorId);
-                var binary = Assert.IsType<PerfSecurityException>(Within(() => PerfBinary.Locate(bad)));
+                var binary = Assert.IsType<PerfSecurityException>(Within(() => PerfUsersGroupTarget.Locate(bad)));
                 Assert.Equal("PerfUsersGroupTargetNotRegularFile", binary.ErrorId);
             }
         }

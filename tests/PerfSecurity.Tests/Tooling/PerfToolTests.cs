@@ -51,9 +51,9 @@ public sealed class PerfToolTests : IDisposable
     [Fact]
     public void Exec_options_and_relative_programs()
     {
-        Assert.Equal("/usr/bin/perf_5.10", PerfTool.ExecTarget(new[] { "#!/bin/sh", "exec -a perf /usr/bin/perf_5.10 \"$@\"" }, "/x"));
-        Assert.Equal("/opt/p/bin/perf", PerfTool.ExecTarget(new[] { "#!/bin/sh", "exec ./bin/perf" }, "/opt/p"));
-        Assert.Null(PerfTool.ExecTarget(new[] { "#!/bin/sh", "exec \"$PERF\" \"$@\"" }, "/x"));
+        Assert.Equal("/usr/bin/perf_5.10", WrapperScript.ExecTarget(new[] { "#!/bin/sh", "exec -a perf /usr/bin/perf_5.10 \"$@\"" }, "/x"));
+        Assert.Equal("/opt/p/bin/perf", WrapperScript.ExecTarget(new[] { "#!/bin/sh", "exec ./bin/perf" }, "/opt/p"));
+        Assert.Null(WrapperScript.ExecTarget(new[] { "#!/bin/sh", "exec \"$PERF\" \"$@\"" }, "/x"));
     }
 
     [Theory]
@@ -64,8 +64,8 @@ public sealed class PerfToolTests : IDisposable
     public void The_scripts_own_directory_is_the_directory_it_was_run_by(string line)
     {
         // $0 is the name the script was run by: a link in /usr/bin to a script in /opt/p runs /usr/bin/perf_real.
-        Assert.Equal("/usr/bin/perf_real", PerfTool.ExecTarget(new[] { "#!/bin/sh", line }, "/opt/p", "/usr/bin"));
-        Assert.Equal("/opt/p/perf_real", PerfTool.ExecTarget(new[] { "#!/bin/sh", line }, "/opt/p"));
+        Assert.Equal("/usr/bin/perf_real", WrapperScript.ExecTarget(new[] { "#!/bin/sh", line }, "/opt/p", "/usr/bin"));
+        Assert.Equal("/opt/p/perf_real", WrapperScript.ExecTarget(new[] { "#!/bin/sh", line }, "/opt/p"));
     }
 
     [Fact]

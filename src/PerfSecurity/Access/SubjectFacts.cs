@@ -1,20 +1,8 @@
 using PerfSecurity.Capabilities;
 using PerfSecurity.Namespaces;
 using PerfSecurity.Seccomp;
-using PerfSecurity.Settings;
 
 namespace PerfSecurity.Access;
-
-/// <summary>The kernel side of an access decision; <paramref name="HighestCpu"/> is the last online CPU (CPU-wide events open one per CPU).</summary>
-public sealed record KernelFacts(int ParanoidLevel, KernelFlavor Flavor, Version Version, int KptrRestrict, int HighestCpu = 0);
-
-/// <summary>A binary the subject executes, and what decides whether its file capabilities apply.</summary>
-/// <param name="Path">The file the subject executes.</param>
-/// <param name="Capabilities">Its security.capability attribute, or null when it has none.</param>
-/// <param name="Executable">Whether the subject may execute it (mode bits and search permission on its directories).</param>
-/// <param name="NoSuidMount">Whether it lies on a nosuid mount (set-user-ID bits and file capabilities ignored).</param>
-/// <param name="SetuidRoot">Whether it is set-user-ID root.</param>
-public sealed record ExecutedFile(string Path, FileCapabilityData? Capabilities, bool Executable, bool NoSuidMount, bool SetuidRoot);
 
 /// <summary>
 /// The subject side: the credentials of a process, or of a fresh login of a user (empty inheritable and

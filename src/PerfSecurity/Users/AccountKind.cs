@@ -1,0 +1,3 @@
+namespace PerfSecurity.Users;
+
+public enum AccountKind { User, Group }
