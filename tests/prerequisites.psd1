@@ -63,6 +63,8 @@
         @{ Name = 'sha256sum'; Package = 'coreutils'; For = 'a CPU-bound workload' }
         @{ Name = 'uname'; Package = 'coreutils'; For = 'the kernel release perf records' }
         @{ Name = 'hostname'; Package = 'hostname'; For = 'the host name perf records' }
+        @{ Name = 'touch'; Package = 'coreutils'; For = 'go files that release waiting workloads' }
+        @{ Name = 'grep'; Package = 'grep'; For = 'a shell loop that waits for a workload to end' }
         @{ Name = 'find'; Package = 'findutils'; For = 'reference scans' }
         @{ Name = 'bash'; Package = 'bash'; For = 'shell workloads' }
         @{ Name = 'sh'; Package = 'dash'; For = 'shell workloads and wrapper scripts' }

@@ -6,8 +6,10 @@ using PerfSecurity.Counting;
 namespace PerfSecurity.Benchmarks;
 
 /// <summary>
-/// One read of a counter session through the library (CounterSet.Read: syscalls, sums, totals) against plain
+/// One read of a counter session through the library (CounterSet.Read: system calls, decoding, sums, totals), with
+/// the events in one group (one read(2) of the leader) and each counted alone (one read(2) per event), against plain
 /// read(2) calls on the same descriptors. The target is a single-threaded child, so each event has one descriptor.
+/// bench/group-read.c does the group read in C on the same kind of target.
 /// </summary>
 public unsafe partial class ReadLatency
 {
@@ -18,9 +20,12 @@ public unsafe partial class ReadLatency
     public int Events { get; set; }
 
     private Process? _target;
-    private CounterSet? _set;
+    private CounterSet? _alone, _group;
     private int[] _fds = Array.Empty<int>();
-    private readonly byte[] _buffer = new byte[64];
+    private int _leader;
+    private readonly byte[] _buffer = new byte[1024];
+    // Totals are read into reused arrays, as a caller reading in a loop does (CounterSet.Read(Span)).
+    private CounterTotals[] _aloneTotals = Array.Empty<CounterTotals>(), _groupTotals = Array.Empty<CounterTotals>();
 
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     private static partial nint RawRead(int fd, byte* buffer, nuint count);
@@ -30,16 +35,22 @@ public unsafe partial class ReadLatency
     {
         _target = Process.Start(new ProcessStartInfo("sleep", "600") { UseShellExecute = false })!;
         var resolver = new EventResolver();
-        var events = Software.Take(Events).Select(resolver.Resolve).ToList();
-        _set = CounterSet.Open(events, CounterTarget.ForProcess(_target.Id), new CounterOptions());
-        _fds = _set.Descriptors.Select(d => d.Value).ToArray();
-        if (_fds.Length != Events) throw new InvalidOperationException($"{_fds.Length} descriptors for {Events} events");
+        var names = Software.Take(Events).ToArray();
+        var target = CounterTarget.ForProcess(_target.Id);
+        _alone = CounterSet.Open(resolver.ResolveGroups(names), target, new CounterOptions());
+        _group = CounterSet.Open(resolver.ResolveGroups(names, groupAll: true), target, new CounterOptions());
+        _fds = _alone.Descriptors.Select(d => d.Value).ToArray();
+        _aloneTotals = new CounterTotals[_alone.TotalsCount()];
+        _groupTotals = new CounterTotals[_group.TotalsCount()];
+        _leader = _group.Descriptors[0].Value;
+        if (_fds.Length != Events || _group.DescriptorCount != Events) throw new InvalidOperationException($"{_fds.Length} descriptors for {Events} events");
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _set?.Dispose();
+        _alone?.Dispose();
+        _group?.Dispose();
         _target?.Kill();
         _target?.WaitForExit();
         _target?.Dispose();
@@ -57,5 +68,18 @@ public unsafe partial class ReadLatency
     }
 
     [Benchmark]
-    public int LibraryRead() => _set!.Read().Count;
+    public int LibraryRead() => _alone!.Read(_aloneTotals);
+
+    [Benchmark]
+    public long RawGroupReadSyscall()
+    {
+        fixed (byte* p = _buffer) return RawRead(_leader, p, (nuint)_buffer.Length);
+    }
+
+    [Benchmark]
+    public int LibraryGroupRead() => _group!.Read(_groupTotals);
+
+    /// <summary>The group read that allocates its totals (what Read-PerfCounter uses), for comparison.</summary>
+    [Benchmark]
+    public int LibraryGroupReadAllocating() => _group!.Read().Count;
 }

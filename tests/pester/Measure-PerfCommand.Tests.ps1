@@ -1,3 +1,9 @@
+BeforeDiscovery {
+    . "$PSScriptRoot/common.ps1"
+    . "$PSScriptRoot/examples.ps1"
+    $script:CountingHelpExamples = @(Get-HelpExample Measure-PerfCommand | Where-Object Title -Match 'group')
+}
+
 BeforeAll {
     . "$PSScriptRoot/counting.ps1"
     $script:Work = New-CountingWorkloads
@@ -253,3 +259,108 @@ int main(int argc, char **argv) { volatile int x = 0; long n = atol(argv[1]); fo
         $c.CompletionMatches.CompletionText | Should -Contain 'page-faults'
     }
 }
+
+Describe 'Measure-PerfCommand with groups, intervals and cgroups' -Tag Kernel {
+    It 'counts {syscalls:sys_enter_getppid,page-faults},context-switches as perf stat does, and shows the group' {
+        $events = '{syscalls:sys_enter_getppid,page-faults}', 'context-switches'
+        $perf = Invoke-PerfStat -Event $events -Command "$Work/getppid", 12345
+        $perf['syscalls:sys_enter_getppid'] | Should -Be 12345
+        $m = Measure-PerfCommand "$Work/getppid" 12345 -Event $events
+        $m.Counters.Event | Should -Be @('syscalls:sys_enter_getppid', 'page-faults', 'context-switches')
+        $m.Counters[0].Value | Should -Be 12345
+        [math]::Abs($m.Counters[1].Value - $perf['page-faults']) | Should -BeLessOrEqual 10 -Because "ours $($m.Counters[1].Value), perf stat $($perf['page-faults'])"
+        $m.Counters.Group | Should -Be @('{syscalls:sys_enter_getppid,page-faults}', '{syscalls:sys_enter_getppid,page-faults}', $null)
+        $m.Counters.GroupLeader | Should -Be @('syscalls:sys_enter_getppid', 'syscalls:sys_enter_getppid', $null)
+        $m.Counters[0].TimeEnabled | Should -Be $m.Counters[1].TimeEnabled -Because 'one read of the group gives its members one enabled time'
+        ($m | Out-String -Width 200) | Should -Match 'page-faults .*\{syscalls:sys_enter_getppid,page-faults\}'
+    }
+
+    It 'counts with -Group the way perf stat counts the events in braces' {
+        $m = Measure-PerfCommand "$Work/touch" 20000 -Event task-clock, page-faults -Group
+        $perf = Invoke-PerfStat -Event '{task-clock,page-faults}' -Command "$Work/touch", 20000
+        $m.Counters.Group | Sort-Object -Unique | Should -Be '{task-clock,page-faults}'
+        [math]::Abs($m.Counters[1].Value - $perf['page-faults']) / $perf['page-faults'] | Should -BeLessOrEqual 0.02
+    }
+
+    It 'writes the counts of each interval while the command runs, adding up to its total like perf stat -I' {
+        $perfOut = & perf stat -I 100 '-x,' -e syscalls:sys_enter_getppid -- "$Work/paced" 30000 1000 20 2>&1 | ForEach-Object { "$_" }
+        $theirs = ($perfOut | Where-Object { $_ -match ',syscalls:sys_enter_getppid,' } | ForEach-Object { [double](($_ -split ',')[1]) } | Measure-Object -Sum).Sum
+        $theirs | Should -Be 30000
+        $all = @(Measure-PerfCommand "$Work/paced" 30000 1000 20 -Event syscalls:sys_enter_getppid, duration_time -Interval 100ms)
+        $intervals = @($all | Where-Object { $_ -is [PerfSecurity.CounterInterval] })
+        $total = $all[-1]
+        $total | Should -BeOfType PerfSecurity.CommandMeasurement
+        $intervals.Count | Should -BeGreaterOrEqual 4
+        $intervals.Number | Should -Be (1..$intervals.Count)
+        ($intervals | ForEach-Object { $_.Counters[0].Value } | Measure-Object -Sum).Sum | Should -Be 30000
+        $total.Counters[0].Value | Should -Be 30000
+        # duration_time of an interval is its length; together they make the run's.
+        foreach ($i in $intervals) { [math]::Abs($i.Counters[1].Value / 1e6 - $i.Duration.TotalMilliseconds) | Should -BeLessThan 1 }
+        ($intervals | ForEach-Object { $_.Counters[1].Value } | Measure-Object -Sum).Sum / 1e6 | Should -BeGreaterOrEqual ($total.Elapsed.TotalMilliseconds - 1)
+    }
+
+    It 'streams intervals while the command runs, and Ctrl+C ends the command' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModuleDir'; Measure-PerfCommand /bin/sleep 30 -Event task-clock -Interval 50ms")
+        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+        $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ($output.Count -lt 3 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $output.Count | Should -BeGreaterOrEqual 3 -Because 'intervals arrive while the command runs'
+        $output[0] | Should -BeOfType PerfSecurity.CounterInterval
+        $sleeper = Get-Process sleep -ErrorAction SilentlyContinue | Where-Object { $_.Parent.Id -eq $PID }
+        $sleeper | Should -Not -BeNullOrEmpty
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $handle.IsCompleted | Should -BeTrue
+        Get-Process -Id $sleeper.Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @($output | Where-Object { $_ -is [PerfSecurity.CommandMeasurement] }).Count | Should -Be 0
+        $ps.Dispose()
+    }
+
+    It 'refuses -Interval with -Repeat' {
+        { Measure-PerfCommand /bin/true -Interval 1s -Repeat 2 -ErrorAction Stop } | Should -Throw -ErrorId 'PerfCounterIntervalWithRepeat,*'
+    }
+
+    It 'counts a cgroup''s tasks on every CPU while the command runs, as perf stat -a -G does' {
+        $cg = New-TestCgroup
+        $workloads = @()
+        try {
+            $counts = foreach ($tool in 'perf', 'ours') {
+                # A workload in the cgroup waits for a go file; the command (outside the cgroup) creates it and waits for
+                # the workload to end (gone or a zombie), so only the workload's 4321 getppid calls are the cgroup's.
+                $go = "$Work/go-$(Get-Random)"
+                $w = Start-Process "$Work/gogetppid" -ArgumentList 4321, $go -PassThru
+                $workloads += $w
+                Add-TestCgroupProcess $cg $w.Id
+                $script = "touch '$go'; while [ -d /proc/$($w.Id) ] && ! grep -q '^State:.*Z' /proc/$($w.Id)/status; do sleep 0.01; done"
+                if ($tool -eq 'perf') {
+                    $out = & perf stat '-x,' -a -e syscalls:sys_enter_getppid -G (Split-Path -Leaf $cg) -- /bin/sh -c $script 2>&1 | ForEach-Object { "$_" }
+                    [double](($out | Where-Object { $_ -match ',syscalls:sys_enter_getppid,' }) -split ',')[0]
+                }
+                else {
+                    (Measure-PerfCommand /bin/sh -ArgumentList '-c', $script -Cgroup $cg -Event syscalls:sys_enter_getppid).Counters[0].Value
+                }
+                $w.WaitForExit(30000) | Should -BeTrue -Because "the $tool run released the workload"
+                Remove-Item $go
+            }
+            $counts | Should -Be @(4321, 4321)
+        }
+        finally {
+            $workloads | Where-Object { -not $_.HasExited } | ForEach-Object { $_.Kill(); $_.WaitForExit() }
+            Remove-TestCgroup $cg
+        }
+    }
+}
+
+Describe 'Measure-PerfCommand help examples' -Tag Kernel {
+    It 'runs <Title> as written' -ForEach $CountingHelpExamples {
+        . "$PSScriptRoot/examples.ps1"
+        $r = Invoke-HelpExample $Code ([IO.Path]::GetTempPath())
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match '(?m)^ +\d+\.\d{9} .* page-faults '
+        ($r.Output -replace '\e\[[0-9;]*m', '') | Should -Match 'ExitCode +: 0'
+    }
+}
+

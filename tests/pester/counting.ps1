@@ -67,7 +67,38 @@ int main(int argc, char **argv) {
     return 0;
 }
 '@
-    foreach ($name in 'touch', 'getppid', 'spin', 'gospin', 'cpuburn') {
+    Set-Content "$dir/gogetppid.c" @'
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+/* Waits (sleeping) until the file argv[2] exists, then calls getppid argv[1] times: counters attached meanwhile,
+   by any tool, all see exactly that many calls. */
+int main(int argc, char **argv) {
+    struct timespec ms = { 0, 1000000 };
+    while (access(argv[2], F_OK) != 0) nanosleep(&ms, NULL);
+    long n = atol(argv[1]);
+    for (long i = 0; i < n; i++) syscall(SYS_getppid);
+    return 0;
+}
+'@
+    Set-Content "$dir/paced.c" @'
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+/* Calls getppid argv[1] times in batches of argv[2], sleeping argv[3] ms after each batch: a steady rate over time. */
+int main(int argc, char **argv) {
+    long n = atol(argv[1]), batch = atol(argv[2]);
+    struct timespec pause = { 0, atol(argv[3]) * 1000000L };
+    for (long i = 0; i < n; i++) {
+        syscall(SYS_getppid);
+        if ((i + 1) % batch == 0) nanosleep(&pause, NULL);
+    }
+    return 0;
+}
+'@
+    foreach ($name in 'touch', 'getppid', 'spin', 'gospin', 'cpuburn', 'gogetppid', 'paced') {
         & cc -O1 -o "$dir/$name" "$dir/$name.c"
         if ($LASTEXITCODE -ne 0) { throw "cc $name.c failed" }
     }
@@ -200,3 +231,59 @@ function Compare-EventEncoding {
     }
     [pscustomobject]$row
 }
+
+function Get-PerfStatOpens {
+    <#
+    What perf stat -vv opens for an event list: for each counter in order, its perf_event_attr fields and the
+    group_fd it was opened with (-1 for a leader or an event alone, else the leader's descriptor), and the
+    descriptor it got. Only the first attr printed for each open counts (later ones are perf's fallbacks).
+    #>
+    param([string] $Event)
+    $out = & perf stat -vv -e $Event -- true 2>&1 | ForEach-Object { "$_" }
+    $opens = [System.Collections.Generic.List[object]]::new()
+    $fields = $null
+    foreach ($line in $out) {
+        if ($line -eq 'perf_event_attr:') { $fields = @{}; continue }
+        if ($null -ne $fields -and $line -match '^\s+(.+?)\s{2,}(\S+)$') { $fields[$Matches[1]] = $Matches[2]; continue }
+        if ($null -ne $fields -and $line -match '^sys_perf_event_open: pid -?\d+\s+cpu -?\d+\s+group_fd (-?\d+)\s+flags \S+ = (-?\d+)') {
+            $groupFd, $fd = [int]$Matches[1], [int]$Matches[2]
+            function Num($key) { if (-not $fields.ContainsKey($key)) { return [uint64]0 }; $v = $fields[$key]; if ($v -like '0x*') { [Convert]::ToUInt64($v.Substring(2), 16) } else { [uint64]$v } }
+            $exclude = 0
+            foreach ($pair in @(@('exclude_user', 1), @('exclude_kernel', 2), @('exclude_hv', 4), @('exclude_idle', 8), @('exclude_host', 16), @('exclude_guest', 32))) {
+                if ((Num $pair[0]) -ne 0) { $exclude += $pair[1] }
+            }
+            $opens.Add([pscustomobject]@{
+                PerfType = [uint32](Num 'type'); Config = Num 'config'; Exclude = $exclude
+                Pinned = (Num 'pinned') -ne 0; Exclusive = (Num 'exclusive') -ne 0
+                Grouped = "$($fields['read_format'])" -match 'GROUP'
+                GroupFd = $groupFd; Fd = $fd
+            })
+            $fields = $null
+        }
+    }
+    $opens
+}
+
+function New-TestCgroup {
+    # A fresh cgroup in the hierarchy that has the perf_event controller (v2 here, at /sys/fs/cgroup/unified); returns its path.
+    $root = Get-Content /proc/self/mountinfo | ForEach-Object { $f = $_ -split ' '; $dash = [array]::IndexOf($f, '-'); if ($f[$dash + 1] -eq 'cgroup2') { $f[4] } } | Select-Object -First 1
+    if (-not $root) { throw 'no cgroup v2 hierarchy is mounted' }
+    $path = Join-Path $root ('pstest-' + [guid]::NewGuid().ToString('N').Substring(0, 12))
+    $null = [IO.Directory]::CreateDirectory($path)
+    $path
+}
+
+function Add-TestCgroupProcess([string] $Cgroup, [int] $ProcessId) {
+    [IO.File]::WriteAllText("$Cgroup/cgroup.procs", "$ProcessId")
+}
+
+function Remove-TestCgroup([string] $Cgroup) {
+    # A cgroup directory is removed with rmdir once its processes are gone (they may take a moment to be reaped).
+    if (-not $Cgroup -or -not (Test-Path $Cgroup)) { return }
+    foreach ($p in @(Get-Content "$Cgroup/cgroup.procs" -ErrorAction SilentlyContinue)) { Stop-Process -Id $p -Force -ErrorAction SilentlyContinue }
+    for ($i = 0; $i -lt 50; $i++) {
+        try { [IO.Directory]::Delete($Cgroup); return } catch { Start-Sleep -Milliseconds 100 }
+    }
+    Write-Warning "Test cgroup $Cgroup could not be removed"
+}
+

@@ -10,7 +10,7 @@ public enum AccessScope
     UserProfiling,
     /// <summary>Counting and sampling one's own processes in kernel space too (exclude_kernel=0).</summary>
     KernelProfiling,
-    /// <summary>Events on a CPU for all tasks (pid -1, cpu N): system-wide monitoring.</summary>
+    /// <summary>Events on a CPU for all tasks (pid -1, cpu N): system-wide monitoring, and counting a cgroup (one counter per CPU).</summary>
     CpuWide,
     /// <summary>Tracepoint samples with PERF_SAMPLE_RAW and ftrace function events.</summary>
     RawTracepoints,

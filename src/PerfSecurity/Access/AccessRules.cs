@@ -159,7 +159,7 @@ public static class AccessRules
             {
                 AccessScope.UserProfiling => UserProfiling(ctx),
                 AccessScope.KernelProfiling => Threshold(ctx, 1, "kernel profiling (exclude_kernel=0)"),
-                AccessScope.CpuWide => Threshold(ctx, 0, "CPU-wide monitoring (pid -1)"),
+                AccessScope.CpuWide => Threshold(ctx, 0, "CPU-wide monitoring (pid -1, and cgroup counting: PERF_FLAG_PID_CGROUP on each CPU)"),
                 AccessScope.RawTracepoints => Threshold(ctx, -1, "raw tracepoint samples (PERF_SAMPLE_RAW)"),
                 AccessScope.OtherUsersProcesses => OtherUsers(ctx),
                 AccessScope.KernelAddresses => KernelAddresses(ctx),

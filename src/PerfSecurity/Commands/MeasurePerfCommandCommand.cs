@@ -7,6 +7,7 @@ namespace PerfSecurity.Commands;
 
 [Cmdlet(VerbsDiagnostic.Measure, "PerfCommand")]
 [OutputType(typeof(CommandMeasurement))]
+[OutputType(typeof(CounterInterval))]
 public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -18,11 +19,25 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
     [Alias("Args")]
     public string[] ArgumentList { get; set; } = Array.Empty<string>();
 
-    /// <summary>Events to count; default: perf stat's software events this machine supports.</summary>
+    /// <summary>Events to count, as perf stat -e takes them (lists and {a,b} groups); default: perf stat's software events this machine supports.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(EventNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[]? Event { get; set; }
+
+    /// <summary>Count every event in one group: scheduled together, read with one system call, scaled alike.</summary>
+    [Parameter]
+    public SwitchParameter Group { get; set; }
+
+    /// <summary>Count the tasks of this cgroup on every CPU while the command runs, as perf stat -a -G, instead of the command.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Cgroup { get; set; }
+
+    /// <summary>Also write what was counted in each interval while the command runs (perf stat -I).</summary>
+    [Parameter]
+    [IntervalTransformation]
+    public TimeSpan? Interval { get; set; }
 
     [Parameter]
     [ValidateRange(1, 100)]
@@ -61,6 +76,16 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
         _streams = null;
     }
 
+    protected override void BeginProcessing()
+    {
+        if (Interval is { } every && every < ReadPerfCounterCommand.MinimumInterval)
+            ThrowFailure(new PerfSecurityException("PerfCounterIntervalTooShort", FailureKind.InvalidArgument,
+                $"An interval of {every.TotalMilliseconds:0.###} ms is too short: the least is {ReadPerfCounterCommand.MinimumInterval.TotalMilliseconds} ms, as for perf stat -I."));
+        if (Interval is not null && Repeat > 1)
+            ThrowFailure(new PerfSecurityException("PerfCounterIntervalWithRepeat", FailureKind.InvalidArgument,
+                "-Interval follows one run as it goes: use it without -Repeat."));
+    }
+
     protected override void ProcessRecord()
     {
         try
@@ -74,9 +99,10 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
             CommandRunner.EnsureExecutable(file, FilePath);
 
             var resolver = new EventResolver(verbose: WriteVerbose);
-            List<EventDefinition> events = Event is not null
-                ? Event.Select(resolver.Resolve).ToList()
-                : GenericEvents.StatDefaults.Select(resolver.Resolve).Where(EventCatalog.Probe).ToList();
+            IReadOnlyList<EventGroup> groups = Event is not null
+                ? resolver.ResolveGroups(Event, Group)
+                : resolver.ResolveGroups(GenericEvents.StatDefaults.Where(e => EventCatalog.Probe(resolver.Resolve(e))), Group);
+            using CgroupDirectory? cgroup = Cgroup is null ? null : CgroupDirectory.Open(KernelPath(Cgroup));
             string cwd = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
 
             // Opened once for the whole pipeline: commands measured one after the other append to the same files.
@@ -93,11 +119,19 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
                     WriteProgress(progress);
                 }
                 // Warn about the :u fallback once, not once per run.
-                runs.Add(CommandRunner.Run(file, ArgumentList, cwd, events, _cancel.Token, i == 0 ? WriteWarning : null, streams));
+                IntervalCounter? intervals = null;
+                runs.Add(CommandRunner.Run(file, ArgumentList, cwd, groups, _cancel.Token, i == 0 ? WriteWarning : null, streams, cgroup, Interval,
+                    (totals, timestamp) =>
+                    {
+                        if (totals is null) intervals = new IntervalCounter(null, null, timestamp);
+                        else WriteObject(intervals!.Next(totals, timestamp));
+                    }));
                 WriteVerbose($"Run {i + 1}: exit code {runs[^1].ExitCode}, {runs[^1].Elapsed.TotalMilliseconds:0.###} ms.");
             }
             if (Repeat > 1) { progress.RecordType = ProgressRecordType.Completed; WriteProgress(progress); }
-            WriteObject(Summarize(CommandRunner.Format(FilePath, ArgumentList), runs));
+            CommandMeasurement measurement = RepeatStatistics.Summarize(CommandRunner.Format(FilePath, ArgumentList), runs);
+            foreach (string warning in Readings.Unscheduled(runs.SelectMany(r => r.Totals).ToList()).Distinct()) WriteWarning(warning);
+            WriteObject(measurement);
         }
         catch (OperationCanceledException)
         {
@@ -109,28 +143,4 @@ public sealed class MeasurePerfCommandCommand : PerfCmdlet, IDisposable
     }
 
     private string? ProviderPath(string? path) => path is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-
-    private static CommandMeasurement Summarize(string command, List<CommandRun> runs)
-    {
-        int n = runs.Count;
-        var (elapsedMean, elapsedVar) = Scaling.MeanAndError(runs.Select(r => r.Elapsed.TotalNanoseconds).ToList());
-        var totals = new List<CounterTotals>();
-        var variations = new List<double?>();
-        for (int e = 0; e < runs[0].Totals.Count; e++)
-        {
-            // perf stat -r averages the scaled values; the mean of val/ena/run keeps the reading self-consistent.
-            var perRun = runs.Select(r => r.Totals[e]).ToList();
-            var (mean, variation) = Scaling.MeanAndError(perRun.Select(t => Scaling.Scale(t.Value, t.Enabled, t.Running).Value).ToList());
-            CounterTotals first = perRun[0];
-            ulong enabled = (ulong)perRun.Average(t => (double)t.Enabled), running = (ulong)perRun.Average(t => (double)t.Running);
-            ulong value = running == 0 ? 0 : running >= enabled ? (ulong)Math.Round(mean) : (ulong)Math.Round(mean * running / enabled);
-            totals.Add(first with { Value = value, Enabled = enabled, Running = running });
-            variations.Add(n > 1 ? variation : null);
-        }
-        CounterReading[] readings = Readings.Build(totals, null, elapsedMean, DateTime.Now, variations);
-        CounterReading? clock = readings.FirstOrDefault(r => r.Unit == "ns" && r.Counted && r.Event.StartsWith("task-clock", StringComparison.Ordinal));
-        double? cpus = clock is not null && elapsedMean > 0 ? clock.Value / elapsedMean : null;
-        return new CommandMeasurement(command, runs[^1].ExitCode, n, TimeSpan.FromTicks((long)(elapsedMean / 100)), n > 1 ? elapsedVar : null,
-            TimeSpan.FromTicks((long)runs.Average(r => r.UserTime.Ticks)), TimeSpan.FromTicks((long)runs.Average(r => r.SystemTime.Ticks)), cpus, readings);
-    }
 }

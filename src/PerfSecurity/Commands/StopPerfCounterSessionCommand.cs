@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using PerfSecurity.Counting;
 using PerfSecurity.Errors;
 using PerfSecurity.Module;
 
@@ -19,7 +20,9 @@ public sealed class StopPerfCounterSessionCommand : CounterSessionCmdlet
                 continue;
             try
             {
-                foreach (CounterReading r in ReadPerfCounterCommand.ReadSession(session, delta: false, perCpu: false, stopping: true)) WriteObject(r);
+                IReadOnlyList<CounterTotals> totals = ReadPerfCounterCommand.ReadSession(session, delta: false, perCpu: false, out CounterReading[] readings, stopping: true);
+                foreach (string warning in Readings.Unscheduled(totals)) WriteWarning($"Session {session.Id}: {warning}");
+                foreach (CounterReading r in readings) WriteObject(r);
             }
             catch (PerfSecurityException e)
             {

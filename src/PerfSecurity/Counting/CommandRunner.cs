@@ -8,13 +8,11 @@ using PerfSecurity.Native;
 
 namespace PerfSecurity.Counting;
 
-/// <summary>One run of a measured command.</summary>
-public sealed record CommandRun(int ExitCode, TimeSpan Elapsed, TimeSpan UserTime, TimeSpan SystemTime, IReadOnlyList<CounterTotals> Totals, IReadOnlyList<string> EventNames);
-
 /// <summary>
 /// Runs a command the way perf stat does: a corked shell waits on a FIFO, counters are opened on it with
 /// enable_on_exec and inherit, then the cork is released and the shell execs the command. Counting starts at
-/// that exec (the shell's own work is not counted) and includes the command's children.
+/// that exec (the shell's own work is not counted) and includes the command's children. With a cgroup the counters
+/// are the cgroup's on every CPU (perf stat -a -G), enabled just before the release and disabled when the command ends.
 /// </summary>
 public static class CommandRunner
 {
@@ -23,12 +21,19 @@ public static class CommandRunner
     // $0 = FIFO, $1 = working directory, then the command and its arguments.
     private const string Cork = "cd -- \"$1\" || exit 126; shift; read _ <\"$0\" || exit 126; exec \"$@\"";
 
-    public static CommandRun Run(string file, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyList<EventDefinition> events,
-        CancellationToken cancel, Action<string>? notice = null, CommandStreams? streams = null)
+    /// <summary>
+    /// Runs the command once and returns its counts. With an interval, onInterval is called on this thread every
+    /// interval while the command runs, and once more when it ends, with the running totals and the Stopwatch timestamp
+    /// they were read at (the release of the command is the first timestamp passed, with no totals).
+    /// </summary>
+    public static CommandRun Run(string file, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyList<EventGroup> groups,
+        CancellationToken cancel, Action<string>? notice = null, CommandStreams? streams = null, CgroupDirectory? cgroup = null,
+        TimeSpan? interval = null, Action<IReadOnlyList<CounterTotals>?, long>? onInterval = null)
     {
         DirectoryInfo temp = Directory.CreateTempSubdirectory("perfsecurity-cork-");
         int pid = -1;
         bool reaped = false;
+        Task<(int Status, Processes.RUsage Usage, long End)>? waiter = null;
         try
         {
             string fifo = Path.Combine(temp.FullName, "go");
@@ -40,31 +45,51 @@ public static class CommandRunner
             argv.AddRange(arguments);
             pid = Processes.Spawn("/bin/sh", argv, Environment(), streams?.Redirects);
 
-            using CounterSet counters = CounterSet.Open(events, CounterTarget.ForProcess(pid),
-                new CounterOptions { Inherit = true, EnableOnExec = true, StartEnabled = false, CommandTimes = true }, notice);
+            using CounterSet counters = cgroup is null
+                ? CounterSet.Open(groups, CounterTarget.ForProcess(pid),
+                    new CounterOptions { Inherit = true, EnableOnExec = true, StartEnabled = false, CommandTimes = true }, notice)
+                : CounterSet.Open(groups, CounterTarget.ForCgroup(cgroup), new CounterOptions { StartEnabled = false, CommandTimes = true }, notice);
 
-            using CancellationTokenRegistration stop = cancel.Register(() => Processes.Kill(pid, Processes.SIGTERM));
+            int child = pid;
+            using CancellationTokenRegistration stop = cancel.Register(() => Processes.Kill(child, Processes.SIGTERM));
+            if (cgroup is not null) counters.Enable();
             long start = Stopwatch.GetTimestamp();
             FileSystem.WriteAll(cork, "\n"u8, fifo);
-            var (status, usage) = Processes.Wait(pid);
-            TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
+            int status;
+            Processes.RUsage usage;
+            long end;
+            if (interval is { } every && onInterval is not null)
+            {
+                onInterval(null, start);
+                waiter = Task.Run(() =>
+                {
+                    var (s, u) = Processes.Wait(child);
+                    return (s, u, Stopwatch.GetTimestamp());
+                });
+                long period = (long)(every.TotalSeconds * Stopwatch.Frequency), next = start + period;
+                while (true)
+                {
+                    long wait = Math.Max(0, next - Stopwatch.GetTimestamp());
+                    if (waiter.Wait((int)Math.Min(int.MaxValue, wait * 1000 / Stopwatch.Frequency + 1), cancel)) break;
+                    long now = Stopwatch.GetTimestamp();
+                    if (now < next) continue;
+                    onInterval(WithWallTime(counters.Read(), counters.Events, Stopwatch.GetElapsedTime(start, now)), now);
+                    while (next <= now) next += period;
+                }
+                (status, usage, end) = waiter.Result;
+            }
+            else
+            {
+                (status, usage) = Processes.Wait(pid);
+                end = Stopwatch.GetTimestamp();
+            }
+            TimeSpan elapsed = Stopwatch.GetElapsedTime(start, end);
             reaped = true;
             cancel.ThrowIfCancellationRequested();
 
             counters.Disable();
-            var totals = counters.Read().ToList();
-            // perf's tool events: the command's wall time and its rusage, as perf stat reports them.
-            foreach (EventDefinition tool in counters.Events.Where(e => e.IsTool))
-            {
-                ulong ns = (ulong)(tool.ToolName switch
-                {
-                    "user_time" => usage.UserTime.ToTimeSpan(),
-                    "system_time" => usage.SystemTime.ToTimeSpan(),
-                    _ => elapsed,
-                }).Ticks * 100;
-                int i = totals.FindIndex(t => t.Event == tool.Name);
-                if (i >= 0) totals[i] = totals[i] with { Value = ns, Enabled = ns, Running = ns };
-            }
+            var totals = WithWallTime(counters.Read(), counters.Events, elapsed, usage);
+            if (interval is not null) onInterval?.Invoke(totals, end); // the last, shorter interval, as perf stat -I prints it
             return new CommandRun(Processes.ExitCodeOf(status), elapsed, usage.UserTime.ToTimeSpan(), usage.SystemTime.ToTimeSpan(), totals, counters.EventNames);
         }
         finally
@@ -72,10 +97,41 @@ public static class CommandRunner
             if (pid > 0 && !reaped)
             {
                 Processes.Kill(pid, Processes.SIGKILL);
-                try { Processes.Wait(pid); } catch (SystemCallException) { }
+                if (waiter is not null)
+                {
+                    try { waiter.Wait(); } catch (AggregateException) { }
+                }
+                else
+                {
+                    try { Processes.Wait(pid); } catch (SystemCallException) { }
+                }
             }
             try { temp.Delete(recursive: true); } catch (IOException) { }
         }
+    }
+
+    // perf's tool events: the command's wall time and, once it has ended, its rusage, as perf stat reports them. While
+    // it runs, user_time and system_time are not known yet (not counted).
+    private static CounterTotals[] WithWallTime(IReadOnlyList<CounterTotals> read, IReadOnlyList<EventDefinition> events, TimeSpan elapsed,
+        Processes.RUsage? usage = null)
+    {
+        var totals = read.ToArray();
+        for (int slot = 0; slot < events.Count; slot++)
+        {
+            TimeSpan? time = events[slot].ToolName switch
+            {
+                null => null,
+                "user_time" => usage?.UserTime.ToTimeSpan(),
+                "system_time" => usage?.SystemTime.ToTimeSpan(),
+                _ => elapsed,
+            };
+            if (time is { } t)
+            {
+                ulong ns = (ulong)t.Ticks * 100;
+                totals[slot] = totals[slot] with { Value = ns, Enabled = ns, Running = ns };
+            }
+        }
+        return totals;
     }
 
     /// <summary>
@@ -172,72 +228,4 @@ public static class CommandRunner
 
     private static string Quote(string s)
         => s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal)) ? s : "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-}
-
-/// <summary>
-/// Where a measured command's standard input, output and error go, as Start-Process's -Redirect* parameters: files
-/// opened once (output truncated, as Start-Process does) and shared by every run; with Quiet, output and error not
-/// redirected go to /dev/null.
-/// </summary>
-public sealed class CommandStreams : IDisposable
-{
-    private readonly List<FileDescriptor> _open = new();
-
-    private CommandStreams() { }
-
-    internal List<(FileDescriptor Fd, int Target)> Redirects { get; } = new();
-
-    public static CommandStreams Open(string? input, string? output, string? error, bool quiet)
-    {
-        var streams = new CommandStreams();
-        try
-        {
-            if (input is not null) streams.Add(OpenFile(input, FileSystem.O_RDONLY), 0);
-            FileDescriptor? outFd = output is not null ? OpenFile(output, FileSystem.O_WRONLY | FileSystem.O_CREAT | FileSystem.O_TRUNC) : null;
-            if (outFd is not null) streams.Add(outFd, 1);
-            if (error is not null)
-            {
-                // One file for both, as 2>&1: one descriptor, so the two streams do not overwrite each other.
-                bool same = outFd is not null && Path.GetFullPath(error) == Path.GetFullPath(output!);
-                streams.Add(same ? outFd! : OpenFile(error, FileSystem.O_WRONLY | FileSystem.O_CREAT | FileSystem.O_TRUNC), 2, owned: !same);
-            }
-            if (quiet && (output is null || error is null))
-            {
-                FileDescriptor nul = OpenFile("/dev/null", FileSystem.O_WRONLY);
-                if (output is null) streams.Add(nul, 1);
-                if (error is null) streams.Add(nul, 2, owned: output is not null);
-            }
-            return streams;
-        }
-        catch
-        {
-            streams.Dispose();
-            throw;
-        }
-    }
-
-    private void Add(FileDescriptor fd, int target, bool owned = true)
-    {
-        if (owned) _open.Add(fd);
-        Redirects.Add((fd, target));
-    }
-
-    private static FileDescriptor OpenFile(string path, int flags)
-    {
-        try
-        {
-            return FileSystem.Open(path, flags, 0x1b6); // 0666, less the umask, as a shell redirection creates it
-        }
-        catch (SystemCallException e)
-        {
-            throw new PerfSecurityException("PerfCounterRedirectFailed", PerfSecurityException.KindOf(e.Errno),
-                $"Cannot open '{path}' for the command's {((flags & FileSystem.O_WRONLY) != 0 ? "output" : "input")}: {Errno.Describe(e.Errno)}.", path, e);
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (FileDescriptor fd in _open.Distinct()) fd.Dispose();
-        _open.Clear();
-    }
 }

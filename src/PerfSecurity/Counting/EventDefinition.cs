@@ -27,6 +27,8 @@ public sealed record EventDefinition
     public uint BreakpointType { get; init; }
     /// <summary>Whether the string carried modifiers (then the exclusions are the user's choice).</summary>
     public bool HasModifiers { get; init; }
+    /// <summary>Whether G or H was given (perf's exclude_GH): then u and p no longer exclude the guest.</summary>
+    internal bool GuestHostChosen { get; init; }
     /// <summary>The "=?" terms of a listed PMU alias that were left at 0: such an event needs them before it can be opened.</summary>
     public IReadOnlyList<string> Parameters { get; init; } = Array.Empty<string>();
     public string Pmu { get; init; } = "";

@@ -39,7 +39,7 @@ public sealed class EventTerm
 /// Turns event strings into attributes as perf 6.1 does (tools/perf/util/parse-events.l/.y, parse-events.c, pmu.c,
 /// with perf stat's term rules): generic names and aliases, legacy cache names with their spellings, tool events,
 /// PMU terms and aliases (with "=?" parameters), raw codes, type:config numbers, tracepoints, mem: breakpoints,
-/// and the modifiers u k h G H I p P S D W e b. One event per string; groups, globs and BPF files are refused.
+/// and the modifiers u k h G H I p P S D W e b; lists and groups of them (-Event). Globs and BPF files are refused.
 /// </summary>
 public sealed class EventResolver
 {
@@ -58,29 +58,137 @@ public sealed class EventResolver
         _tracefs = tracefs is null ? () => Tracefs.LocateOrMount(verbose) : () => tracefs;
     }
 
+    /// <summary>One event: the string may not be a list or a group (Get-PerfEvent describes one event at a time).</summary>
     public EventDefinition Resolve(string text)
     {
         string s = (text ?? "").Trim();
         if (s.Length == 0) throw Syntax(text ?? "", "the event string is empty");
-        var p = new Parser(EventLexer.Tokenize(s, SymbolOf), s);
+        var p = new Parser(EventLexer.Tokenize(s, SymbolOf), s, list: false);
         EventDefinition def = ParseEvent(p);
         CheckTail(p);
         if (p.Peek.Kind == Tok.Modifier) def = WithModifiers(def, p.Next().Text, s);
         return def;
     }
 
-    // What may follow an event: modifiers, then the end. Checked before an event is looked up, so that a
-    // malformed string is reported as such.
+    /// <summary>
+    /// Resolves -Event strings as perf stat -e reads them (parse-events.y's groups rule): each string is a
+    /// comma-separated list of events and groups, "{a,b}:u,c" or "name{a,b}". A group's modifiers are added to each
+    /// member's own (pinned and exclusive to the leader only). With <paramref name="groupAll"/> every event the kernel
+    /// counts joins one group, in the order given; perf's tool events (duration_time, user_time, system_time) stay
+    /// outside it, since the kernel does not count them.
+    /// </summary>
+    public IReadOnlyList<EventGroup> ResolveGroups(IEnumerable<string> texts, bool groupAll = false)
+    {
+        var groups = new List<EventGroup>();
+        foreach (string text in texts) groups.AddRange(ParseList(text ?? ""));
+        if (!groupAll || groups.Count == 0) return groups;
+        if (groups.FirstOrDefault(g => g.IsGroup) is { } braced)
+            throw new PerfSecurityException("PerfEventGroupConflict", FailureKind.InvalidArgument,
+                $"-Group puts every event in one group, and '{braced.Text}' is a group of its own: use either -Group or braces.", braced.Text!);
+        var counted = groups.Select(g => g.Leader).Where(e => !e.IsTool).ToList();
+        var all = new List<EventGroup>();
+        if (counted.Count > 0)
+        {
+            string text = "{" + string.Join(",", counted.Select(e => e.Name)) + "}";
+            CheckGroup(counted, text);
+            all.Add(new EventGroup(counted, text));
+        }
+        all.AddRange(groups.Where(g => g.Leader.IsTool));
+        return all;
+    }
+
+    private List<EventGroup> ParseList(string text)
+    {
+        string s = text.Trim();
+        if (s.Length == 0) throw Syntax(text, "the event string is empty");
+        var p = new Parser(EventLexer.Tokenize(s, SymbolOf), s, list: true);
+        var result = new List<EventGroup>();
+        while (true)
+        {
+            if (p.Peek.Kind == Tok.LBrace || p.Peek.Kind == Tok.Name && p.PeekAt(1).Kind == Tok.LBrace)
+                result.Add(ParseGroup(p));
+            else
+                result.Add(new EventGroup(new[] { ParseListedEvent(p) }, null));
+            if (p.Accept(Tok.Comma))
+            {
+                if (p.Peek.Kind == Tok.End) throw Syntax(s, "it ends with ','");
+                continue;
+            }
+            if (p.Peek.Kind == Tok.End) return result;
+            throw Syntax(s, $"unexpected '{p.Peek.Text}' at position {p.Peek.Position + 1}");
+        }
+    }
+
+    // One event of a list, named by its own text ("page-faults:u" in "{task-clock,page-faults:u}") as perf names it.
+    private EventDefinition ParseListedEvent(Parser p)
+    {
+        int start = p.Peek.Position;
+        EventDefinition def = ParseEvent(p);
+        CheckTail(p);
+        if (p.Peek.Kind == Tok.Modifier) def = WithModifiers(def, p.Next().Text, p.Text);
+        string piece = p.Text[start..p.Peek.Position].Trim();
+        return def.Name == p.Text && piece != p.Text ? def with { Name = piece } : def; // a name= term keeps its name
+    }
+
+    // group_def [':' modifiers]: '{' events '}' or name '{' events '}'; groups do not nest.
+    private EventGroup ParseGroup(Parser p)
+    {
+        string s = p.Text;
+        int start = p.Peek.Position;
+        if (p.Peek.Kind == Tok.Name) p.Next(); // perf's group name: kept in the group's text only
+        p.Expect(Tok.LBrace, "a group is written {a,b}");
+        var members = new List<EventDefinition>();
+        while (true)
+        {
+            if (p.Peek.Kind == Tok.LBrace || p.Peek.Kind == Tok.Name && p.PeekAt(1).Kind == Tok.LBrace)
+                throw Syntax(s, "groups cannot be nested");
+            if (p.Peek.Kind is Tok.RBrace or Tok.Comma)
+                throw Syntax(s, members.Count == 0 && p.Peek.Kind == Tok.RBrace ? "the group is empty" : $"an empty event at position {p.Peek.Position + 1}");
+            members.Add(ParseListedEvent(p));
+            if (p.Accept(Tok.Comma)) continue;
+            p.Expect(Tok.RBrace, "a group ends with '}'");
+            break;
+        }
+        if (p.Accept(Tok.Colon))
+        {
+            Token m = p.Next();
+            if (m.Kind != Tok.Modifier) throw BadModifier(m.Text, s);
+            for (int i = 0; i < members.Count; i++) members[i] = WithModifiers(members[i], m.Text, s, group: true, leader: i == 0);
+        }
+        string text = s[start..p.Peek.Position].Trim();
+        CheckGroup(members, text);
+        return new EventGroup(members, text);
+    }
+
+    // What the kernel would refuse in a group, said before anything is opened.
+    private static void CheckGroup(List<EventDefinition> members, string text)
+    {
+        if (members.FirstOrDefault(e => e.IsTool) is { } tool)
+            throw new PerfSecurityException("PerfEventGroupToolEvent", FailureKind.InvalidArgument,
+                $"'{tool.Name}' cannot be in the group '{text}': it is measured by this tool, not counted by the kernel, so it cannot be scheduled with the group. Give it outside the braces.", text);
+        for (int i = 1; i < members.Count; i++)
+        {
+            if (members[i].Pinned || members[i].Exclusive)
+                throw new PerfSecurityException("PerfEventGroupMemberPinned", FailureKind.InvalidArgument,
+                    $"'{members[i].Name}' in '{text}' is pinned (D) or exclusive (e), which the kernel allows only for a group's leader (its first event). Put the modifier on the group instead, such as {{a,b}}:D.", text);
+        }
+    }
+
+    // What may follow an event: modifiers, then the end (in a list also ',' or a group's '}'). Checked before an
+    // event is looked up, so that a malformed string is reported as such.
     private static void CheckTail(Parser p)
     {
         int i = p.Peek.Kind == Tok.Modifier ? 1 : 0;
         Token next = p.PeekAt(i);
-        if (i == 0 && next.Kind == Tok.Name && p.PeekAt(1).Kind == Tok.End && p.Previous.Kind is Tok.Colon or Tok.Slash)
+        bool ends = next.Kind == Tok.End || p.IsList && next.Kind is Tok.Comma or Tok.RBrace;
+        Token after = p.PeekAt(1);
+        if (i == 0 && next.Kind == Tok.Name && (after.Kind == Tok.End || p.IsList && after.Kind is Tok.Comma or Tok.RBrace)
+            && p.Previous.Kind is Tok.Colon or Tok.Slash)
             throw BadModifier(next.Text, p.Text);
+        if (ends) return;
         if (next.Kind == Tok.Comma)
-            throw Syntax(p.Text, "one event per string: pass several events as separate strings (-Event a, b)");
-        if (next.Kind != Tok.End)
-            throw Syntax(p.Text, next.Kind == Tok.Error ? $"'{next.Text}' does not fit in 64 bits" : $"unexpected '{next.Text}' at position {next.Position + 1}");
+            throw Syntax(p.Text, "one event per string here: Get-PerfEvent describes one event at a time");
+        throw Syntax(p.Text, next.Kind == Tok.Error ? $"'{next.Text}' does not fit in 64 bits" : $"unexpected '{next.Text}' at position {next.Position + 1}");
     }
 
     private EventDefinition ParseEvent(Parser p)
@@ -179,7 +287,7 @@ public sealed class EventResolver
                 throw NotFound(s, $"'{t.Text}' is not a known event (event names are case-sensitive). Get-PerfEvent lists the events of this machine; PMU events are written pmu/term,…/ and tracepoints subsystem:event.");
             case Tok.LBrace:
                 throw new PerfSecurityException("PerfEventGroupNotSupported", FailureKind.InvalidArgument,
-                    $"'{s}' is an event group: groups ({{a,b}}) are not supported; pass the events as separate strings.", s);
+                    $"'{s}' is an event group: Get-PerfEvent describes one event at a time. Groups ({{a,b}}) are counted by Start-PerfCounterSession and Measure-PerfCommand.", s);
             default:
                 throw Syntax(s, t.Kind == Tok.End ? "the event string is empty" : $"unexpected '{t.Text}' at position {t.Position + 1}");
         }
@@ -271,7 +379,7 @@ public sealed class EventResolver
     {
         try
         {
-            var p = new Parser(EventLexer.Tokenize(text, _ => PmuSymbol.None, termsOnly: true), text);
+            var p = new Parser(EventLexer.Tokenize(text, _ => PmuSymbol.None, termsOnly: true), text, list: false);
             List<EventTerm> terms = ParseTerms(p);
             p.Expect(Tok.End, "an alias holds terms only");
             return terms;
@@ -626,14 +734,21 @@ public sealed class EventResolver
     /// perf's modifiers (get_event_modifier, check_modifier): any of u/k/h excludes the levels not named; G or H
     /// counts only in the guest or the host; u and p also exclude the guest unless G/H were given; I excludes idle;
     /// p, pp, ppp set precise_ip; D pins; e is exclusive. P, S, W and b change nothing in a counting attr.
-    /// Each letter once, except p up to three times.
+    /// Each letter once, except p up to three times. A group's modifiers start from what each member already has
+    /// (parse_events__modifier_group), and pin or make exclusive its leader only.
     /// </summary>
-    private static EventDefinition WithModifiers(EventDefinition def, string modifiers, string text)
+    private static EventDefinition WithModifiers(EventDefinition def, string modifiers, string text, bool group = false, bool leader = true)
     {
         if (modifiers.Length > 15 || modifiers.Where((c, i) => c != 'p' && modifiers.IndexOf(c, i + 1) >= 0).Any())
             throw BadModifier(modifiers, text);
-        bool exclude = false, eu = false, ek = false, eh = false, excludeGH = false, eG = false, eH = false, eI = false, pinned = false, exclusive = false;
+        bool eu = false, ek = false, eh = false, excludeGH = false, eG = false, eH = false, eI = false, pinned = false, exclusive = false;
         int precise = 0;
+        if (group)
+        {
+            (eu, ek, eh, eG, eH, eI) = (def.ExcludeUser, def.ExcludeKernel, def.ExcludeHv, def.ExcludeGuest, def.ExcludeHost, def.ExcludeIdle);
+            (precise, pinned, exclusive, excludeGH) = (def.PreciseIp, def.Pinned, def.Exclusive, def.GuestHostChosen);
+        }
+        bool exclude = eu || ek || eh;
         foreach (char c in modifiers)
         {
             switch (c)
@@ -669,9 +784,10 @@ public sealed class EventResolver
             ExcludeHost = eH,
             ExcludeIdle = eI,
             PreciseIp = precise,
-            Pinned = pinned,
-            Exclusive = exclusive,
+            Pinned = leader ? pinned : def.Pinned,
+            Exclusive = leader ? exclusive : def.Exclusive,
             HasModifiers = true,
+            GuestHostChosen = excludeGH,
         };
     }
 
@@ -694,13 +810,16 @@ public sealed class EventResolver
         private readonly List<Token> _tokens;
         private int _index;
 
-        public Parser(List<Token> tokens, string text)
+        public Parser(List<Token> tokens, string text, bool list)
         {
             _tokens = tokens;
             Text = text;
+            IsList = list;
         }
 
         public string Text { get; }
+        /// <summary>Whether the string is a list of events and groups (-Event), not one event (Get-PerfEvent).</summary>
+        public bool IsList { get; }
         public Token Peek => _tokens[_index];
         public Token PeekAt(int offset) => _tokens[Math.Min(_index + offset, _tokens.Count - 1)];
         public Token Previous => _tokens[Math.Max(_index - 1, 0)];

@@ -7,15 +7,25 @@ namespace PerfSecurity.Counting;
 /// <summary>Turns a failed perf_event_open into an error that says which rule refused it and what would allow it.</summary>
 public static class OpenFailure
 {
-    public static PerfSecurityException Explain(EventDefinition ev, CounterTarget target, int pid, int cpu, SystemCallException e, int descriptorsNeeded)
+    /// <summary>
+    /// The error for a refused perf_event_open of <paramref name="ev"/> on one placement; <paramref name="group"/> is the
+    /// group it was opened in, with <paramref name="member"/> its place (0: the leader), or null when it was alone.
+    /// </summary>
+    public static PerfSecurityException Explain(EventDefinition ev, CounterTarget target, int pid, int cpu, SystemCallException e, int descriptorsNeeded,
+        EventGroup? group = null, int member = 0)
     {
-        string where = pid > 0 ? $"thread {pid}" + (target.ProcessId is int p && p != pid ? $" of process {p}" : "") : $"CPU {cpu}";
+        string where = target.Kind == CounterTargetKind.Cgroup ? $"cgroup {target.Cgroup!.Path} on CPU {cpu}"
+            : pid > 0 ? $"thread {pid}" + (target.ProcessId is int p && p != pid ? $" of process {p}" : "") : $"CPU {cpu}";
         string what = $"Cannot count '{ev.Name}' on {where}";
+        if (group is not null && member > 0 && GroupRefusal(group, member, e, what) is { } refused) return refused;
         switch (e.Errno)
         {
             case Errno.EACCES or Errno.EPERM:
                 return new PerfSecurityException("PerfCounterPermissionDenied", FailureKind.PermissionDenied,
-                    $"{what}: {PermissionReason(ev, pid, e.Errno)}", ev.Name, e);
+                    $"{what}: {PermissionReason(ev, target, pid, e.Errno)}", ev.Name, e);
+            case Errno.ENOENT or Errno.EBADF when target.Kind == CounterTargetKind.Cgroup:
+                return new PerfSecurityException("PerfCounterCgroupNoPerfEvent", FailureKind.InvalidArgument,
+                    $"{what}: the kernel does not count this cgroup ({Errno.Describe(e.Errno)}): its hierarchy has no perf_event controller, or the cgroup was removed; {CgroupDirectory.PerfEventHierarchies()}.", ev.Name, e);
             case Errno.ENOENT or Errno.EOPNOTSUPP or Errno.ENODEV or Errno.ENXIO when ev.NeedsHardwarePmu:
                 string why = Directory.Exists(Path.Combine(PmuInfo.DefaultRoot, "cpu")) || Directory.Exists(Path.Combine(PmuInfo.DefaultRoot, "cpu_core"))
                     ? "this CPU's PMU does not provide it"
@@ -45,8 +55,30 @@ public static class OpenFailure
         }
     }
 
+    // A member the kernel would not add to its group (perf_event_open with group_fd): the group cannot be taken whole.
+    private static PerfSecurityException? GroupRefusal(EventGroup group, int member, SystemCallException e, string what)
+    {
+        switch (e.Errno)
+        {
+            case Errno.E2BIG:
+                int most = PerfEvents.MaxGroupMembers(PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId);
+                return new PerfSecurityException("PerfCounterGroupTooLarge", FailureKind.LimitsExceeded,
+                    $"{what} as event {member + 1} of the group '{Short(group.Text!)}' ({group.Members.Count} events): the kernel refuses a group whose one read " +
+                    $"would exceed {PerfEvents.MaxGroupReadSize / 1024} KiB, which is {most} events here. Split it into smaller groups.", group.Text, e);
+            case Errno.EINVAL:
+                return new PerfSecurityException("PerfCounterGroupRejected", FailureKind.InvalidArgument,
+                    $"{what}: the kernel refused to add it to the group '{Short(group.Text!)}' (EINVAL), so the group cannot be counted as a whole. " +
+                    "A group must fit on one PMU at once: events of two hardware PMUs cannot share a group, and a hardware group cannot need more counters than the PMU has. " +
+                    "Count the event outside the group or split the group.", group.Text, e);
+            default:
+                return null;
+        }
+    }
+
+    private static string Short(string text) => text.Length <= 120 ? text : text[..117] + "...";
+
     /// <summary>The kernel gate that refused the open, in the order the kernel checks them.</summary>
-    public static string PermissionReason(EventDefinition ev, int pid, int errno)
+    public static string PermissionReason(EventDefinition ev, CounterTarget target, int pid, int errno)
     {
         int level = Sysctl.ReadInt(Sysctl.ParanoidKey) ?? 2;
         KernelInfo kernel = KernelInfo.Current;
@@ -56,9 +88,12 @@ public static class OpenFailure
 
         if (ParanoidLevel.DeniesAll(level, kernel.Flavor) && !sysAdmin)
             return $"kernel.perf_event_paranoid is {level} and this {kernel.Flavor} kernel then denies every perf_event_open to processes without CAP_SYS_ADMIN (CAP_PERFMON does not help). Lower the level to 2 (Set-PerfParanoid -Level 2) or run with CAP_SYS_ADMIN.";
-        if (pid == -1 && level > 0 && !perfmon)
-            return $"CPU-wide and system-wide counting needs {cap} (or CAP_SYS_ADMIN) or kernel.perf_event_paranoid 0 or lower; it is {level} and this process has neither capability. Grant {cap} to the program (Set-PerfCapability, or membership of a perf_users group) or run Set-PerfParanoid -Level 0.";
-        if (pid > 0 && Privileges.OwnerOf(pid) is uint owner && owner != FileSystem.GetEffectiveUserId() && !perfmon)
+        if (target.IsCpuWide && level > 0 && !perfmon)
+            return (target.Kind == CounterTargetKind.Cgroup
+                    ? $"counting a cgroup is CPU-wide (PERF_FLAG_PID_CGROUP opens a counter on each CPU that sees every task there), so it"
+                    : "CPU-wide and system-wide counting") +
+                $" needs {cap} (or CAP_SYS_ADMIN) or kernel.perf_event_paranoid 0 or lower; it is {level} and this process has neither capability. Grant {cap} to the program (Set-PerfCapability, or membership of a perf_users group) or run Set-PerfParanoid -Level 0.";
+        if (!target.IsCpuWide && pid > 0 && Privileges.OwnerOf(pid) is uint owner && owner != FileSystem.GetEffectiveUserId() && !perfmon)
             return $"the process belongs to user '{Privileges.UserName(owner)}'. Monitoring another user's process needs {cap}" +
                 (kernel.NeedsPtraceForOtherTasks ? " and CAP_SYS_PTRACE (kernels before 5.9)" : " (kernel 5.9 or later)") + " or ptrace access to it.";
         if (!ev.ExcludeKernel && level > 1 && !perfmon)

@@ -32,9 +32,26 @@ public static class Readings
                     if (clock >= 0 && scaled[clock].Value > 0) metric = Scaling.Rate(value, scaled[clock].Value);
                 }
             }
-            readings[i] = new CounterReading(sessionId, t.Event, value, t.Value, t.Enabled, t.Running, scaled[i].Counted, t.Cpu,
-                t.Unit, metric, variations?[i], timestamp);
+            readings[i] = new CounterReading(sessionId, t, value, scaled[i].Counted, metric, variations?[i], timestamp);
         }
         return readings;
+    }
+
+    /// <summary>
+    /// Warnings for what the kernel could not schedule as asked, which perf stat shows only as &lt;not counted&gt;: a
+    /// group enabled but never on the PMU as a whole (its members are not counted, not scaled from nothing), and a
+    /// pinned group or event whose read returned nothing. One warning per group.
+    /// </summary>
+    public static IEnumerable<string> Unscheduled(IReadOnlyList<CounterTotals> totals)
+    {
+        var told = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CounterTotals t in totals)
+        {
+            string what = t.Group is null ? $"'{t.Event}'" : $"the group '{t.Group}'";
+            if (t.Unschedulable && told.Add(what))
+                yield return $"{what} is pinned and the kernel could not put it on the PMU (its read returned nothing): not counted. Unpin it (drop the D modifier) or free the PMU's counters.";
+            else if (t.Group is not null && t.Event == t.GroupLeader && t.Enabled > 0 && t.Running == 0 && !t.Unschedulable && told.Add(what))
+                yield return $"{what} was enabled for {t.Enabled / 1e6:0.###} ms but never on the PMU as a whole: the kernel schedules a group only when all its events fit at once. Its events were not counted; split the group or count fewer events together.";
+        }
     }
 }

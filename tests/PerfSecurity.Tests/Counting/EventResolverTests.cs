@@ -265,4 +265,57 @@ public sealed class EventResolverTests
         var e = Assert.Throws<PerfSecurityException>(() => resolver.Resolve("sched:sched_switch"));
         Assert.Equal("PerfEventNotFound", e.ErrorId);
     }
+
+    [Fact]
+    public void Lists_and_groups_resolve_as_perf_writes_them()
+    {
+        var groups = _resolver.ResolveGroups(new[] { "{task-clock,page-faults}:u", "context-switches,cpu-migrations" });
+        Assert.Equal(new string?[] { "{task-clock,page-faults}:u", null, null }, groups.Select(g => g.Text));
+        Assert.Equal(new[] { "task-clock", "page-faults" }, groups[0].Members.Select(e => e.Name));
+        Assert.All(groups[0].Members, e => Assert.True(e.ExcludeKernel && !e.ExcludeUser && e.HasModifiers));
+        Assert.Equal(new[] { "context-switches", "cpu-migrations" }, groups.Skip(1).Select(g => g.Leader.Name));
+        Assert.All(groups.Skip(1), g => Assert.False(g.Leader.ExcludeKernel));
+    }
+
+    [Fact]
+    public void A_group_modifier_adds_to_each_members_own_and_pins_the_leader_only()
+    {
+        // parse_events__modifier_group: task-clock:k excludes user and hv; the group's u then re-admits user space.
+        var g = Assert.Single(_resolver.ResolveGroups(new[] { "named{task-clock:k,page-faults}:uD" }));
+        Assert.Equal("named{task-clock:k,page-faults}:uD", g.Text);
+        EventDefinition leader = g.Members[0], member = g.Members[1];
+        Assert.Equal(("task-clock:k", false, false, true, true), (leader.Name, leader.ExcludeUser, leader.ExcludeKernel, leader.ExcludeHv, leader.Pinned));
+        Assert.Equal(("page-faults", false, true, true, false), (member.Name, member.ExcludeUser, member.ExcludeKernel, member.ExcludeHv, member.Pinned));
+        Assert.True(member.ExcludeGuest); // unmodified events exclude the guest, and u keeps that
+    }
+
+    [Fact]
+    public void Group_switch_puts_every_counted_event_in_one_group_and_leaves_tool_events_out()
+    {
+        var groups = _resolver.ResolveGroups(new[] { "task-clock", "duration_time", "page-faults,cs" }, groupAll: true);
+        Assert.Equal(new string?[] { "{task-clock,page-faults,cs}", null }, groups.Select(g => g.Text));
+        Assert.Equal("duration_time", groups[1].Leader.Name);
+        Assert.Equal("foo", _resolver.ResolveGroups(new[] { "{task-clock/name=foo/,cs}" })[0].Leader.Name);
+    }
+
+    [Theory]
+    [InlineData("{task-clock,{page-faults}}", "PerfEventSyntax")]
+    [InlineData("{}", "PerfEventSyntax")]
+    [InlineData("{task-clock,page-faults", "PerfEventSyntax")]
+    [InlineData("task-clock,", "PerfEventSyntax")]
+    [InlineData("task-clock,,cs", "PerfEventSyntax")]
+    [InlineData("{task-clock,page-faults}:x", "PerfEventBadModifier")]
+    [InlineData("{task-clock,duration_time}", "PerfEventGroupToolEvent")]
+    [InlineData("{task-clock,page-faults:D}", "PerfEventGroupMemberPinned")]
+    [InlineData("{task-clock,nosuch}", "PerfEventNotFound")]
+    public void Bad_lists_give_stable_errors(string text, string errorId)
+    {
+        var e = Assert.Throws<PerfSecurityException>(() => _resolver.ResolveGroups(new[] { text }));
+        Assert.Equal(errorId, e.ErrorId);
+    }
+
+    [Fact]
+    public void Group_switch_and_braces_do_not_mix()
+        => Assert.Equal("PerfEventGroupConflict",
+            Assert.Throws<PerfSecurityException>(() => _resolver.ResolveGroups(new[] { "{task-clock,cs}", "page-faults" }, groupAll: true)).ErrorId);
 }

@@ -60,11 +60,31 @@ public sealed class PerfEventAttrTests
         };
         using FileDescriptor fd = PerfEvents.Open(ref attr, 0, -1);
         Assert.Equal((uint)PerfEventAttr.Size, attr.AttrSize);
-        byte[] buffer = new byte[8]; // too small: the read must grow it past ENOSPC
-        int n = PerfEvents.Read(fd, ref buffer);
+        byte[] small = new byte[8];
+        var e = Assert.Throws<PerfSecurity.Errors.SystemCallException>(() => PerfEvents.Read(fd, small));
+        Assert.Equal(Errno.ENOSPC, e.Errno); // the kernel never truncates a read
+        byte[] buffer = new byte[PerfEvents.ReadSize(attr.ReadFormat)];
+        int n = PerfEvents.Read(fd, buffer);
         Assert.Equal(32, n);
-        PerfReadResult r = PerfEvents.Decode(buffer.AsSpan(0, n), attr.ReadFormat);
-        Assert.Equal(PerfEvents.GetId(fd), r.Values[0].Id);
+        var r = PerfReadView.Parse(buffer.AsSpan(0, n), attr.ReadFormat);
+        Assert.Equal(PerfEvents.GetId(fd), r.Id(0));
         Assert.True(r.TimeEnabled > 0);
+    }
+
+    [Fact]
+    public void A_group_reads_in_one_call_leader_first_with_one_pair_of_times()
+    {
+        const ulong Format = PerfEvents.FormatTotalTimeEnabled | PerfEvents.FormatTotalTimeRunning | PerfEvents.FormatId | PerfEvents.FormatGroup;
+        var leaderAttr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 1, ExcludeKernel = true, ExcludeHv = true, ReadFormat = Format };
+        var memberAttr = new PerfEventAttr { Type = PerfEvents.TypeSoftware, Config = 2, ExcludeKernel = true, ExcludeHv = true, ReadFormat = Format };
+        using FileDescriptor leader = PerfEvents.Open(ref leaderAttr, 0, -1);
+        using FileDescriptor member = PerfEvents.Open(ref memberAttr, 0, -1, leader);
+        byte[] buffer = new byte[PerfEvents.ReadSize(Format, 2)];
+        int n = PerfEvents.Read(leader, buffer);
+        Assert.Equal(PerfEvents.ReadSize(Format, 2), n);
+        var r = PerfReadView.Parse(buffer.AsSpan(0, n), Format);
+        Assert.Equal(2, r.Count);
+        Assert.Equal(PerfEvents.GetId(leader), r.Id(0));
+        Assert.Equal(PerfEvents.GetId(member), r.Id(1));
     }
 }
