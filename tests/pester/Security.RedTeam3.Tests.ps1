@@ -131,3 +131,35 @@ Describe 'Measure-PerfCommand run by root on a FIFO of a user''s' -Tag Security,
         $r.Message | Should -BeLike '*not a regular file*'
     }
 }
+
+Describe 'Measure-PerfCommand -RedirectStandardOutput/-Error run by root on a link a user planted' -Tag Security, Unprivileged {
+    BeforeAll {
+        $script:Rt3Victim = "$Rt3RootDir/victim.conf"
+        $script:Rt3LinkInTmp = "/tmp/psrtc-$Rt3Tag-out.txt"
+        function script:Get-Rt3Victim { '{0} {1}' -f (& stat -c '%U:%G %a %s' $Rt3Victim), [IO.File]::ReadAllText($Rt3Victim) }
+    }
+    BeforeEach { [IO.File]::WriteAllText($Rt3Victim, "precious root configuration`n") }
+    AfterAll { Remove-Item -LiteralPath $Rt3LinkInTmp -Force -ErrorAction SilentlyContinue }
+
+    It 'refuses <Case> and leaves root''s file alone' -TestCases @(
+        @{ Case = 'a link in the user''s directory, as the output'; Path = '{1}/out.txt'; Parameter = 'RedirectStandardOutput' }
+        @{ Case = 'a link in the user''s directory, as the error'; Path = '{1}/err.txt'; Parameter = 'RedirectStandardError' }
+        @{ Case = 'a link of the user''s in /tmp, as the output'; Path = '{2}'; Parameter = 'RedirectStandardOutput' }
+    ) {
+        $link = $Path -f $null, $Rt3UserDir, $Rt3LinkInTmp
+        & setpriv --reuid $Rt3Attacker --regid $Rt3Attacker --init-groups ln -sfn $Rt3Victim $link
+        $LASTEXITCODE | Should -Be 0
+        $before = Get-Rt3Victim
+        $redirect = @{ $Parameter = $link }
+        Measure-PerfCommand /bin/sh -ArgumentList '-c', 'echo owned; echo owned >&2' -Event task-clock @redirect -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+        Get-Rt3Victim | Should -Be $before -Because 'root truncated and wrote its own file through the user''s link'
+        $failed[0].FullyQualifiedErrorId | Should -Match '^PerfCounterRedirect(UntrustedPath|TargetIsSymlink),'
+        (Get-Item -LiteralPath $link -Force).LinkType | Should -Be 'SymbolicLink'
+    }
+
+    It 'still writes the output where only root can change it' {
+        $out = "$Rt3RootDir/measured.txt"
+        Measure-PerfCommand /bin/sh -ArgumentList '-c', 'echo measured' -Event task-clock -RedirectStandardOutput $out | Out-Null
+        [IO.File]::ReadAllText($out) | Should -Be "measured`n"
+    }
+}
