@@ -61,7 +61,7 @@ public sealed class PerfEventAttrTests
         using FileDescriptor fd = PerfEvents.Open(ref attr, 0, -1);
         Assert.Equal((uint)PerfEventAttr.Size, attr.AttrSize);
         byte[] small = new byte[8];
-        var e = Assert.Throws<PerfSecurity.Errors.SystemCallException>(() => PerfEvents.Read(fd, small));
+        var e = Assert.Throws<PerfSecurity.Native.SystemCallException>(() => PerfEvents.Read(fd, small));
         Assert.Equal(Errno.ENOSPC, e.Errno); // the kernel never truncates a read
         byte[] buffer = new byte[PerfEvents.ReadSize(attr.ReadFormat)];
         int n = PerfEvents.Read(fd, buffer);
