@@ -59,7 +59,14 @@ public sealed class CommandStreams : IDisposable
     {
         int flags = FileSystem.O_WRONLY | FileSystem.O_CREAT | FileSystem.O_TRUNC;
         if (FileSystem.GetEffectiveUserId() != 0) return OpenFile(path, flags);
-        using ResolvedPath target = SecurePath.Resolve(path, "PerfCounterRedirect", PathOptions.AllowMissing);
+        ResolvedPath walked;
+        try { walked = SecurePath.Resolve(path, "PerfCounterRedirect", PathOptions.AllowMissing); }
+        catch (PerfSecurityException e) when (e.ErrorId is "PerfCounterRedirectFileNotFound" or "PerfCounterRedirectOpenFailed")
+        {
+            // Not a refusal, just no such directory: the same error as for any other caller.
+            throw new PerfSecurityException("PerfCounterRedirectFailed", e.Kind, $"Cannot open '{path}' for the command's output: {e.Message}", path, e);
+        }
+        using ResolvedPath target = walked;
         try
         {
             return FileSystem.OpenAt(target.Directory, target.Name, flags | FileSystem.O_NOFOLLOW, 0x1b6, target.RealPath);
