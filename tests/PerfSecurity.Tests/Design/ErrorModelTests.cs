@@ -89,6 +89,8 @@ public sealed partial class ErrorModelTests
         ["InvalidOperationException"] = new[] { "*" },
         ["NotSupportedException"] = new[] { "IO" },
         ["PlatformNotSupportedException"] = new[] { "Native" },
+        // How a parameter's transformation attribute refuses a value: PowerShell makes it a parameter binding error.
+        ["ArgumentTransformationMetadataException"] = new[] { "Module" },
     };
 
     [Fact]
