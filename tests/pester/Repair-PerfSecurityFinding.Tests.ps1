@@ -85,10 +85,10 @@ Describe 'Repair-PerfSecurityFinding' {
 
         It 'comments out a conflicting sysctl.d line for SCAP with -Force, keeping the rest of the file' {
             $file = "/etc/sysctl.d/60-$Tag.conf"
-            [IO.File]::WriteAllText($file, "# fixture`nkernel.perf_event_paranoid = 3`nkernel.kptr_restrict = $KptrBefore`n")
+            [IO.File]::WriteAllText($file, "# fixture`nkernel.perf_event_paranoid = 1`nkernel.kptr_restrict = $KptrBefore`n")
             (Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED).Status | Should -Be 'Fail'
             $after = Invoke-PerfSecurityAudit -Profile Scap -Id PERF-PARANOID-PERSISTED | Repair-PerfSecurityFinding -Force -PassThru
-            [IO.File]::ReadAllText($file) | Should -Be "# fixture`n# kernel.perf_event_paranoid = 3`nkernel.kptr_restrict = $KptrBefore`n"
+            [IO.File]::ReadAllText($file) | Should -Be "# fixture`n# kernel.perf_event_paranoid = 1`nkernel.kptr_restrict = $KptrBefore`n"
             $others = Get-ParanoidLineOtherThan 2 -Except $DropIn
             if ($others) { Set-ItResult -Skipped -Because "machine: this host's sysctl configuration sets another level: $others" }
             $after.Status | Should -Be 'Pass'

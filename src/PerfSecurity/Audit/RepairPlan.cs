@@ -27,8 +27,11 @@ public sealed record PlannedStep(RepairStep Step, IReadOnlyList<Finding> AskedBy
 /// </summary>
 public static class RepairPlanner
 {
-    public static IReadOnlyList<PlannedStep> Plan(IEnumerable<(AuditCheck Check, Finding Current)> repairs)
+    /// <param name="repairs">The checks and their present failures.</param>
+    /// <param name="present">The value a sysctl change would replace (now, or at the next boot); by default read from this host.</param>
+    public static IReadOnlyList<PlannedStep> Plan(IEnumerable<(AuditCheck Check, Finding Current)> repairs, Func<SysctlChange, int?>? present = null)
     {
+        present ??= SysctlRepair.Present;
         var wanted = repairs.SelectMany(r => FindingRepairer.Plan(r.Check, r.Current).Select(step => (Step: step, Finding: r.Current))).ToList();
         var plan = new List<PlannedStep>();
         // In the order first asked for; every later step with the same key folds into the first.
@@ -43,6 +46,9 @@ public static class RepairPlanner
             int strictest = all.Max(w => w.Step.Sysctl!.Value);
             var refusing = all.Where(w => !w.Step.Sysctl!.Accepts(strictest)).ToList();
             if (refusing.Count > 0) throw Conflict(all[0].Step.Sysctl!.Key, strictest, all, refusing);
+            // A profile that wants exactly a lower value (Scap 2 where 3 is set) would weaken the host: a finding is
+            // input anyone may have written, so a repair only ever raises a setting or leaves it as it is.
+            if (present(all[0].Step.Sysctl!) is int now && strictest < now) throw Weakens(all[0].Step.Sysctl!, now, strictest, all);
             var asking = all.Where(w => w.Step.Sysctl!.Value == strictest).ToList();
             plan.Add(new PlannedStep(asking[0].Step, asking.Select(w => w.Finding).Distinct().ToList(),
                 all.Where(w => w.Step.Sysctl!.Value != strictest).Select(w => w.Finding).Distinct().ToList()));
@@ -73,6 +79,17 @@ public static class RepairPlanner
     private static string KeyOf(RepairStep step) => step.Sysctl is { } s
         ? $"sysctl\0{s.Key}\0{(s.NextBoot ? "boot" : "now")}"
         : $"file\0{step.Target}\0{step.Action}";
+
+    private static PerfSecurityException Weakens(SysctlChange change, int now, int value, List<(RepairStep Step, Finding Finding)> all)
+    {
+        string asking = string.Join(", ", all.Where(w => w.Step.Sysctl!.Value == value).Select(w => $"{w.Finding.Profile} ({w.Finding.Id})").Distinct());
+        string when = change.NextBoot ? "for the next boot" : "now";
+        string text = now.ToString(CultureInfo.InvariantCulture), to = value.ToString(CultureInfo.InvariantCulture);
+        return new PerfSecurityException("PerfAuditRepairWeakens", FailureKind.InvalidOperation,
+            $"Repairing {asking} would lower {change.Key} from {text} to {to} ({when}), and a repair never weakens a setting. Nothing was changed. " +
+            $"If that profile is the one you follow, set {change.Key} to {to} yourself" +
+            (change.Key == Settings.Sysctl.ParanoidKey ? $" (Set-PerfParanoid -Level {to} -Persist)." : "."), change.Key);
+    }
 
     private static PerfSecurityException Conflict(string key, int strictest, List<(RepairStep Step, Finding Finding)> all, List<(RepairStep Step, Finding Finding)> refusing)
     {

@@ -6,7 +6,9 @@ using PerfSecurity.Native;
 namespace PerfSecurity.Capabilities;
 
 /// <summary>
-/// Walks a tree like getcap -r without following symlinks: one getdents64 pass per folder and one listxattrat per
+/// Walks a tree like getcap -r without following symlinks: every folder is opened below the root folder held open,
+/// with no link followed on the way (a folder renamed and replaced by a link after it was listed is skipped, never
+/// followed), then one getdents64 pass per folder and one listxattrat per
 /// regular file (the name looked up in the folder held open), with getxattrat only for a file that lists
 /// security.capability (lgetxattr of the whole path before Linux 6.13), and paths built in reused buffers, so
 /// files without capabilities cost no allocation.
@@ -44,6 +46,9 @@ public sealed class CapabilityScanner
     public string CurrentFolder => _walkers.Count == 0 ? "" : PathBytes.Decode(_walkers[0].Current);
 
     private readonly List<Walker> _walkers = new();
+    // The root folder, held open for the whole scan; every folder is opened below it by its path from there.
+    private int _rootFd = -1;
+    private int _rootLength;
     // Folders still to read, as the bytes of their paths; popped in name order, so one worker follows the tree.
     private readonly Stack<byte[]> _pending = new();
     private readonly object _gate = new();
@@ -53,11 +58,21 @@ public sealed class CapabilityScanner
     private readonly ConcurrentQueue<Action> _reports = new();
 
     /// <summary>Scans <paramref name="root"/>; <paramref name="folderDone"/> runs on the calling thread after its folders (for progress).</summary>
-    public void Scan(string root, Action? folderDone = null)
+    public unsafe void Scan(string root, Action? folderDone = null)
     {
-        _pending.Push(PathBytes.Encode(root.Length > 1 ? root.TrimEnd('/') : root));
+        byte[] rootBytes = PathBytes.Encode(root.Length > 1 ? root.TrimEnd('/') : root);
         var caller = new Walker(this, direct: true);
         _walkers.Add(caller);
+        byte[] rootPath = new byte[rootBytes.Length + 1];
+        rootBytes.CopyTo(rootPath, 0);
+        fixed (byte* p = rootPath) _rootFd = FileSystem.OpenDirectory(p);
+        if (_rootFd < 0)
+        {
+            FolderSkipped?.Invoke(PathBytes.Decode(rootBytes), Errno.Describe(-_rootFd));
+            return;
+        }
+        _rootLength = rootBytes.Length;
+        _pending.Push(rootBytes);
         var threads = new List<Thread>();
         Exception? crash = null;
         bool returned = false;
@@ -89,6 +104,7 @@ public sealed class CapabilityScanner
             // Left by an exception (the pipeline stopped in a callback): the other workers stop too.
             if (!returned) Stop();
             foreach (Thread t in threads) t.Join();
+            FileSystem.Close(_rootFd);
         }
         if (crash is not null) throw new InvalidOperationException("A capability scan worker failed.", crash);
         // What the others found after the calling thread's last look.
@@ -195,6 +211,8 @@ public sealed class CapabilityScanner
         private readonly bool _direct;
         private readonly byte[] _entries = new byte[64 * 1024];
         private byte[] _path = new byte[4096];
+        private byte[] _fdPath = new byte[512];
+        private int _fdPathFor = -1, _fdPathLength;
         private readonly byte[] _value = new byte[FileCapabilityData.Size3 + 8];
         private readonly byte[] _names = new byte[1024];
         public long FilesChecked;
@@ -216,8 +234,15 @@ public sealed class CapabilityScanner
             Current = dir;
             int prefix = baseLength > 0 && dir[baseLength - 1] == '/' ? baseLength : baseLength + 1;
 
+            // Below the root by the names listed, none of them a link now: what is read is what the path says.
             int fd;
-            fixed (byte* p = _path) fd = FileSystem.OpenDirectory(p);
+            int rootLength = _scan._rootLength;
+            fixed (byte* p = _path)
+            fixed (byte* dot = ".\0"u8)
+            {
+                byte* relative = baseLength == rootLength ? dot : p + rootLength + (_path[rootLength] == '/' ? 1 : 0);
+                fd = FileSystem.OpenDirectoryBelow(_scan._rootFd, relative);
+            }
             if (fd < 0)
             {
                 FolderSkipped(PathBytes.Decode(dir), Errno.Describe(-fd));
@@ -307,7 +332,12 @@ public sealed class CapabilityScanner
                 {
                     if (!s_noXattrAt) s_noXattrAt = true;
                     call = "lgetxattr";
-                    n = Xattr.GetNoFollow(p, x, _value);
+                    // The name in the folder held open (/proc/self/fd/N/name), not the whole path, which a link
+                    // swapped in on the way could lead elsewhere.
+                    int fdLength = FdPrefix(dirfd);
+                    EnsureFdPath(fdLength + (length - nameStart) + 1);
+                    _path.AsSpan(nameStart, length - nameStart + 1).CopyTo(_fdPath.AsSpan(fdLength));
+                    fixed (byte* f = _fdPath) n = Xattr.GetNoFollow(f, x, _value);
                 }
             }
             if (n == -Errno.ENODATA || n == -Errno.ENOENT || n == -Errno.EOPNOTSUPP) return; // none, gone, or no xattrs here
@@ -363,6 +393,21 @@ public sealed class CapabilityScanner
         {
             if (_direct) _scan.FolderSkipped?.Invoke(dir, why);
             else _scan._reports.Enqueue(() => _scan.FolderSkipped?.Invoke(dir, why));
+        }
+
+        // "/proc/self/fd/<dirfd>/" at the start of _fdPath, made once per folder; its length.
+        private int FdPrefix(int dirfd)
+        {
+            if (dirfd == _fdPathFor) return _fdPathLength;
+            string prefix = "/proc/self/fd/" + dirfd.ToString(System.Globalization.CultureInfo.InvariantCulture) + "/";
+            EnsureFdPath(prefix.Length);
+            _fdPathFor = dirfd;
+            return _fdPathLength = Encoding.ASCII.GetBytes(prefix, _fdPath);
+        }
+
+        private void EnsureFdPath(int length)
+        {
+            if (length > _fdPath.Length) Array.Resize(ref _fdPath, Math.Max(length, _fdPath.Length * 2));
         }
 
         private void EnsurePath(int length)

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Text;
 using PerfSecurity.Errors;
+using PerfSecurity.IO;
 using PerfSecurity.Native;
 
 namespace PerfSecurity.Counting;
@@ -159,7 +160,9 @@ public static class CommandRunner
     /// </summary>
     public static void EnsureExecutable(string file, string shown)
     {
-        int errno = Directory.Exists(file) ? Errno.EACCES : FileSystem.CheckExecute(file);
+        // execve takes only a regular file (EACCES otherwise); reading the #! line of a FIFO would wait for a writer.
+        bool special = !Directory.Exists(file) && IsSpecialFile(file);
+        int errno = Directory.Exists(file) || special ? Errno.EACCES : FileSystem.CheckExecute(file);
         string? interpreter = null;
         if (errno == 0)
         {
@@ -172,14 +175,21 @@ public static class CommandRunner
             (Errno.ENOENT, not null) => $"its interpreter {interpreter} (named on its #! line) does not exist",
             (Errno.EACCES, not null) => $"its interpreter {interpreter} (named on its #! line) cannot be executed",
             (Errno.EACCES, _) when Directory.Exists(file) => "it is a directory",
+            (Errno.EACCES, _) when special => "it is not a regular file (a FIFO, a device or a socket)",
             (Errno.EACCES, _) => "it has no execute permission for this user, or its file system is mounted noexec",
             _ => Errno.Describe(errno),
         };
         throw new PerfSecurityException("PerfCounterCommandNotExecutable", PerfSecurityException.KindOf(errno),
             $"Cannot run '{shown}' ({file}): {Errno.Describe(errno)}: {why}. perf stat fails the same way (\"Workload failed\"). " +
-            (interpreter is null && errno == Errno.EACCES && !Directory.Exists(file)
+            (interpreter is null && errno == Errno.EACCES && !Directory.Exists(file) && !special
                 ? $"Make it executable (chmod +x {file}) or run it through its interpreter (Measure-PerfCommand /bin/sh {file})."
                 : "Fix the file or run it through an interpreter that exists."), shown);
+    }
+
+    private static bool IsSpecialFile(string file)
+    {
+        try { return !FileSystem.Stat(file).IsRegularFile; }
+        catch (SystemCallException) { return false; } // missing or unreachable: exec says why
     }
 
     // The program a "#!" line names (the kernel's binfmt_script: up to the first blank, within the first 255 bytes).
@@ -187,12 +197,9 @@ public static class CommandRunner
     {
         Span<byte> head = stackalloc byte[256];
         int n;
-        try
-        {
-            using FileStream f = File.OpenRead(file);
-            n = f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        // O_NONBLOCK and a regular file checked on the descriptor: a FIFO swapped in since never blocks the open.
+        try { n = BoundedFile.ReadHead(file, head, "PerfCounterCommand"); }
+        catch (PerfSecurityException)
         {
             return null; // not readable here: exec decides
         }

@@ -10,6 +10,28 @@ public static partial class FileSystem
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     private static unsafe partial int OpenBytesRaw(byte* path, int flags, uint mode);
 
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
+    private static unsafe partial int OpenAtBytesRaw(int dirfd, byte* path, int flags, uint mode);
+
+    // struct open_how (include/uapi/linux/openat2.h).
+    [StructLayout(LayoutKind.Sequential)]
+    private struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
+    }
+
+    /// <summary>__NR_openat2: the same number in the x86_64 table and the generic one (arm64); glibc has no wrapper.</summary>
+    private const long OpenAt2Number = 437;
+    private const ulong RESOLVE_NO_SYMLINKS = 0x04;
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static unsafe partial nint OpenAt2Raw(long number, int dirfd, byte* path, OpenHow* how, nuint size);
+
+    // Set once openat2 is missing (ENOSYS, before Linux 5.6) or filtered (EPERM): then one name at a time.
+    private static volatile bool s_noOpenAt2;
+
     [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
     private static unsafe partial nint GetDents64Raw(int fd, byte* buffer, nuint count);
 
@@ -25,6 +47,46 @@ public static partial class FileSystem
         int fd;
         do { fd = OpenBytesRaw(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0); } while (fd < 0 && Errno.Last == Errno.EINTR);
         return fd < 0 ? -Errno.Last : fd;
+    }
+
+    /// <summary>
+    /// Opens the directory at <paramref name="relative"/> (NUL-terminated, names separated by single slashes, no
+    /// "." or "..") below the directory <paramref name="dirfd"/> holds, following no symbolic link on the way or at
+    /// the end: a name someone swapped for a link since it was listed gives ELOOP (or ENOTDIR), never the directory
+    /// the link names. openat2 with RESOLVE_NO_SYMLINKS, else openat with O_NOFOLLOW one name at a time. -errno on failure.
+    /// </summary>
+    public static unsafe int OpenDirectoryBelow(int dirfd, byte* relative)
+    {
+        int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+        if (!s_noOpenAt2)
+        {
+            var how = new OpenHow { Flags = (ulong)flags, Resolve = RESOLVE_NO_SYMLINKS };
+            nint fd;
+            do { fd = OpenAt2Raw(OpenAt2Number, dirfd, relative, &how, (nuint)sizeof(OpenHow)); } while (fd < 0 && Errno.Last == Errno.EINTR);
+            if (fd >= 0) return (int)fd;
+            int error = Errno.Last;
+            if (error is not (Errno.ENOSYS or Errno.EPERM)) return -error;
+            s_noOpenAt2 = true;
+        }
+        int current = dirfd;
+        byte* name = relative;
+        while (true)
+        {
+            byte* end = name;
+            while (*end != 0 && *end != (byte)'/') end++;
+            bool last = *end == 0;
+            if (!last) *end = 0; // in the caller's buffer, put back at once
+            int next;
+            do { next = OpenAtBytesRaw(current, name, last ? flags : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0); }
+            while (next < 0 && Errno.Last == Errno.EINTR);
+            int error = next < 0 ? Errno.Last : 0;
+            if (!last) *end = (byte)'/';
+            if (current != dirfd) Close(current);
+            if (next < 0) return -error;
+            if (last) return next;
+            current = next;
+            name = end + 1;
+        }
     }
 
     /// <summary>
