@@ -67,9 +67,6 @@ public static partial class PerfEvents
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     private static unsafe partial int IoctlPtr(FileDescriptor fd, ulong request, ulong* arg);
 
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint ReadRaw(FileDescriptor fd, byte* buffer, nuint count);
-
     /// <summary>
     /// Opens a counter on a thread (pid &gt; 0, or 0 for the caller) or a CPU (pid -1), alone or as a member of
     /// <paramref name="group"/>'s group. The attr is passed by reference because on E2BIG the kernel writes its own
@@ -137,19 +134,7 @@ public static partial class PerfEvents
     /// byte count; 0 means a pinned group could not be scheduled (not counted). A buffer too small for the group
     /// fails with ENOSPC: size it with <see cref="ReadSize"/>.
     /// </summary>
-    public static unsafe int Read(FileDescriptor fd, Span<byte> buffer)
-    {
-        fixed (byte* p = buffer)
-        {
-            while (true)
-            {
-                nint n = ReadRaw(fd, p, (nuint)buffer.Length);
-                if (n >= 0) return (int)n;
-                int e = Errno.Last;
-                if (e != Errno.EINTR) throw new SystemCallException("read", e);
-            }
-        }
-    }
+    public static int Read(FileDescriptor fd, Span<byte> buffer) => FileSystem.Read(fd, buffer);
 
     /// <summary>Bytes one read returns: single 8×(1+E+R+I+L); group 8×(1+E+R) + n×8×(1+I+L).</summary>
     public static int ReadSize(ulong readFormat, int members = 1)
