@@ -141,9 +141,12 @@ Describe 'Repair-PerfSecurityFinding' {
             & chmod 0644 $data
             $f = Invoke-PerfSecurityAudit -DataPath $Dir -Id PERF-DATA-READABLE
             $f.Status | Should -Be 'Fail'
-            [pscustomobject]@{ Id = $f.Id; Profile = 'PerfSecurityGuide'; Target = $f.Target } | Repair-PerfSecurityFinding
+            $after = [pscustomobject]@{ Id = $f.Id; Profile = 'PerfSecurityGuide'; Target = $f.Target } | Repair-PerfSecurityFinding -PassThru
             & stat -c '%a' $data | Should -Be '640'
             (Invoke-PerfSecurityAudit -DataPath $Dir -Id PERF-DATA-READABLE).Status | Should -Be 'Pass'
+            # -PassThru shows the file's verdict after the repair: the pass of the check judged on that file alone.
+            $after.Id | Should -Be 'PERF-DATA-READABLE'
+            $after.Status | Should -Be 'Pass'
         }
 
         It '-WhatIf changes no file' {

@@ -26,9 +26,12 @@ public static class FindingRepairer
             (RepairTargetKind.PerfDataFile, not null) => new AuditContext(dataPaths: new[] { target }),
             _ => new AuditContext(),
         };
-        var findings = check.Run(context, profile);
+        var findings = check.Run(context, profile).ToList();
         // Exactly the finding asked about (a system-wide one has no target), never another one of the same check.
-        return findings.FirstOrDefault(f => f.Target == target);
+        // A per-file check reports a file that passes only in its summary; judged on that one file alone, the
+        // summary's pass is the file's.
+        return findings.FirstOrDefault(f => f.Target == target)
+            ?? (target is not null ? findings.FirstOrDefault(f => f.Target is null && f.Status == FindingStatus.Pass) : null);
     }
 
     /// <summary>
