@@ -43,18 +43,20 @@ public static class FindingRepairer
     {
         var check = AuditCatalog.Get(id);
         var current = Evaluate(check, profile, target);
-        if (current is null) return new(check, profile, target, null, "no longer reported; nothing to repair");
-        if (current.Status is FindingStatus.Pass or FindingStatus.NotApplicable) return new(check, profile, target, current, $"{current.Status}; nothing to repair");
-        if (Plan(check, current).Count > 0) return new(check, profile, target, current, null);
+        var none = Array.Empty<RepairStep>();
+        if (current is null) return new(check, profile, target, null, none, "no longer reported; nothing to repair");
+        if (current.Status is FindingStatus.Pass or FindingStatus.NotApplicable) return new(check, profile, target, current, none, $"{current.Status}; nothing to repair");
+        var steps = Plan(check, current);
+        if (steps.Count > 0) return new(check, profile, target, current, steps, null);
         // A warning is advice, not a failure: one this module cannot fix is left to the administrator, without an error.
         if (current.Status == FindingStatus.Warning)
-            return new(check, profile, target, current, $"Warning, not repaired automatically ({current.Actual}). To act on it: {current.Remediation}");
+            return new(check, profile, target, current, none, $"Warning, not repaired automatically ({current.Actual}). To act on it: {current.Remediation}");
         throw new PerfSecurityException("PerfAuditNotRepairable", FailureKind.InvalidOperation,
             $"{id} [{profile}] cannot be repaired automatically ({current.Actual}). Do this instead: {current.Remediation}", target ?? id);
     }
 
     /// <summary>The steps that repair <paramref name="current"/> (a failure or warning from <see cref="Evaluate"/>).</summary>
-    public static IReadOnlyList<RepairStep> Plan(AuditCheck check, Finding current)
+    private static IReadOnlyList<RepairStep> Plan(AuditCheck check, Finding current)
         => current.Status is FindingStatus.Fail or FindingStatus.Warning && current.Repairable ? check.Repair(current).ToList() : Array.Empty<RepairStep>();
 
     private static void RequireFitting(AuditCheck check, string target)

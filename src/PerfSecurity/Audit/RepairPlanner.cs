@@ -11,12 +11,12 @@ namespace PerfSecurity.Audit;
 /// </summary>
 public static class RepairPlanner
 {
-    /// <param name="repairs">The checks and their present failures.</param>
+    /// <param name="repairs">The findings to repair, judged now, with their steps.</param>
     /// <param name="present">The value a sysctl change would replace (now, or at the next boot); by default read from this host.</param>
-    public static IReadOnlyList<PlannedStep> Plan(IEnumerable<(AuditCheck Check, Finding Current)> repairs, Func<SysctlChange, int?>? present = null)
+    public static IReadOnlyList<PlannedStep> Plan(IEnumerable<RepairAssessment> repairs, Func<SysctlChange, int?>? present = null)
     {
         present ??= SysctlRepair.Present;
-        var wanted = repairs.SelectMany(r => FindingRepairer.Plan(r.Check, r.Current).Select(step => (Step: step, Finding: r.Current))).ToList();
+        var wanted = repairs.SelectMany(r => r.Steps.Select(step => (Step: step, Finding: r.Current!))).ToList();
         var plan = new List<PlannedStep>();
         // In the order first asked for; every later step with the same key folds into the first.
         foreach (var group in wanted.GroupBy(w => KeyOf(w.Step)))

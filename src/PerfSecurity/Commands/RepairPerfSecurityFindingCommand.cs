@@ -62,7 +62,7 @@ public sealed class RepairPerfSecurityFindingCommand : PerfCmdlet
     {
         if (_toRepair.Count == 0) return;
         IReadOnlyList<PlannedStep> plan;
-        try { plan = RepairPlanner.Plan(_toRepair.Select(a => (a.Check, a.Current!))); }
+        try { plan = RepairPlanner.Plan(_toRepair); }
         catch (PerfSecurityException e) { WriteFailure(e); return; }
 
         var changed = new HashSet<Finding>();
